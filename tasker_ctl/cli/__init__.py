@@ -1,0 +1,24 @@
+"""The command-line layer: the only package that imports typer.
+
+``main`` answers ``--version`` before importing anything heavy, so the
+version check costs little more than starting Python; everything else goes
+through the Typer application in :mod:`tasker_ctl.cli.app`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``tasker-ctl`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):
+        from tasker_ctl import __version__
+
+        sys.stdout.write(f"tasker-ctl {__version__}\n")
+        return
+    from tasker_ctl.cli.app import app
+
+    app(args=args, prog_name="tasker-ctl")

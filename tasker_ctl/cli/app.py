@@ -1,0 +1,66 @@
+"""The Typer application: global options and the command tree.
+
+Command modules import their core packages inside the command functions, so
+``tasker-ctl --help`` stays fast and never imports Jinja, jsonschema or the
+Tasker SDK.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tasker_ctl import __version__
+from tasker_ctl.cli import template_cmd
+from tasker_ctl.cli.common import CliState
+
+app = typer.Typer(
+    name="tasker-ctl",
+    help=(
+        "Scaffold, lint and run Tasker workflows locally.\n\n"
+        "Exit codes: 0 ok, 1 findings or task not complete, 2 usage or input error, "
+        "3 internal error, 130 interrupted."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"tasker-ctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Configuration file to use instead of discovering .tasker-ctl.toml.",
+            envvar="TASKER_CTL_CONFIG",
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Print the version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Scaffold, lint and run Tasker workflows locally."""
+    ctx.obj = CliState(config=config)
+
+
+app.add_typer(template_cmd.app, name="template")

@@ -1,0 +1,39 @@
+"""Helpers shared by the command modules: global state and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+
+from tasker_ctl.config import Settings, load_settings
+from tasker_ctl.reporting.console import stderr_console
+
+
+@dataclass
+class CliState:
+    """Global options given before the command name."""
+
+    config: Path | None = None
+
+
+def settings_from(ctx: typer.Context) -> Settings:
+    """Load the configuration for this invocation and print its warnings."""
+    root = ctx.find_root()
+    state = root.obj if isinstance(root.obj, CliState) else CliState()
+    settings = load_settings(explicit=state.config)
+    console = stderr_console()
+    for warning in settings.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    return settings
+
+
+def warn(message: str) -> None:
+    """Print a warning line on stderr."""
+    stderr_console().print(f"[yellow]warning:[/] {message}", soft_wrap=True, highlight=False)
+
+
+def note(message: str) -> None:
+    """Print an informational line on stderr."""
+    stderr_console().print(f"[dim]note:[/] {message}", soft_wrap=True, highlight=False)

@@ -1,0 +1,1 @@
+"""Output formats: the only package besides ``cli`` that imports rich."""

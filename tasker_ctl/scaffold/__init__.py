@@ -1,0 +1,106 @@
+"""Scaffolding: find a template, render it in memory, then write it safely.
+
+The flow is ``build_catalog`` -> ``Catalog.find`` -> ``load_template_manifest``
+-> ``resolve_parameters`` -> ``render_template`` -> ``plan_writes`` ->
+``apply_plan``; :func:`generate` runs it for the CLI. Nothing touches the disk
+before the whole plan has been checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasker_ctl.scaffold.catalog import Catalog, Selection, TemplateSource, build_catalog
+from tasker_ctl.scaffold.manifest import TemplateManifest, load_template_manifest
+from tasker_ctl.scaffold.render import (
+    RenderedFile,
+    parse_param_args,
+    render_template,
+    resolve_parameters,
+)
+from tasker_ctl.scaffold.writer import (
+    Action,
+    ConflictPolicy,
+    PlannedWrite,
+    WritePlan,
+    apply_plan,
+    plan_writes,
+)
+
+__all__ = [
+    "Action",
+    "Catalog",
+    "ConflictPolicy",
+    "GenerateRequest",
+    "GenerateResult",
+    "PlannedWrite",
+    "RenderedFile",
+    "Selection",
+    "TemplateManifest",
+    "TemplateSource",
+    "WritePlan",
+    "build_catalog",
+    "generate",
+    "load_template_manifest",
+    "parse_param_args",
+    "render_files",
+]
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    """Everything ``template generate`` needs, already parsed."""
+
+    kind: str
+    params: Mapping[str, str]
+    output_dir: Path
+    language: str | None = None
+    preferred_language: str | None = None
+    plugin: str | None = None
+    policy: ConflictPolicy = ConflictPolicy.ERROR
+    dry_run: bool = False
+    plugin_paths: Sequence[Path] = ()
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    """What ``generate`` did (or, for a dry run, would do)."""
+
+    selection: Selection
+    params: Mapping[str, str]
+    plan: WritePlan
+    dry_run: bool
+    warnings: tuple[str, ...] = ()
+
+
+def render_files(
+    source: TemplateSource, params: Mapping[str, str]
+) -> tuple[dict[str, str], list[RenderedFile]]:
+    """Resolve ``params`` for ``source`` and render its files in memory."""
+    manifest = load_template_manifest(source.directory)
+    values = resolve_parameters(manifest, params, template_label=source.label)
+    return values, render_template(source, manifest, values)
+
+
+def generate(request: GenerateRequest, catalog: Catalog | None = None) -> GenerateResult:
+    """Render a template and write it (unless ``dry_run``), all-or-nothing."""
+    catalog = catalog or build_catalog(request.plugin_paths)
+    selection = catalog.find(
+        request.kind,
+        language=request.language,
+        plugin=request.plugin,
+        preferred_language=request.preferred_language,
+    )
+    values, files = render_files(selection.source, request.params)
+    plan = plan_writes(files, request.output_dir, request.policy)
+    if not request.dry_run:
+        apply_plan(plan)
+    return GenerateResult(
+        selection=selection,
+        params=values,
+        plan=plan,
+        dry_run=request.dry_run,
+        warnings=tuple(catalog.warnings),
+    )

@@ -1,0 +1,180 @@
+"""Turning a template and its parameters into files in memory (writes nothing).
+
+:func:`parse_param_args` reads ``--param KEY=VALUE`` items exactly like the
+real tool (split at the first ``=``, later duplicates win) and
+:func:`resolve_parameters` checks them against the manifest: unknown keys,
+missing required parameters, values outside ``choices`` or not matching
+``pattern`` are all reported together. :func:`render_template` then renders
+every output and checks that each rendered path stays inside the output
+directory (no absolute paths, no ``..``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import jinja2
+from jinja2.exceptions import SecurityError
+
+from tasker_ctl.errors import Location, ParameterError, RenderError, UnsafePathError
+from tasker_ctl.scaffold.catalog import BUILTIN_ROOT, TemplateSource
+from tasker_ctl.scaffold.environment import make_environment
+from tasker_ctl.scaffold.manifest import TemplateManifest
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """One generated file: its path relative to the output directory and its text."""
+
+    relpath: PurePosixPath
+    content: str
+    template: str
+
+
+def parse_param_args(items: Iterable[str]) -> dict[str, str]:
+    """Parse ``KEY=VALUE`` items; values may contain ``=``; later keys win."""
+    params: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(
+                f"invalid --param '{item}': expected KEY=VALUE",
+                hint="write it as --param name=ProcessOrder",
+            )
+        params[key.strip()] = value
+    return params
+
+
+def resolve_parameters(
+    manifest: TemplateManifest, given: Mapping[str, str], *, template_label: str
+) -> dict[str, str]:
+    """Validate ``given`` against the manifest and fill in defaults."""
+    problems: list[str] = []
+    declared = [p.name for p in manifest.parameters]
+    for key in given:
+        if manifest.parameter(key) is None:
+            close = difflib.get_close_matches(key, declared, n=1)
+            suggestion = f"; did you mean '{close[0]}'?" if close else ""
+            accepted = ", ".join(declared) if declared else "none"
+            problems.append(f"unknown parameter '{key}'{suggestion} (accepted: {accepted})")
+    values: dict[str, str] = {}
+    for spec in manifest.parameters:
+        if spec.name in given:
+            value = given[spec.name]
+        elif spec.default is not None:
+            value = spec.default
+        elif spec.required:
+            problems.append(f"missing required parameter '{spec.name}' ({spec.description})")
+            continue
+        else:
+            continue
+        if spec.choices and value not in spec.choices:
+            problems.append(
+                f"parameter '{spec.name}' must be one of: {', '.join(spec.choices)} (got '{value}')"
+            )
+        elif spec.pattern and not re.fullmatch(spec.pattern, value):
+            problems.append(
+                f"parameter '{spec.name}' has an invalid value '{value}': {spec.description} "
+                f"(must match {spec.pattern})"
+            )
+        values[spec.name] = value
+    if problems:
+        raise ParameterError(
+            f"invalid parameters for template {template_label}:\n  - " + "\n  - ".join(problems),
+            hint=f"see 'tasker-ctl template info {manifest.name}' for its parameters",
+        )
+    return values
+
+
+def _template_location(exc: BaseException, template_dir: Path) -> Location | None:
+    """Find the template file and line a Jinja runtime error points at."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Location(exc.filename or exc.name or "?", exc.lineno)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.startswith(str(template_dir)):
+            return Location(frame.filename, frame.lineno)
+    return None
+
+
+def _render(
+    env: jinja2.Environment, render: str, context: dict[str, str], source: TemplateSource, what: str
+) -> str:
+    try:
+        template = env.get_template(render) if what == "file" else env.from_string(render)
+        return template.render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(
+            f"template {source.label} refers to a missing file '{exc.name}'",
+            location=Location(source.directory / "template.toml"),
+        ) from exc
+    except SecurityError as exc:
+        raise RenderError(
+            f"template {source.label} tried an operation the sandbox forbids: {exc}",
+            location=_template_location(exc, source.directory),
+        ) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            f"template syntax error in {source.label}: {exc.message}",
+            location=_template_location(exc, source.directory),
+            hint="templates use Jinja syntax (Tera templates work where the syntax is shared)",
+        ) from exc
+    except (jinja2.UndefinedError, TypeError, ValueError) as exc:
+        raise RenderError(
+            f"rendering {source.label} failed: {exc}",
+            location=_template_location(exc, source.directory),
+        ) from exc
+
+
+def check_relative_path(text: str, *, origin: str) -> PurePosixPath:
+    """Accept only a plain relative path; anything that could escape is refused."""
+    problem = None
+    if not text.strip():
+        problem = "is empty"
+    elif "\x00" in text:
+        problem = "contains a NUL character"
+    elif "\\" in text:
+        problem = "contains a backslash"
+    elif text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+        problem = "is absolute"
+    else:
+        parts = PurePosixPath(text).parts
+        if any(part == ".." for part in parts):
+            problem = "contains '..'"
+    if problem is not None:
+        raise UnsafePathError(
+            f"refusing to write '{text}' ({origin}): the path {problem}; generated files must "
+            "stay inside the output directory",
+            hint="check the parameter values used in file names (no '/', '..' or absolute paths)",
+        )
+    return PurePosixPath(*[p for p in PurePosixPath(text).parts if p != "."])
+
+
+def render_template(
+    source: TemplateSource, manifest: TemplateManifest, params: Mapping[str, str]
+) -> list[RenderedFile]:
+    """Render every output of ``manifest`` with ``params`` (already resolved)."""
+    shared = (BUILTIN_ROOT / "_shared",) if source.builtin else ()
+    env = make_environment(source.directory, shared)
+    context = dict(params)
+    files: list[RenderedFile] = []
+    seen: dict[PurePosixPath, str] = {}
+    for output in manifest.outputs:
+        filename = _render(env, output.filename, context, source, "string")
+        subdir = _render(env, output.subdir, context, source, "string") if output.subdir else ""
+        text_path = f"{subdir.rstrip('/')}/{filename}" if subdir.strip() else filename
+        relpath = check_relative_path(text_path, origin=f"output of {output.template}")
+        if relpath in seen:
+            raise RenderError(
+                f"template {source.label} renders two outputs to the same path '{relpath}' "
+                f"({seen[relpath]} and {output.template})",
+                location=Location(source.directory / "template.toml"),
+            )
+        seen[relpath] = output.template
+        content = _render(env, output.template, context, source, "file")
+        files.append(RenderedFile(relpath=relpath, content=content, template=output.template))
+    return files

@@ -1,0 +1,210 @@
+"""Writing generated files: plan first, then apply all-or-nothing.
+
+:func:`plan_writes` decides, for every rendered file, whether it is created,
+overwritten, skipped or already identical, and refuses the whole plan when a
+path would leave the output directory (``..``, absolute paths, a symlinked
+directory pointing elsewhere) or when files exist and the policy is
+``error``. :func:`apply_plan` writes each file to a temporary sibling first and
+only then moves them into place, so a failure part-way leaves the disk as it
+was: overwritten files are restored and new files and directories removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import enum
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from tasker_ctl.errors import FileConflictError, UnsafePathError, WriteRefusedError
+from tasker_ctl.scaffold.render import RenderedFile
+
+
+class ConflictPolicy(enum.StrEnum):
+    """What to do when a generated file already exists with other content."""
+
+    ERROR = "error"
+    FORCE = "force"
+    SKIP = "skip"
+
+
+class Action(enum.StrEnum):
+    """What happens to one file."""
+
+    CREATE = "create"
+    OVERWRITE = "overwrite"
+    SKIP = "skip"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class PlannedWrite:
+    """One file of a plan."""
+
+    relpath: PurePosixPath
+    target: Path
+    content: str
+    existing: bytes | None
+    action: Action
+
+    @property
+    def changes_disk(self) -> bool:
+        """Whether applying this entry writes anything."""
+        return self.action in (Action.CREATE, Action.OVERWRITE)
+
+    def diff(self) -> str:
+        """A unified diff from the current content (or nothing) to the new one."""
+        old = "" if self.existing is None else self.existing.decode("utf-8", errors="replace")
+        lines = difflib.unified_diff(
+            old.splitlines(keepends=True),
+            self.content.splitlines(keepends=True),
+            fromfile="/dev/null" if self.existing is None else f"a/{self.relpath}",
+            tofile=f"b/{self.relpath}",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    """Every file of one generation, decided but not yet written."""
+
+    output_dir: Path
+    writes: tuple[PlannedWrite, ...]
+
+
+def _check_containment(root: Path, relpath: PurePosixPath) -> Path:
+    """Return the target path, refusing symlinks that lead outside ``root``."""
+    current = root
+    for part in relpath.parts:
+        current = current / part
+        if current.is_symlink():
+            resolved = current.resolve()
+            if not resolved.is_relative_to(root):
+                raise UnsafePathError(
+                    f"refusing to write '{relpath}': {current} is a symlink to {resolved}, "
+                    f"outside the output directory {root}",
+                    hint="remove the symlink or choose another --output directory",
+                )
+    return root / relpath
+
+
+def plan_writes(
+    files: Sequence[RenderedFile], output_dir: Path, policy: ConflictPolicy
+) -> WritePlan:
+    """Decide what happens to each file; raise if the plan must be refused."""
+    root = output_dir.expanduser().resolve()
+    if root.exists() and not root.is_dir():
+        raise WriteRefusedError(
+            f"output path {output_dir} exists and is not a directory",
+            hint="choose a directory with --output",
+        )
+    writes: list[PlannedWrite] = []
+    conflicts: list[str] = []
+    for file in files:
+        target = _check_containment(root, file.relpath)
+        existing: bytes | None = None
+        if target.exists() or target.is_symlink():
+            if target.is_dir():
+                raise WriteRefusedError(
+                    f"cannot write {file.relpath}: a directory with that name exists",
+                    hint="rename or remove the directory",
+                )
+            try:
+                existing = target.read_bytes()
+            except OSError as exc:
+                raise WriteRefusedError(f"cannot read existing {target}: {exc}") from exc
+        if existing is None:
+            action = Action.CREATE
+        elif existing == file.content.encode("utf-8"):
+            action = Action.UNCHANGED
+        elif policy is ConflictPolicy.FORCE:
+            action = Action.OVERWRITE
+        elif policy is ConflictPolicy.SKIP:
+            action = Action.SKIP
+        else:
+            action = Action.OVERWRITE
+            conflicts.append(str(file.relpath))
+        writes.append(PlannedWrite(file.relpath, target, file.content, existing, action))
+    if conflicts:
+        raise FileConflictError(
+            f"{len(conflicts)} file(s) already exist in {output_dir} with different content: "
+            + ", ".join(conflicts)
+            + "; nothing was written",
+            hint="pass --force to overwrite, --skip-existing to keep them, "
+            "or --dry-run to see the differences",
+        )
+    return WritePlan(output_dir=root, writes=tuple(writes))
+
+
+def _mkdirs(directory: Path, created: list[Path]) -> None:
+    missing = []
+    current = directory
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+
+
+def _file_mode(existing_target: Path) -> int:
+    if existing_target.exists():
+        return existing_target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def apply_plan(plan: WritePlan) -> None:
+    """Write the plan atomically as a whole; on failure leave the disk unchanged."""
+    created_dirs: list[Path] = []
+    staged: list[tuple[PlannedWrite, Path]] = []
+    moved: list[PlannedWrite] = []
+    try:
+        for write in plan.writes:
+            if not write.changes_disk:
+                continue
+            _mkdirs(write.target.parent, created_dirs)
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{write.target.name}.", suffix=".tasker-ctl-tmp", dir=write.target.parent
+            )
+            tmp = Path(tmp_name)
+            staged.append((write, tmp))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(write.content.encode("utf-8"))
+            tmp.chmod(_file_mode(write.target))
+        for write, tmp in staged:
+            tmp.replace(write.target)
+            moved.append(write)
+    except OSError as exc:
+        _rollback(staged, moved, created_dirs)
+        raise WriteRefusedError(
+            f"could not write the generated files: {exc}; nothing was written",
+            hint="check permissions and free space in the output directory",
+        ) from exc
+    except BaseException:
+        _rollback(staged, moved, created_dirs)
+        raise
+
+
+def _rollback(
+    staged: list[tuple[PlannedWrite, Path]], moved: list[PlannedWrite], created_dirs: list[Path]
+) -> None:
+    for write in moved:
+        try:
+            if write.existing is None:
+                write.target.unlink(missing_ok=True)
+            else:
+                write.target.write_bytes(write.existing)
+        except OSError:
+            pass
+    for _, tmp in staged:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    for directory in reversed(created_dirs):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
