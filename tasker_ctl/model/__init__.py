@@ -1,0 +1,43 @@
+"""What a task template is: the typed model of task-template YAML."""
+
+from tasker_ctl.model.template import (
+    BackoffStrategy,
+    BatchConfiguration,
+    DeliveryMode,
+    DomainEventDefinition,
+    EnvironmentOverride,
+    EventCondition,
+    EventDeclaration,
+    FailureStrategy,
+    HandlerDefinition,
+    HandlerOverride,
+    LifecycleConfig,
+    RetryConfiguration,
+    StepDefinition,
+    StepOverride,
+    StepType,
+    SystemDependencies,
+    TaskTemplate,
+    TemplateMetadata,
+)
+
+__all__ = [
+    "BackoffStrategy",
+    "BatchConfiguration",
+    "DeliveryMode",
+    "DomainEventDefinition",
+    "EnvironmentOverride",
+    "EventCondition",
+    "EventDeclaration",
+    "FailureStrategy",
+    "HandlerDefinition",
+    "HandlerOverride",
+    "LifecycleConfig",
+    "RetryConfiguration",
+    "StepDefinition",
+    "StepOverride",
+    "StepType",
+    "SystemDependencies",
+    "TaskTemplate",
+    "TemplateMetadata",
+]
