@@ -1,0 +1,81 @@
+"""Tests for the RouteOrderHandler decision handler, run through real tasker_core objects."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from tasker_core import StepContext, StepHandlerResult
+from tasker_core.types import FfiStepEvent
+
+from handlers.route_order_handler import RouteOrderHandler
+
+
+def make_context(
+    input_data: dict[str, Any] | None = None,
+    dependency_results: dict[str, Any] | None = None,
+    *,
+    step_inputs: dict[str, Any] | None = None,
+    attempts: int = 0,
+) -> StepContext:
+    """Build the StepContext the worker passes, from a task_sequence_step payload."""
+    task_uuid, step_uuid = str(uuid.uuid4()), str(uuid.uuid4())
+    event = FfiStepEvent(
+        event_id=str(uuid.uuid4()),
+        task_uuid=task_uuid,
+        step_uuid=step_uuid,
+        correlation_id=str(uuid.uuid4()),
+        task_sequence_step={
+            "task": {"task": {"task_uuid": task_uuid, "context": input_data or {}}},
+            "workflow_step": {
+                "workflow_step_uuid": step_uuid,
+                "attempts": attempts,
+                "max_attempts": 3,
+                "inputs": step_inputs or {},
+            },
+            "dependency_results": dependency_results or {},
+            "step_definition": {"handler": {"callable": "test", "initialization": {}}},
+        },
+    )
+    return StepContext.from_ffi_event(event, "test")
+
+
+def completed(result: dict[str, Any]) -> dict[str, Any]:
+    """A dependency result as the worker stores it for a completed step."""
+    return {"success": True, "status": "completed", "result": result}
+
+
+def decide(route_key: str | None) -> dict[str, Any]:
+    """Run the handler and return its ``decision_point_outcome``."""
+    result: StepHandlerResult = RouteOrderHandler().call(
+        make_context({"route_key": route_key})
+    )
+    assert result.is_success, result.error_message
+    assert result.result is not None
+    outcome: dict[str, Any] = result.result["decision_point_outcome"]
+    return outcome
+
+
+def test_registers_under_its_import_path() -> None:
+    expected = f"{RouteOrderHandler.__module__}.{RouteOrderHandler.__name__}"
+    assert RouteOrderHandler.handler_name == expected
+
+
+@pytest.mark.parametrize(
+    ("route_key", "steps"),
+    [
+        ("fast_track", ["fast_track_processing"]),
+        ("review", ["manual_review"]),
+        ("anything_else", ["standard_processing"]),
+        (None, ["standard_processing"]),
+    ],
+)
+def test_routes_to_the_chosen_branch(route_key: str | None, steps: list[str]) -> None:
+    outcome = decide(route_key)
+    assert outcome["type"] == "create_steps"
+    assert outcome["step_names"] == steps
+
+
+def test_skip_creates_no_branch() -> None:
+    assert decide("skip")["type"] == "no_branches"
