@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import difflib
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import ConfigError, Location
+from tasker_ctl.toml_files import read_toml
 
 CONFIG_ENV_VAR = "TASKER_CTL_CONFIG"
 LOCAL_CONFIG_NAME = ".tasker-ctl.toml"
@@ -102,22 +102,7 @@ def load_settings(cwd: Path | None = None, explicit: Path | None = None) -> Sett
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"cannot read configuration file: {exc}", location=Location(path)
-        ) from exc
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        col = getattr(exc, "colno", None)
-        raise ConfigError(
-            f"invalid TOML: {exc.args[0] if exc.args else exc}",
-            location=Location(path, line, col),
-            hint="fix the syntax of the configuration file",
-        ) from exc
+    return read_toml(path, ConfigError, hint="fix the syntax of the configuration file")
 
 
 def _settings_from_mapping(data: Mapping[str, Any], path: Path, project_dir: Path) -> Settings:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import ParamSpec
 
 import typer
+from rich.markup import escape
 
 from tasker_ctl.errors import ExitCode, TaskerCtlError
 from tasker_ctl.reporting.console import stderr_console
@@ -26,9 +27,9 @@ P = ParamSpec("P")
 def report_error(exc: TaskerCtlError) -> None:
     """Print a user-facing error and its hint to stderr."""
     console = stderr_console()
-    console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     if exc.hint:
-        console.print(f"[dim]hint:[/] {exc.hint}", markup=True, highlight=False, soft_wrap=True)
+        console.print(f"[dim]hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
 
 
 def command_boundary(fn: Callable[P, int | None]) -> Callable[P, None]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from tasker_ctl.config import Settings, load_settings
 from tasker_ctl.reporting.console import stderr_console
@@ -25,15 +26,17 @@ def settings_from(ctx: typer.Context) -> Settings:
     settings = load_settings(explicit=state.config)
     console = stderr_console()
     for warning in settings.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     return settings
 
 
 def warn(message: str) -> None:
     """Print a warning line on stderr."""
-    stderr_console().print(f"[yellow]warning:[/] {message}", soft_wrap=True, highlight=False)
+    stderr_console().print(
+        f"[yellow]warning:[/] {escape(message)}", soft_wrap=True, highlight=False
+    )
 
 
 def note(message: str) -> None:
     """Print an informational line on stderr."""
-    stderr_console().print(f"[dim]note:[/] {message}", soft_wrap=True, highlight=False)
+    stderr_console().print(f"[dim]note:[/] {escape(message)}", soft_wrap=True, highlight=False)

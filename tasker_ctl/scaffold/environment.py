@@ -42,14 +42,14 @@ class _TeraCompatLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def _tera_default(value: Any, default_value: Any = "", boolean: bool = False, **kwargs: Any) -> Any:
+def _tera_default(obj: Any, default_value: Any = "", boolean: bool = False, **kwargs: Any) -> Any:
     if "value" in kwargs:
         default_value = kwargs.pop("value")
     if kwargs:
         raise TypeError(f"default() got unexpected arguments: {', '.join(kwargs)}")
-    if isinstance(value, jinja2.Undefined) or (boolean and not value):
+    if isinstance(obj, jinja2.Undefined) or (boolean and not obj):
         return default_value
-    return value
+    return obj
 
 
 def _tera_replace(value: Any, old: str | None = None, new: str | None = None, **kwargs: Any) -> str:

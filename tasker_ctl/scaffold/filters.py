@@ -102,6 +102,7 @@ def ts_str(value: object) -> str:
         .replace("'", "\\'")
         .replace("\n", "\\n")
         .replace("\r", "\\r")
+        .replace("\t", "\\t")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )

@@ -14,12 +14,12 @@ regular expression the value must match in full).
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import Location, TemplateDefinitionError
+from tasker_ctl.toml_files import read_toml
 
 TEMPLATE_MANIFEST = "template.toml"
 PLUGIN_MANIFEST = "tasker-plugin.toml"
@@ -89,19 +89,7 @@ class PluginManifest:
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise TemplateDefinitionError(f"{path.name} not found", location=Location(path)) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateDefinitionError(f"cannot read: {exc}", location=Location(path)) from exc
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise TemplateDefinitionError(
-            f"invalid TOML: {exc.args[0] if exc.args else exc}",
-            location=Location(path, getattr(exc, "lineno", None), getattr(exc, "colno", None)),
-        ) from exc
+    return read_toml(path, TemplateDefinitionError)
 
 
 def _req_str(table: dict[str, Any], key: str, path: Path, where: str) -> str:

@@ -147,8 +147,8 @@ def check_relative_path(text: str, *, origin: str) -> PurePosixPath:
             problem = "contains '..'"
     if problem is not None:
         raise UnsafePathError(
-            f"refusing to write '{text}' ({origin}): the path {problem}; generated files must "
-            "stay inside the output directory",
+            f"refusing to write '{text}' ({origin}): the path {problem}, so the file could "
+            "land outside the output directory",
             hint="check the parameter values used in file names (no '/', '..' or absolute paths)",
         )
     return PurePosixPath(*[p for p in PurePosixPath(text).parts if p != "."])

@@ -1,0 +1,337 @@
+"""External plugins: discovery as the real tool does it, Tera templates, sandbox, precedence."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from tests.helpers import build_file_tree, read_tree
+
+
+def plugin_files(
+    name: str,
+    *,
+    language: str = "python",
+    template: str = "greeting",
+    filename: str = "{{ name | snake_case }}.txt",
+    body: str = "Hello {{ name }} from NAME\n",
+    extra_params: str = "",
+) -> dict[str, str]:
+    manifest = textwrap.dedent(
+        f"""\
+        [plugin]
+        name = "{name}"
+        description = "test plugin {name}"
+        version = "0.1.0"
+        language = "{language}"
+
+        [[templates]]
+        name = "{template}"
+        path = "templates/{template}"
+        description = "a {template} from {name}"
+        """
+    )
+    template_toml = textwrap.dedent(
+        f"""\
+        name = "{template}"
+        description = "a {template}"
+
+        [[parameters]]
+        name = "name"
+        description = "who to greet"
+        required = true
+        {extra_params}
+        [[outputs]]
+        template = "body.tera"
+        filename = "{filename}"
+        """
+    )
+    return {
+        "tasker-plugin.toml": manifest,
+        f"templates/{template}/template.toml": template_toml,
+        f"templates/{template}/body.tera": body.replace("NAME", name),
+    }
+
+
+def prefixed(prefix: str, files: dict[str, str]) -> dict[str, str]:
+    return {f"{prefix}/{k}": v for k, v in files.items()}
+
+
+def write_config(project: Path, *paths: str) -> None:
+    listed = ", ".join(f'"{p}"' for p in paths)
+    (project / ".tasker-ctl.toml").write_text(f"plugin-paths = [{listed}]\n")
+
+
+def test_discovers_root_subfolder_and_cli_plugin_layouts(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, prefixed("direct", plugin_files("direct-plugin", template="one")))
+    tree = {
+        **prefixed("many/alpha", plugin_files("alpha", template="two")),
+        **prefixed("many/rails/tasker-cli-plugin", plugin_files("rails-like", template="three")),
+        **prefixed("many/deep/nested/x", plugin_files("too-deep", template="four")),
+    }
+    build_file_tree(tmp_path, tree)
+    write_config(tmp_path, "direct", "many")
+    result = cli("template", "list", "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    import json
+
+    names = {(r["name"], r["source"]) for r in json.loads(result.stdout)}
+    assert ("one", "direct-plugin") in names
+    assert ("two", "alpha") in names
+    assert ("three", "rails-like") in names
+    assert not any(source == "too-deep" for _, source in names)
+
+
+def test_tera_syntax_renders(cli, tmp_path: Path) -> None:
+    body = textwrap.dedent(
+        """\
+        {% set_global greeting = "Hi" %}{{ greeting }} {{ name | pascal_case }}
+        {{ missing | default(value="fallback") }}
+        {{ name | replace(from="Order", to="Invoice") }}
+        {% if name is containing("Order") %}has order{% else %}no order{% endif %}
+        {{ name | snake_case | upper }} {{ name | kebab_case }} {{ name | camel_case }}
+        """
+    )
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("tera", body=body)))
+    write_config(tmp_path, "plug")
+    out = tmp_path / "out"
+    result = cli(
+        "template",
+        "generate",
+        "greeting",
+        "-l",
+        "python",
+        "-p",
+        "name=ProcessOrder",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "process_order.txt").read_text() == (
+        "Hi ProcessOrder\nfallback\nProcessInvoice\nhas order\n"
+        "PROCESS_ORDER process-order processOrder\n"
+    )
+
+
+def test_plugin_template_cannot_escape_the_sandbox(cli, tmp_path: Path) -> None:
+    body = "{{ ''.__class__.__mro__[1].__subclasses__() }}\n"
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("evil", body=body)))
+    write_config(tmp_path, "plug")
+    out = tmp_path / "out"
+    result = cli(
+        "template",
+        "generate",
+        "greeting",
+        "-l",
+        "python",
+        "-p",
+        "name=X",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 2
+    assert "sandbox" in result.stderr or "unsafe" in result.stderr
+    assert not out.exists()
+
+
+def test_undefined_variable_names_the_template_file_and_line(cli, tmp_path: Path) -> None:
+    body = "line one\n{{ no_such_param }}\n"
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("typo", body=body)))
+    write_config(tmp_path, "plug")
+    result = cli(
+        "template",
+        "generate",
+        "greeting",
+        "-l",
+        "python",
+        "-p",
+        "name=X",
+        "-o",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 2
+    assert "body.tera:2" in result.stderr
+    assert "no_such_param" in result.stderr
+
+
+def test_parameter_in_file_name_cannot_traverse(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("p", filename="{{ name }}.txt")))
+    write_config(tmp_path, "plug")
+    out = tmp_path / "project" / "out"
+    out.mkdir(parents=True)
+    for evil in ("../../escaped", "/tmp/absolute-escape", "a/../../b"):
+        result = cli(
+            "template",
+            "generate",
+            "greeting",
+            "-l",
+            "python",
+            "-p",
+            f"name={evil}",
+            "-o",
+            str(out),
+            cwd=tmp_path,
+        )
+        assert result.exit_code == 2, evil
+        assert "refusing to write" in result.stderr
+        assert "outside the output directory" in result.stderr
+    assert read_tree(tmp_path / "project") == {}
+    assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_plugin_file_name_pattern_cannot_traverse(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("p", filename="../{{ name }}.txt")))
+    write_config(tmp_path, "plug")
+    out = tmp_path / "out"
+    result = cli(
+        "template",
+        "generate",
+        "greeting",
+        "-l",
+        "python",
+        "-p",
+        "name=x",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 2
+    assert "contains '..'" in result.stderr
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_same_template_in_two_plugins_is_chosen_deterministically(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, prefixed("plugins/b-second", plugin_files("beta")))
+    build_file_tree(tmp_path, prefixed("plugins/a-first", plugin_files("alpha")))
+    write_config(tmp_path, "plugins")
+    out = tmp_path / "out"
+    result = cli(
+        "template",
+        "generate",
+        "greeting",
+        "-l",
+        "python",
+        "-p",
+        "name=X",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "x.txt").read_text() == "Hello X from alpha\n"
+    assert "beta offers it too" in result.stderr
+    chosen = cli(
+        "template",
+        "generate",
+        "greeting",
+        "-l",
+        "python",
+        "-p",
+        "name=Y",
+        "--plugin",
+        "beta",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert chosen.exit_code == 0, chosen.output
+    assert (out / "y.txt").read_text() == "Hello Y from beta\n"
+
+
+def test_plugin_shadows_builtin_and_builtin_can_be_chosen(cli, tmp_path: Path) -> None:
+    files = plugin_files(
+        "house-style",
+        template="step_handler",
+        filename="{{ name }}.py",
+        body="# house style for {{ name }}\n",
+    )
+    build_file_tree(tmp_path, prefixed("plug", files))
+    write_config(tmp_path, "plug")
+    out = tmp_path / "out"
+    result = cli(
+        "template",
+        "generate",
+        "step_handler",
+        "-l",
+        "python",
+        "-p",
+        "name=X",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "X.py").read_text() == "# house style for X\n"
+    assert "built-in offers it too" in result.stderr
+    builtin = cli(
+        "template",
+        "generate",
+        "step_handler",
+        "-l",
+        "python",
+        "-p",
+        "name=X",
+        "--plugin",
+        "built-in",
+        "-o",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert builtin.exit_code == 0, builtin.output
+    assert (out / "handlers/x_handler.py").is_file()
+
+
+def test_unknown_plugin_name_is_reported(cli, tmp_path: Path) -> None:
+    result = cli(
+        "template",
+        "generate",
+        "step_handler",
+        "-l",
+        "python",
+        "-p",
+        "name=X",
+        "--plugin",
+        "nope",
+        "-o",
+        str(tmp_path),
+    )
+    assert result.exit_code == 2
+    assert "plugin 'nope' does not offer template 'step_handler'" in result.stderr
+    assert "built-in" in result.stderr
+
+
+def test_broken_manifest_is_skipped_with_a_warning(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {"plugins/broken/tasker-plugin.toml": "[plugin\nname = 'x'\n"})
+    build_file_tree(tmp_path, prefixed("plugins/good", plugin_files("good")))
+    write_config(tmp_path, "plugins", "does-not-exist")
+    result = cli("template", "list", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "skipped plugin" in result.stderr
+    assert "tasker-plugin.toml:1" in result.stderr
+    assert "does-not-exist is not a directory" in result.stderr
+    assert "greeting" in result.stdout
+
+
+def test_broken_template_manifest_is_a_clear_error(cli, tmp_path: Path) -> None:
+    files = plugin_files("p")
+    files["templates/greeting/template.toml"] = 'name = "greeting"\ndescription = "x"\n'
+    build_file_tree(tmp_path, prefixed("plug", files))
+    write_config(tmp_path, "plug")
+    result = cli(
+        "template",
+        "generate",
+        "greeting",
+        "-l",
+        "python",
+        "-p",
+        "name=X",
+        "-o",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 2
+    assert "template.toml" in result.stderr
+    assert "[[outputs]]" in result.stderr

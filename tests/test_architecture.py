@@ -1,0 +1,83 @@
+"""The layering rules hold: typer only in cli/, rich only in cli/ and reporting/, core never imports cli/."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "tasker_ctl"
+CORE = ("model", "validation", "resolution", "scaffold", "executor")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def package_files() -> list[Path]:
+    return sorted(
+        p
+        for p in PACKAGE.rglob("*.py")
+        if "templates" not in p.relative_to(PACKAGE).parts and p.name != "__main__.py"
+    )
+
+
+def area(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else path.stem
+
+
+def test_layering_rules() -> None:
+    problems = []
+    for path in package_files():
+        where = area(path)
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            if top in ("typer", "click") and where != "cli":
+                problems.append(f"{path}: imports {module} (only tasker_ctl/cli may)")
+            if top == "rich" and where not in ("cli", "reporting"):
+                problems.append(f"{path}: imports {module} (only cli/ and reporting/ may)")
+            if module.startswith("tasker_ctl.cli") and where != "cli":
+                problems.append(f"{path}: imports {module} (nothing below the CLI may)")
+            if (
+                where in ("model", "errors")
+                and module.startswith("tasker_ctl.")
+                and not (module.startswith("tasker_ctl.model") or module == "tasker_ctl.errors")
+            ):
+                problems.append(f"{path}: imports {module} (model/errors import nothing internal)")
+            if where in CORE and module.startswith("tasker_ctl.reporting"):
+                problems.append(f"{path}: imports {module} (core packages never import reporting)")
+    assert problems == []
+
+
+def test_no_module_named_tasker_core_is_shipped() -> None:
+    assert not list(PACKAGE.rglob("tasker_core*"))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["template", "--help"]])
+def test_help_and_version_stay_light(args: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from tasker_ctl.cli import main\n"
+        f"sys.argv = ['tasker-ctl', *{args!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in ('jinja2', 'jsonschema', 'tasker_core') if m in sys.modules)\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "HEAVY=\n" in result.stdout, result.stdout[-500:]
