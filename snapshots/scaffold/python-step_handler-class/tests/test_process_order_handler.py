@@ -1,4 +1,4 @@
-"""Tests for the ProcessOrderHandler step handler, run through real tasker_core objects."""
+"""Tests for the ProcessOrderHandler step handler, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.process_order_handler import ProcessOrderHandler
+from handlers.process_order_handler import (
+    ProcessOrderHandler,
+)
 
 
 def make_context(

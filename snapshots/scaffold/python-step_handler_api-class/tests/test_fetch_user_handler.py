@@ -1,4 +1,4 @@
-"""Tests for the FetchUserHandler API handler: real tasker_core objects, a mocked HTTP server."""
+"""Tests for the FetchUserHandler API handler, using a mocked HTTP server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import httpx
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.fetch_user_handler import FetchUserHandler
+from handlers.fetch_user_handler import (
+    FetchUserHandler,
+)
 
 
 def make_context(

@@ -1,4 +1,4 @@
-"""Tests for the FetchUser API handler: real tasker_core objects, a mocked HTTP server."""
+"""Tests for the FetchUser API handler, using a mocked HTTP server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ import httpx
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.fetch_user_handler import BASE_URL, CALLABLE, fetch_user
+from handlers.fetch_user_handler import (
+    BASE_URL,
+    CALLABLE,
+    fetch_user,
+)
 
 
 def make_context(

@@ -91,7 +91,9 @@ class ProcessCsvWorkerHandler(StepHandler, Batchable):
         processed = 0
         for _index in range(batch_context.start_cursor, batch_context.end_cursor):
             processed += 1  # process one item here
-        return self.batch_worker_success(items_processed=processed, items_succeeded=processed)
+        return self.batch_worker_success(
+            items_processed=processed, items_succeeded=processed
+        )
 
 
 class ProcessCsvAggregatorHandler(StepHandler, Batchable):
@@ -106,8 +108,12 @@ class ProcessCsvAggregatorHandler(StepHandler, Batchable):
             context.dependency_results, ANALYZE_STEP, f"{WORKER_STEP}_"
         )
         if scenario.is_no_batches:
-            return self.success({"total_processed": 0, "worker_count": 0, "scenario": "no_batches"})
-        total = sum(int(r.get("items_processed", 0)) for r in scenario.batch_results.values())
+            return self.success(
+                {"total_processed": 0, "worker_count": 0, "scenario": "no_batches"}
+            )
+        total = sum(
+            int(r.get("items_processed", 0)) for r in scenario.batch_results.values()
+        )
         return self.success(
             {
                 "total_processed": total,

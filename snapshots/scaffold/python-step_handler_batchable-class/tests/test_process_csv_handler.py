@@ -1,4 +1,4 @@
-"""Tests for the ProcessCsv batch handler classes, run through real tasker_core objects."""
+"""Tests for the ProcessCsv batch handler classes, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def completed(result: dict[str, Any]) -> dict[str, Any]:
     return {"success": True, "status": "completed", "result": result}
 
 
-def worker_inputs(batch_id: str, start: int, end: int, *, no_op: bool = False) -> dict[str, Any]:
+def worker_inputs(
+    batch_id: str, start: int, end: int, *, no_op: bool = False
+) -> dict[str, Any]:
     """The step inputs the orchestrator gives a batch worker instance."""
     return {
         "cursor": {
@@ -60,7 +62,10 @@ def worker_inputs(batch_id: str, start: int, end: int, *, no_op: bool = False) -
             "end_cursor": end,
             "batch_size": end - start,
         },
-        "batch_metadata": {"cursor_field": "item_index", "failure_strategy": "continue_on_failure"},
+        "batch_metadata": {
+            "cursor_field": "item_index",
+            "failure_strategy": "continue_on_failure",
+        },
         "is_no_op": no_op,
     }
 
@@ -70,7 +75,11 @@ def analyze(total_items: Any) -> StepHandlerResult:
 
 
 def test_handlers_register_under_their_import_paths() -> None:
-    for handler in (ProcessCsvAnalyzerHandler, ProcessCsvWorkerHandler, ProcessCsvAggregatorHandler):
+    for handler in (
+        ProcessCsvAnalyzerHandler,
+        ProcessCsvWorkerHandler,
+        ProcessCsvAggregatorHandler,
+    ):
         assert handler.handler_name == f"{handler.__module__}.{handler.__name__}"
 
 
@@ -126,7 +135,9 @@ def test_aggregator_sums_the_workers() -> None:
     assert analyzer_result is not None
     deps = {ANALYZE_STEP: completed(analyzer_result)}
     for config in analyzer_result["batch_processing_outcome"]["cursor_configs"]:
-        inputs = worker_inputs(config["batch_id"], config["start_cursor"], config["end_cursor"])
+        inputs = worker_inputs(
+            config["batch_id"], config["start_cursor"], config["end_cursor"]
+        )
         worker = ProcessCsvWorkerHandler().call(make_context(step_inputs=inputs))
         assert worker.result is not None
         deps[f"{WORKER_STEP}_{config['batch_id']}"] = completed(worker.result)

@@ -59,7 +59,9 @@ BATCH_SIZE = 100
 
 @batch_analyzer(ANALYZER, worker_template=WORKER_STEP)
 @inputs("total_items")
-def process_csv_analyzer(total_items: int | str | None, context: StepContext) -> BatchConfig:
+def process_csv_analyzer(
+    total_items: int | str | None, context: StepContext
+) -> BatchConfig:
     """Split ``total_items`` (from the task context) into batches of ``BATCH_SIZE``.
 
     Zero items yields the no-batches outcome: one no-op placeholder worker runs.
@@ -67,7 +69,9 @@ def process_csv_analyzer(total_items: int | str | None, context: StepContext) ->
     try:
         count = int(total_items or 0)
     except (TypeError, ValueError) as exc:
-        raise PermanentError(f"total_items must be a whole number, got {total_items!r}") from exc
+        raise PermanentError(
+            f"total_items must be a whole number, got {total_items!r}"
+        ) from exc
     if count < 0:
         raise PermanentError(f"total_items must not be negative, got {count}")
     return BatchConfig(total_items=count, batch_size=BATCH_SIZE)
@@ -100,7 +104,9 @@ def process_csv_aggregator(context: StepContext) -> dict[str, Any]:
     )
     if scenario.is_no_batches:
         return {"total_processed": 0, "worker_count": 0, "scenario": "no_batches"}
-    total = sum(int(r.get("items_processed", 0)) for r in scenario.batch_results.values())
+    total = sum(
+        int(r.get("items_processed", 0)) for r in scenario.batch_results.values()
+    )
     return {
         "total_processed": total,
         "worker_count": scenario.worker_count,

@@ -1,4 +1,4 @@
-"""Tests for the ProcessCsv batch handlers, run through real tasker_core objects."""
+"""Tests for the ProcessCsv batch handlers, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ def completed(result: dict[str, Any]) -> dict[str, Any]:
     return {"success": True, "status": "completed", "result": result}
 
 
-def worker_inputs(batch_id: str, start: int, end: int, *, no_op: bool = False) -> dict[str, Any]:
+def worker_inputs(
+    batch_id: str, start: int, end: int, *, no_op: bool = False
+) -> dict[str, Any]:
     """The step inputs the orchestrator gives a batch worker instance."""
     return {
         "cursor": {
@@ -61,13 +63,18 @@ def worker_inputs(batch_id: str, start: int, end: int, *, no_op: bool = False) -
             "end_cursor": end,
             "batch_size": end - start,
         },
-        "batch_metadata": {"cursor_field": "item_index", "failure_strategy": "continue_on_failure"},
+        "batch_metadata": {
+            "cursor_field": "item_index",
+            "failure_strategy": "continue_on_failure",
+        },
         "is_no_op": no_op,
     }
 
 
 def analyze(total_items: Any) -> StepHandlerResult:
-    return process_csv_analyzer._handler_class().call(make_context({"total_items": total_items}))
+    return process_csv_analyzer._handler_class().call(
+        make_context({"total_items": total_items})
+    )
 
 
 def test_analyzer_registers_under_its_callable_name() -> None:
@@ -115,7 +122,9 @@ def test_placeholder_worker_does_nothing() -> None:
 
 
 def aggregate(dependency_results: dict[str, Any]) -> dict[str, Any]:
-    result = process_csv_aggregator._handler_class().call(make_context({}, dependency_results))
+    result = process_csv_aggregator._handler_class().call(
+        make_context({}, dependency_results)
+    )
     assert result.is_success, result.error_message
     assert result.result is not None
     return result.result
@@ -126,8 +135,12 @@ def test_aggregator_sums_the_workers() -> None:
     assert analyzer_result is not None
     deps = {ANALYZE_STEP: completed(analyzer_result)}
     for config in analyzer_result["batch_processing_outcome"]["cursor_configs"]:
-        inputs = worker_inputs(config["batch_id"], config["start_cursor"], config["end_cursor"])
-        worker = process_csv_worker._handler_class().call(make_context(step_inputs=inputs))
+        inputs = worker_inputs(
+            config["batch_id"], config["start_cursor"], config["end_cursor"]
+        )
+        worker = process_csv_worker._handler_class().call(
+            make_context(step_inputs=inputs)
+        )
         assert worker.result is not None
         deps[f"{WORKER_STEP}_{config['batch_id']}"] = completed(worker.result)
     assert aggregate(deps) == {

@@ -50,12 +50,18 @@ class RouteOrderHandler(DecisionMixin, StepHandler):
         """Create the chosen branch's steps, or none of them for ``skip``."""
         route_key = context.get_input("route_key")
         if route_key == "fast_track":
-            return self.decision_success(FAST_TRACK_STEPS, routing_context={"route": "fast_track"})
+            return self.decision_success(
+                FAST_TRACK_STEPS, routing_context={"route": "fast_track"}
+            )
         if route_key == "review":
-            return self.decision_success(REVIEW_STEPS, routing_context={"route": "review"})
+            return self.decision_success(
+                REVIEW_STEPS, routing_context={"route": "review"}
+            )
         if route_key == "skip":
             return self.skip_branches(
                 reason="route_key asked to skip every branch",
                 routing_context={"route": "skip"},
             )
-        return self.decision_success(STANDARD_STEPS, routing_context={"route": "standard"})
+        return self.decision_success(
+            STANDARD_STEPS, routing_context={"route": "standard"}
+        )

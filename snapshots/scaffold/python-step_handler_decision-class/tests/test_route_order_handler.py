@@ -1,4 +1,4 @@
-"""Tests for the RouteOrderHandler decision handler, run through real tasker_core objects."""
+"""Tests for the RouteOrderHandler decision handler, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pytest
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.route_order_handler import RouteOrderHandler
+from handlers.route_order_handler import (
+    RouteOrderHandler,
+)
 
 
 def make_context(

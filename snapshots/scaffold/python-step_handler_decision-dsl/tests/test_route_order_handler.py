@@ -1,4 +1,4 @@
-"""Tests for the RouteOrder decision handler, run through real tasker_core objects."""
+"""Tests for the RouteOrder decision handler, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import pytest
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.route_order_handler import CALLABLE, route_order
+from handlers.route_order_handler import (
+    CALLABLE,
+    route_order,
+)
 
 
 def make_context(
