@@ -1,4 +1,4 @@
-"""The layering rules hold: typer only in cli/, rich only in cli/ and reporting/, core never imports cli/."""
+"""Layering: typer only in cli/, rich only in cli/ and reporting/, core never imports cli/."""
 
 from __future__ import annotations
 

@@ -85,7 +85,9 @@ def test_unified_config_cli_table_is_read_relative_to_the_project(tmp_path: Path
     build_file_tree(
         tmp_path,
         {
-            ".config/tasker.toml": '[profile.default]\ntransport = "rest"\n\n[cli]\nplugin-paths = ["plugins"]\n'
+            ".config/tasker.toml": (
+                '[profile.default]\ntransport = "rest"\n\n[cli]\nplugin-paths = ["plugins"]\n'
+            )
         },
     )
     settings = load_settings(cwd=tmp_path)

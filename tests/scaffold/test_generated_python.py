@@ -1,4 +1,4 @@
-"""Generated Python is real code: ruff-clean, its pytest tests pass with the real SDK, YAML follows the model."""
+"""Generated Python is real code: ruff-clean, tests pass with the real SDK, YAML fits the model."""
 
 from __future__ import annotations
 

@@ -57,6 +57,11 @@ def prefixed(prefix: str, files: dict[str, str]) -> dict[str, str]:
     return {f"{prefix}/{k}": v for k, v in files.items()}
 
 
+def gen(cli, project: Path, *args: str, out: Path, kind: str = "greeting"):
+    """``tasker-ctl template generate KIND -l python ARGS -o OUT``, run from ``project``."""
+    return cli("template", "generate", kind, "-l", "python", *args, "-o", str(out), cwd=project)
+
+
 def write_config(project: Path, *paths: str) -> None:
     listed = ", ".join(f'"{p}"' for p in paths)
     (project / ".tasker-ctl.toml").write_text(f"plugin-paths = [{listed}]\n")
@@ -95,18 +100,7 @@ def test_tera_syntax_renders(cli, tmp_path: Path) -> None:
     build_file_tree(tmp_path, prefixed("plug", plugin_files("tera", body=body)))
     write_config(tmp_path, "plug")
     out = tmp_path / "out"
-    result = cli(
-        "template",
-        "generate",
-        "greeting",
-        "-l",
-        "python",
-        "-p",
-        "name=ProcessOrder",
-        "-o",
-        str(out),
-        cwd=tmp_path,
-    )
+    result = gen(cli, tmp_path, "-p", "name=ProcessOrder", out=out)
     assert result.exit_code == 0, result.output
     assert (out / "process_order.txt").read_text() == (
         "Hi ProcessOrder\nfallback\nProcessInvoice\nhas order\n"
@@ -119,18 +113,7 @@ def test_plugin_template_cannot_escape_the_sandbox(cli, tmp_path: Path) -> None:
     build_file_tree(tmp_path, prefixed("plug", plugin_files("evil", body=body)))
     write_config(tmp_path, "plug")
     out = tmp_path / "out"
-    result = cli(
-        "template",
-        "generate",
-        "greeting",
-        "-l",
-        "python",
-        "-p",
-        "name=X",
-        "-o",
-        str(out),
-        cwd=tmp_path,
-    )
+    result = gen(cli, tmp_path, "-p", "name=X", out=out)
     assert result.exit_code == 2
     assert "sandbox" in result.stderr or "unsafe" in result.stderr
     assert not out.exists()
@@ -140,18 +123,7 @@ def test_undefined_variable_names_the_template_file_and_line(cli, tmp_path: Path
     body = "line one\n{{ no_such_param }}\n"
     build_file_tree(tmp_path, prefixed("plug", plugin_files("typo", body=body)))
     write_config(tmp_path, "plug")
-    result = cli(
-        "template",
-        "generate",
-        "greeting",
-        "-l",
-        "python",
-        "-p",
-        "name=X",
-        "-o",
-        str(tmp_path / "out"),
-        cwd=tmp_path,
-    )
+    result = gen(cli, tmp_path, "-p", "name=X", out=tmp_path / "out")
     assert result.exit_code == 2
     assert "body.tera:2" in result.stderr
     assert "no_such_param" in result.stderr
@@ -163,18 +135,7 @@ def test_parameter_in_file_name_cannot_traverse(cli, tmp_path: Path) -> None:
     out = tmp_path / "project" / "out"
     out.mkdir(parents=True)
     for evil in ("../../escaped", "/tmp/absolute-escape", "a/../../b"):
-        result = cli(
-            "template",
-            "generate",
-            "greeting",
-            "-l",
-            "python",
-            "-p",
-            f"name={evil}",
-            "-o",
-            str(out),
-            cwd=tmp_path,
-        )
+        result = gen(cli, tmp_path, "-p", f"name={evil}", out=out)
         assert result.exit_code == 2, evil
         assert "refusing to write" in result.stderr
         assert "outside the output directory" in result.stderr
@@ -186,18 +147,7 @@ def test_plugin_file_name_pattern_cannot_traverse(cli, tmp_path: Path) -> None:
     build_file_tree(tmp_path, prefixed("plug", plugin_files("p", filename="../{{ name }}.txt")))
     write_config(tmp_path, "plug")
     out = tmp_path / "out"
-    result = cli(
-        "template",
-        "generate",
-        "greeting",
-        "-l",
-        "python",
-        "-p",
-        "name=x",
-        "-o",
-        str(out),
-        cwd=tmp_path,
-    )
+    result = gen(cli, tmp_path, "-p", "name=x", out=out)
     assert result.exit_code == 2
     assert "contains '..'" in result.stderr
     assert not (tmp_path / "x.txt").exists()
@@ -208,35 +158,11 @@ def test_same_template_in_two_plugins_is_chosen_deterministically(cli, tmp_path:
     build_file_tree(tmp_path, prefixed("plugins/a-first", plugin_files("alpha")))
     write_config(tmp_path, "plugins")
     out = tmp_path / "out"
-    result = cli(
-        "template",
-        "generate",
-        "greeting",
-        "-l",
-        "python",
-        "-p",
-        "name=X",
-        "-o",
-        str(out),
-        cwd=tmp_path,
-    )
+    result = gen(cli, tmp_path, "-p", "name=X", out=out)
     assert result.exit_code == 0, result.output
     assert (out / "x.txt").read_text() == "Hello X from alpha\n"
     assert "beta offers it too" in result.stderr
-    chosen = cli(
-        "template",
-        "generate",
-        "greeting",
-        "-l",
-        "python",
-        "-p",
-        "name=Y",
-        "--plugin",
-        "beta",
-        "-o",
-        str(out),
-        cwd=tmp_path,
-    )
+    chosen = gen(cli, tmp_path, "-p", "name=Y", "--plugin", "beta", out=out)
     assert chosen.exit_code == 0, chosen.output
     assert (out / "y.txt").read_text() == "Hello Y from beta\n"
 
@@ -251,34 +177,12 @@ def test_plugin_shadows_builtin_and_builtin_can_be_chosen(cli, tmp_path: Path) -
     build_file_tree(tmp_path, prefixed("plug", files))
     write_config(tmp_path, "plug")
     out = tmp_path / "out"
-    result = cli(
-        "template",
-        "generate",
-        "step_handler",
-        "-l",
-        "python",
-        "-p",
-        "name=X",
-        "-o",
-        str(out),
-        cwd=tmp_path,
-    )
+    result = gen(cli, tmp_path, "-p", "name=X", out=out, kind="step_handler")
     assert result.exit_code == 0, result.output
     assert (out / "X.py").read_text() == "# house style for X\n"
     assert "built-in offers it too" in result.stderr
-    builtin = cli(
-        "template",
-        "generate",
-        "step_handler",
-        "-l",
-        "python",
-        "-p",
-        "name=X",
-        "--plugin",
-        "built-in",
-        "-o",
-        str(out),
-        cwd=tmp_path,
+    builtin = gen(
+        cli, tmp_path, "-p", "name=X", "--plugin", "built-in", out=out, kind="step_handler"
     )
     assert builtin.exit_code == 0, builtin.output
     assert (out / "handlers/x_handler.py").is_file()
@@ -320,18 +224,7 @@ def test_broken_template_manifest_is_a_clear_error(cli, tmp_path: Path) -> None:
     files["templates/greeting/template.toml"] = 'name = "greeting"\ndescription = "x"\n'
     build_file_tree(tmp_path, prefixed("plug", files))
     write_config(tmp_path, "plug")
-    result = cli(
-        "template",
-        "generate",
-        "greeting",
-        "-l",
-        "python",
-        "-p",
-        "name=X",
-        "-o",
-        str(tmp_path / "out"),
-        cwd=tmp_path,
-    )
+    result = gen(cli, tmp_path, "-p", "name=X", out=tmp_path / "out")
     assert result.exit_code == 2
     assert "template.toml" in result.stderr
     assert "[[outputs]]" in result.stderr
