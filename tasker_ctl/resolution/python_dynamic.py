@@ -1,0 +1,142 @@
+"""``--import``: resolve Python callables through the real ``tasker_core`` registry.
+
+The handler packages (``--handler-package``, config ``handler-packages``, else
+every top-level package or module under the roots that mentions
+``tasker_core``) are imported module by module, exactly what
+``HandlerRegistry.discover_handlers`` does, but an import failure is kept with
+its file and line instead of being logged and swallowed. Then each step's
+callable is resolved with ``HandlerRegistry.resolve`` semantics (explicit
+mapping, class lookup, resolver hint) and its ``method`` is checked with
+``hasattr``. ``RUST_LOG`` is set to ``off`` (unless the user set it) before
+``tasker_core`` is imported, so its Rust logging never reaches stdout.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tasker_ctl.errors import MissingDependencyError
+from tasker_ctl.resolution.model import HandlerCheck, ImportProblem, Resolution, Status
+from tasker_ctl.resolution.sources import read_text
+
+
+def check_dynamic(
+    steps: Sequence[Any], roots: Sequence[Path], packages: Sequence[str], imported: set[str]
+) -> HandlerCheck:
+    """Build a :class:`HandlerCheck` for ``steps`` with the real registry."""
+    os.environ.setdefault("RUST_LOG", "off")
+    try:
+        from tasker_core.handler import HandlerRegistry
+        from tasker_core.registry.handler_definition import HandlerDefinition
+        from tasker_core.registry.resolver_chain import ResolverNotFoundError
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"--import needs the Tasker Python SDK (tasker_core): {exc}",
+            hint="pip install 'tasker-ctl[sdk]', or drop --import for the static check",
+        ) from exc
+    check = HandlerCheck("python", "import")
+    for root in reversed(roots):
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
+    names = list(packages) or _discover_packages(roots)
+    registry = HandlerRegistry()
+    for name in names:
+        check.import_problems.extend(_import_all(name, imported))
+        registry.discover_handlers(name)
+    for step in steps:
+        callable_ = step.handler.get("callable")
+        if not isinstance(callable_, str) or not callable_:
+            continue
+        definition = HandlerDefinition(
+            callable=callable_,
+            handler_method=step.handler.get("method"),
+            resolver=step.handler.get("resolver"),
+            initialization=dict(step.initialization),
+        )
+        try:
+            handler = registry.resolver_chain.resolve(definition)
+        except ResolverNotFoundError as exc:
+            check.results[step.index] = Resolution(Status.NOT_FOUND, "python", str(exc))
+            continue
+        except Exception as exc:  # a handler constructor that raises
+            check.results[step.index] = Resolution(
+                Status.NOT_FOUND, "python", f"resolving '{callable_}' raised {exc!r}"
+            )
+            continue
+        if handler is None:
+            keys = tuple(k for k in registry.list_handlers() if _close(k, callable_))
+            check.results[step.index] = Resolution(
+                Status.NOT_FOUND,
+                "python",
+                f"the tasker_core registry cannot resolve '{callable_}'",
+                None,
+                keys[:3],
+            )
+            continue
+        check.results[step.index] = Resolution(Status.FOUND, "python", "resolved by tasker_core")
+        method = step.handler.get("method")
+        if isinstance(method, str) and method and method != "call" and not hasattr(handler, method):
+            check.missing_methods[step.index] = method
+    return check
+
+
+def _discover_packages(roots: Sequence[Path]) -> list[str]:
+    names = []
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for info in pkgutil.iter_modules([str(root)]):
+            path = Path(root, info.name)
+            source = path / "__init__.py" if info.ispkg else path.with_suffix(".py")
+            wanted = info.ispkg or "tasker_core" in read_text(source)
+            if wanted and info.name not in names and not info.name.startswith(("test", "_")):
+                names.append(info.name)
+    return names
+
+
+def _import_all(package: str, imported: set[str]) -> list[ImportProblem]:
+    problems = []
+    modules = [package]
+    try:
+        root = importlib.import_module(package)
+    except Exception as exc:
+        return [_problem(package, exc)]
+    if hasattr(root, "__path__"):
+        found = pkgutil.walk_packages(
+            root.__path__, prefix=f"{package}.", onerror=lambda name: None
+        )
+        modules.extend(info.name for info in found)
+    for name in modules:
+        if name in imported:
+            continue
+        imported.add(name)
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            problems.append(_problem(name, exc))
+    return problems
+
+
+def _problem(module: str, exc: BaseException) -> ImportProblem:
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return ImportProblem(module, f"SyntaxError: {exc.msg}", Path(exc.filename), exc.lineno)
+    frames = traceback.extract_tb(exc.__traceback__)
+    user = [f for f in frames if "importlib" not in f.filename and "tasker_core" not in f.filename]
+    frame = user[-1] if user else (frames[-1] if frames else None)
+    message = f"{type(exc).__name__}: {exc}"
+    if frame is None:
+        return ImportProblem(module, message)
+    return ImportProblem(module, message, Path(frame.filename), frame.lineno)
+
+
+def _close(key: str, callable_: str) -> bool:
+    import difflib
+
+    return difflib.SequenceMatcher(None, key, callable_).ratio() > 0.7

@@ -1,0 +1,261 @@
+"""The lint engine: read a file, run the enabled rules, turn findings into diagnostics.
+
+Order per file: read the bytes (limits and encoding), parse YAML into nodes,
+read the nodes as serde would (``serde``), resolve handlers (static index shared
+by every file of the run, or ``--import``), then run every enabled template rule.
+A file that loads with serde-level errors still gets the semantic rules, so one
+run shows everything; its ``template`` is ``None``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tasker_ctl.errors import InputFileError, Location
+from tasker_ctl.validation.context import RuleContext
+from tasker_ctl.validation.diagnostic import (
+    Diagnostic,
+    FileResult,
+    LintReport,
+    Severity,
+    sort_diagnostics,
+)
+from tasker_ctl.validation.handlers import HandlerCheck, IndexCache
+from tasker_ctl.validation.rules import RULES, TEMPLATE_RULES
+from tasker_ctl.validation.serde import Finding, ReadResult, read_template
+from tasker_ctl.validation.settings import RuleSettings, parse_rule_settings
+from tasker_ctl.validation.yaml_source import Document, read_document
+
+LOAD_BLOCKING = frozenset(
+    {"MISSING_FIELD", "INVALID_TYPE", "UNKNOWN_VARIANT", "DUPLICATE_FIELD", "UNSUPPORTED_TAG"}
+)
+"""serde-level rules whose findings mean the real system rejects the file."""
+TEMPLATE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """How to lint: strictness, handler checking and the ``[lint]`` config table."""
+
+    strict: bool = False
+    handler_check: bool = True
+    handlers_roots: tuple[Path, ...] = ()
+    handler_packages: tuple[str, ...] = ()
+    import_handlers: bool = False
+    language: str | None = None
+    rule_settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Linter:
+    """Lints files with one set of options; caches the handler scan across files."""
+
+    def __init__(self, options: LintOptions) -> None:
+        self.options = options
+        self.settings: RuleSettings = parse_rule_settings(options.rule_settings, RULES)
+        self.indexes = IndexCache()
+        self.rules = [r for r in TEMPLATE_RULES if self.settings.enabled(r.id)]
+        self._imported: set[str] = set()
+
+    def lint_file(self, path: Path) -> FileResult:
+        """Lint one file. Raise :class:`InputFileError` if it cannot be read at all."""
+        if path.is_dir():
+            raise InputFileError(f"{path} is a directory", hint="use lint_paths for directories")
+        try:
+            document = read_document(path)
+        except OSError as exc:
+            raise InputFileError(
+                f"cannot read {path}: {exc.strerror or exc}",
+                hint="check the path and its permissions",
+            ) from exc
+        return self._lint_document(path, document)
+
+    def _lint_document(self, path: Path, document: Document) -> FileResult:
+        if document.root is None:
+            assert document.problem is not None
+            problem = document.problem
+            finding = Finding(
+                problem.rule_id,
+                problem.message,
+                "",
+                problem.line or 0,
+                problem.column or 0,
+                problem.hint,
+            )
+            return FileResult(path, self._diagnostics(path, [finding], None))
+        read = read_template(document.root)
+        ctx = RuleContext(path, read, rule_options=self.settings.options)
+        if self.options.handler_check:
+            ctx.handler_check = self._handler_check(path, ctx)
+            ctx.language = ctx.handler_check.language
+        else:
+            ctx.language = self._language(ctx, None)
+        findings = list(read.findings)
+        for rule in self.rules:
+            assert rule.check is not None
+            findings.extend(rule.check(ctx))
+        diagnostics = self._diagnostics(path, findings, ctx)
+        loads = not any(f.rule_id in LOAD_BLOCKING for f in read.findings)
+        data = read.data if loads else None
+        return FileResult(path, diagnostics, data, _template_factory(data))
+
+    # -- handlers -------------------------------------------------------------
+    def _roots(self, path: Path) -> tuple[Path, ...]:
+        if self.options.handlers_roots:
+            return self.options.handlers_roots
+        return tuple(dict.fromkeys((path.parent.resolve(), Path.cwd().resolve())))
+
+    def _language(self, ctx: RuleContext, index: Any) -> str | None:
+        from tasker_ctl.resolution import infer_language, normalize_language
+
+        if self.options.language:
+            return normalize_language(self.options.language)
+        metadata = ctx.data.get("metadata")
+        tags = metadata.get("tags", []) if isinstance(metadata, dict) else []
+        callables = [c for s in ctx.steps if isinstance(c := s.handler.get("callable"), str) and c]
+        language = infer_language(tags if isinstance(tags, list) else [], callables, index)
+        return language or normalize_language(self.settings.language)
+
+    def _handler_check(self, path: Path, ctx: RuleContext) -> HandlerCheck:
+        index = self.indexes.get(self._roots(path))
+        language = self._language(ctx, index)
+        if self.options.import_handlers:
+            from tasker_ctl.resolution.python_dynamic import check_dynamic
+
+            return check_dynamic(
+                ctx.steps, self._roots(path), self.options.handler_packages, self._imported
+            )
+        check = HandlerCheck(language, "static")
+        for step in ctx.steps:
+            callable_ = step.handler.get("callable")
+            if isinstance(callable_, str) and callable_ and callable_.strip() == callable_:
+                check.results[step.index] = index.resolve(callable_, language)
+        return check
+
+    # -- diagnostics ----------------------------------------------------------
+    def _diagnostics(
+        self, path: Path, findings: list[Finding], ctx: RuleContext | None
+    ) -> tuple[Diagnostic, ...]:
+        out = []
+        for finding in findings:
+            rule = RULES[finding.rule_id]
+            if not self.settings.enabled(rule.id):
+                continue
+            out.append(
+                Diagnostic(
+                    rule_id=rule.id,
+                    severity=self.settings.severity(rule.id, rule.severity),
+                    message=finding.message,
+                    location=Location(
+                        finding.path or path, finding.line or None, finding.column or None
+                    ),
+                    pointer=_written(finding.pointer, ctx.read) if ctx else finding.pointer,
+                    step=_step_name(finding.pointer, ctx) if ctx else None,
+                    hint=finding.hint,
+                )
+            )
+        return sort_diagnostics(out)
+
+    def cross_file(self, results: Sequence[FileResult]) -> tuple[Diagnostic, ...]:
+        """Findings that need several files: duplicate template identities."""
+        rule = RULES["DUPLICATE_TEMPLATE_IDENTITY"]
+        if not self.settings.enabled(rule.id):
+            return ()
+        first: dict[tuple[str, str, str], Path] = {}
+        out = []
+        for result in results:
+            data = result.data
+            if not data:
+                continue
+            identity = (data.get("namespace_name"), data.get("name"), data.get("version"))
+            if not all(isinstance(v, str) and v for v in identity):
+                continue
+            key: tuple[str, str, str] = identity  # type: ignore[assignment]
+            if key in first:
+                out.append(
+                    Diagnostic(
+                        rule.id,
+                        self.settings.severity(rule.id, rule.severity),
+                        f"template {key[0]}/{key[1]}/{key[2]} is also defined in {first[key]}; "
+                        "the file registered last wins",
+                        Location(result.path, 1, 1),
+                        "",
+                    )
+                )
+            else:
+                first[key] = result.path
+        return tuple(out)
+
+
+def _written(pointer: str, read: ReadResult) -> str:
+    if not read.written or not pointer:
+        return pointer
+    parts = pointer.split("/")
+    for end in range(len(parts), 1, -1):
+        prefix = "/".join(parts[:end])
+        if prefix in read.written:
+            return read.written[prefix] + pointer[len(prefix) :]
+    return pointer
+
+
+def _step_name(pointer: str, ctx: RuleContext) -> str | None:
+    if not pointer.startswith("/steps/"):
+        return None
+    token = pointer.split("/")[2]
+    if not token.isdigit():
+        return None
+    index = int(token)
+    for step in ctx.steps:
+        if step.index == index:
+            return step.name
+    return None
+
+
+def _template_factory(data: dict[str, Any] | None) -> Any:
+    if data is None:
+        return None
+
+    def build() -> Any:
+        from pydantic import ValidationError
+
+        from tasker_ctl.model.template import TaskTemplate
+
+        try:
+            return TaskTemplate.model_validate(data)
+        except ValidationError:  # pragma: no cover - the serde reader already rejected it
+            return None
+
+    return build
+
+
+def expand_paths(paths: Sequence[Path]) -> Iterator[Path]:
+    """Files named directly, and ``*.yaml``/``*.yml`` under directories (sorted, recursive)."""
+    for path in paths:
+        if path.is_dir():
+            for directory, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for filename in sorted(filenames):
+                    if filename.endswith(TEMPLATE_SUFFIXES):
+                        yield Path(directory, filename)
+        elif path.exists():
+            yield path
+        else:
+            raise InputFileError(f"{path} does not exist", hint="check the path")
+
+
+def count_by_severity(diagnostics: Sequence[Diagnostic]) -> dict[Severity, int]:
+    """Number of diagnostics per severity."""
+    counts = dict.fromkeys(Severity, 0)
+    for diagnostic in diagnostics:
+        counts[diagnostic.severity] += 1
+    return counts
+
+
+def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
+    """Lint every path (directories are walked) and gather a report."""
+    linter = Linter(options)
+    files = [linter.lint_file(p) for p in expand_paths(paths)]
+    return LintReport(tuple(files), linter.cross_file(files))

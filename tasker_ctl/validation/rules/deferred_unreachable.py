@@ -1,0 +1,50 @@
+"""A ``deferred_convergence`` step can never be created.
+
+A deferred step is created dynamically, when a batch or a decision creates one
+of its dependencies. In a template without decision steps, a deferred step none
+of whose dependencies is a ``batch_worker`` is never created: it never runs, and
+neither does anything after it.
+
+FAIL::
+
+    - name: a
+    - name: b
+      type: deferred_convergence
+      dependencies: [a]          # a is created at init: b never is
+
+PASS: make ``b`` a ``standard`` step, or make it converge a batch
+(``dependencies: [process_batch]``) or decision branches.
+"""
+
+from collections.abc import Iterator
+
+from tasker_ctl.validation.context import RuleContext
+from tasker_ctl.validation.diagnostic import Severity
+from tasker_ctl.validation.serde import Finding
+
+ID = "DEFERRED_UNREACHABLE"
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Report deferred steps with no dynamically created dependency."""
+    has_decisions = bool(ctx.decision_descendants)
+    for step in ctx.steps:
+        if step.type != "deferred_convergence" or step.name is None:
+            continue
+        dynamic = [
+            d
+            for d in step.dependencies
+            if ctx.step_type(d) == "batch_worker" or d in ctx.created_by_decision
+        ]
+        if dynamic or (has_decisions and step.name in ctx.created_by_decision):
+            continue
+        if has_decisions:
+            continue  # created at init with the rest of the graph: it acts as a standard step
+        yield ctx.finding(
+            ID,
+            f"deferred_convergence step '{step.name}' is never created: none of its "
+            "dependencies is a batch_worker or a step created by a decision",
+            f"{step.pointer}/type",
+            hint="use `type: standard`, or make it depend on a batch_worker step",
+        )

@@ -1,0 +1,40 @@
+"""A step declares the same event name twice: only the last declaration is used.
+
+FAIL::
+
+    publishes_events:
+      - name: payment.processed
+        ...
+      - name: payment.processed
+        ...
+
+PASS: one declaration per event name (use ``condition`` to pick when it fires).
+"""
+
+from collections.abc import Iterator
+
+from tasker_ctl.validation.context import RuleContext
+from tasker_ctl.validation.diagnostic import Severity
+from tasker_ctl.validation.serde import Finding
+
+ID = "DUPLICATE_EVENT_NAME"
+SEVERITY = Severity.WARNING
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    """Report repeated event names within one step."""
+    for step in ctx.steps:
+        events = step.raw.get("publishes_events")
+        seen: set[str] = set()
+        for index, event in enumerate(events if isinstance(events, list) else []):
+            name = event.get("name") if isinstance(event, dict) else None
+            if not isinstance(name, str):
+                continue
+            if name in seen:
+                yield ctx.finding(
+                    ID,
+                    f"Step '{step.name}': duplicate event name '{name}' - only the last "
+                    "declaration will be used",
+                    f"{step.pointer}/publishes_events/{index}/name",
+                )
+            seen.add(name)

@@ -1,0 +1,361 @@
+"""Reading task-template YAML safely into a node tree that keeps every position.
+
+PyYAML's ``safe_load`` is not what the real system does: it applies YAML 1.1
+typing (``yes`` is a boolean), silently keeps the last of two equal keys and
+applies ``<<`` merges, none of which serde_yaml 0.9 does. So this module only
+*parses*: it turns the parser's event stream (libyaml when available) into
+:class:`Scalar`, :class:`Mapping` and :class:`Sequence` nodes that keep the raw
+text, whether a scalar was plain or quoted, explicit tags, every key (also
+duplicates) and 1-based line/column. Typing happens later, field by field, in
+:mod:`tasker_ctl.validation.serde`.
+
+Limits (each produces one finding and stops reading the file, never a hang or a
+traceback):
+
+* files larger than :data:`MAX_FILE_BYTES` (10 MiB; real templates are a few KB);
+* bytes that are not UTF-8 text (a NUL byte or invalid UTF-8: binary files);
+* nesting deeper than :data:`MAX_DEPTH` (128, serde_yaml's recursion limit);
+* aliases that expand to more than :data:`MAX_EXPANDED_NODES` nodes (alias
+  bombs such as "billion laughs") or that refer to themselves;
+* more than one YAML document (serde_yaml rejects it), an empty file, a root
+  that is not a mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 128
+MAX_EXPANDED_NODES = 200_000
+
+
+@dataclass(eq=False, slots=True)
+class Node:
+    """A YAML node and where it starts (1-based line and column)."""
+
+    line: int
+    column: int
+    tag: str | None
+    """Explicit tag as written (``!!str``, ``!custom``), ``None`` when untagged."""
+
+
+@dataclass(eq=False, slots=True)
+class Scalar(Node):
+    """A scalar with its raw text; ``plain`` is false for quoted and block scalars."""
+
+    value: str
+    plain: bool
+
+    @property
+    def is_null(self) -> bool:
+        """Whether serde_yaml reads this scalar as null (``~``, ``null``, empty)."""
+        return self.plain and self.tag is None and self.value in NULL_WORDS
+
+
+@dataclass(eq=False, slots=True)
+class Mapping(Node):
+    """A mapping; ``pairs`` keeps every key in order, duplicates included."""
+
+    pairs: list[tuple[Node, Node]] = field(default_factory=list)
+    size: int = 1
+
+
+@dataclass(eq=False, slots=True)
+class Sequence(Node):
+    """A sequence of nodes."""
+
+    items: list[Node] = field(default_factory=list)
+    size: int = 1
+
+
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """Why a file could not be read as one YAML mapping."""
+
+    rule_id: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The outcome of reading a file: a root mapping, or the problem that stopped it."""
+
+    root: Mapping | None
+    problem: LoadProblem | None = None
+
+
+def read_document(path: Path) -> Document:
+    """Read ``path`` into a node tree. ``OSError`` propagates (a usage error for the CLI)."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return Document(
+            None,
+            LoadProblem(
+                "FILE_TOO_LARGE",
+                f"file is {size / 1048576:.1f} MiB; task templates are limited to "
+                f"{MAX_FILE_BYTES // 1048576} MiB",
+                hint="is this really a task template? split it or exclude it from the paths",
+            ),
+        )
+    return parse_document(path.read_bytes())
+
+
+def parse_document(raw: bytes) -> Document:
+    """Parse bytes (already read) into a node tree."""
+    text, problem = _decode(raw)
+    if problem is not None:
+        return Document(None, problem)
+    assert text is not None
+    try:
+        return _Composer(text).compose()
+    except _Stop as stop:
+        return Document(None, stop.problem)
+
+
+def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        return None, LoadProblem(
+            "INVALID_ENCODING",
+            f"file contains a NUL byte at offset {nul}: it is binary (or UTF-16/32), "
+            "not UTF-8 text",
+            hint="task templates must be UTF-8 text; the real loader reads them as UTF-8",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, LoadProblem(
+            "INVALID_ENCODING",
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+            line,
+            column,
+            hint="save the file as UTF-8; the real loader rejects anything else",
+        )
+    return text.removeprefix("\ufeff"), None
+
+
+class _Stop(Exception):
+    def __init__(self, problem: LoadProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _make_parser(text: str) -> Any:
+    try:
+        from yaml._yaml import CParser
+
+        return CParser(text)
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        from yaml.parser import Parser
+        from yaml.reader import Reader
+        from yaml.scanner import Scanner
+
+        class _PyParser(Reader, Scanner, Parser):
+            def __init__(self, stream: str) -> None:
+                Reader.__init__(self, stream)
+                Scanner.__init__(self)
+                Parser.__init__(self)
+
+        return _PyParser(text)
+
+
+class _Composer:
+    """Builds nodes from parser events iteratively (no recursion, bounded work)."""
+
+    def __init__(self, text: str) -> None:
+        self.parser = _make_parser(text)
+        self.anchors: dict[str, Node] = {}
+        self.open_anchors: set[str] = set()
+        self.expanded = 0
+
+    def compose(self) -> Document:
+        import yaml
+
+        try:
+            return self._compose(yaml)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+            raise _Stop(
+                LoadProblem(
+                    "INVALID_YAML",
+                    f"YAML syntax error: {message}",
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                    hint="fix the YAML syntax; the real loader rejects the whole file",
+                )
+            ) from None
+        except yaml.YAMLError as exc:
+            raise _Stop(LoadProblem("INVALID_YAML", f"YAML error: {exc}")) from None
+
+    def _compose(self, yaml: Any) -> Document:
+        parser = self.parser
+        root: Node | None = None
+        documents = 0
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                break
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise _Stop(
+                        LoadProblem(
+                            "MULTIPLE_DOCUMENTS",
+                            "file holds more than one YAML document; the real loader "
+                            "accepts exactly one",
+                            mark.line + 1,
+                            mark.column + 1,
+                            hint="put each task template in its own file",
+                        )
+                    )
+                root = self._compose_node(yaml)
+                parser.get_event()  # DocumentEndEvent
+        if root is None or (isinstance(root, Scalar) and root.is_null):
+            raise _Stop(
+                LoadProblem(
+                    "NOT_A_MAPPING",
+                    "file is empty: a task template is a mapping with at least "
+                    "name, namespace_name and version",
+                    1,
+                    1,
+                )
+            )
+        if not isinstance(root, Mapping):
+            kind = "a sequence" if isinstance(root, Sequence) else "a scalar"
+            raise _Stop(
+                LoadProblem(
+                    "NOT_A_MAPPING",
+                    f"the document is {kind}; a task template must be a mapping",
+                    root.line,
+                    root.column,
+                )
+            )
+        return Document(root)
+
+    def _compose_node(self, yaml: Any) -> Node:
+        parser = self.parser
+        # stack of (container node, pending key or None, anchor)
+        stack: list[tuple[Node, list[Node], str | None]] = []
+        result: Node | None = None
+        while True:
+            event = parser.get_event()
+            node: Node | None = None
+            if isinstance(event, yaml.ScalarEvent):
+                node = Scalar(
+                    event.start_mark.line + 1,
+                    event.start_mark.column + 1,
+                    _tag(event.tag),
+                    event.value,
+                    event.style in (None, ""),
+                )
+                self._count(1, event)
+                if event.anchor:
+                    self.anchors[event.anchor] = node
+            elif isinstance(event, yaml.AliasEvent):
+                node = self._alias(event)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                container: Node
+                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                if isinstance(event, yaml.MappingStartEvent):
+                    container = Mapping(line, column, _tag(event.tag))
+                else:
+                    container = Sequence(line, column, _tag(event.tag))
+                if len(stack) >= MAX_DEPTH:
+                    raise _Stop(
+                        LoadProblem(
+                            "YAML_TOO_COMPLEX",
+                            f"nesting deeper than {MAX_DEPTH} levels (serde_yaml's recursion "
+                            "limit)",
+                            line,
+                            column,
+                        )
+                    )
+                self._count(1, event)
+                if event.anchor:
+                    self.open_anchors.add(event.anchor)
+                stack.append((container, [], event.anchor))
+                continue
+            else:  # MappingEndEvent / SequenceEndEvent
+                container, _pending, anchor = stack.pop()
+                if anchor:
+                    self.open_anchors.discard(anchor)
+                    self.anchors[anchor] = container
+                node = container
+            assert node is not None
+            if not stack:
+                result = node
+                break
+            self._attach(stack[-1], node)
+        return result
+
+    def _attach(self, frame: tuple[Node, list[Node], str | None], node: Node) -> None:
+        parent, pending, _anchor = frame
+        size = node.size if isinstance(node, Mapping | Sequence) else 1
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            parent.size += size
+        elif isinstance(parent, Mapping):
+            if pending:
+                parent.pairs.append((pending.pop(), node))
+            else:
+                pending.append(node)
+            parent.size += size
+
+    def _alias(self, event: Any) -> Node:
+        mark = event.start_mark
+        name = event.anchor
+        if name in self.open_anchors:
+            raise _Stop(
+                LoadProblem(
+                    "YAML_TOO_COMPLEX",
+                    f"alias *{name} refers to a node that contains it (a recursive alias)",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+            )
+        target = self.anchors.get(name)
+        if target is None:
+            raise _Stop(
+                LoadProblem(
+                    "INVALID_YAML",
+                    f"YAML syntax error: alias *{name} has no anchor &{name} before it",
+                    mark.line + 1,
+                    mark.column + 1,
+                )
+            )
+        self._count(target.size if isinstance(target, Mapping | Sequence) else 1, event)
+        return target
+
+    def _count(self, nodes: int, event: Any) -> None:
+        self.expanded += nodes
+        if self.expanded > MAX_EXPANDED_NODES:
+            mark = event.start_mark
+            raise _Stop(
+                LoadProblem(
+                    "YAML_TOO_COMPLEX",
+                    f"the document expands to more than {MAX_EXPANDED_NODES} nodes "
+                    "through aliases (an alias bomb?)",
+                    mark.line + 1,
+                    mark.column + 1,
+                    hint="remove the anchors/aliases; task templates never need them",
+                )
+            )
+
+
+def _tag(tag: str | None) -> str | None:
+    if tag is None or tag == "!":
+        return None
+    return tag
