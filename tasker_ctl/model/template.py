@@ -65,6 +65,11 @@ class DeliveryMode(enum.StrEnum):
     BROADCAST = "broadcast"
 
 
+U32_MAX = 2**32 - 1
+U64_MAX = 2**64 - 1
+I32_MIN, I32_MAX = -(2**31), 2**31 - 1
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
@@ -82,10 +87,10 @@ class RetryConfiguration(_Model):
     """``steps[].retry``. Only ``retryable`` and ``max_attempts`` reach the database."""
 
     retryable: bool = True
-    max_attempts: int = 3
+    max_attempts: int = Field(default=3, ge=0, le=U32_MAX)
     backoff: BackoffStrategy = BackoffStrategy.EXPONENTIAL
-    backoff_base_ms: int | None = None
-    max_backoff_ms: int | None = None
+    backoff_base_ms: int | None = Field(default=None, ge=0, le=U64_MAX)
+    max_backoff_ms: int | None = Field(default=None, ge=0, le=U64_MAX)
 
     @classmethod
     def default_block(cls) -> RetryConfiguration:
@@ -96,8 +101,8 @@ class RetryConfiguration(_Model):
 class BatchConfiguration(_Model):
     """``steps[].batch_config`` (read from the ``batch_worker`` step); all keys required."""
 
-    batch_size: int
-    parallelism: int
+    batch_size: int = Field(ge=0, le=U32_MAX)
+    parallelism: int = Field(ge=0, le=U32_MAX)
     cursor_field: str
     worker_template: str
     failure_strategy: FailureStrategy
@@ -128,7 +133,7 @@ class StepDefinition(_Model):
         default_factory=list, validation_alias=AliasChoices("dependencies", "depends_on")
     )
     retry: RetryConfiguration = Field(default_factory=RetryConfiguration.default_block)
-    timeout_seconds: int | None = None
+    timeout_seconds: int | None = Field(default=None, ge=0, le=U32_MAX)
     publishes_events: list[EventDeclaration] = Field(default_factory=list)
     batch_config: BatchConfiguration | None = None
     result_schema: Any = None
@@ -163,10 +168,10 @@ class DomainEventDefinition(_Model):
 class LifecycleConfig(_Model):
     """Template-level ``lifecycle`` (staleness thresholds)."""
 
-    max_duration_minutes: int | None = None
-    max_waiting_for_dependencies_minutes: int | None = None
-    max_waiting_for_retry_minutes: int | None = None
-    max_steps_in_process_minutes: int | None = None
+    max_duration_minutes: int | None = Field(default=None, ge=I32_MIN, le=I32_MAX)
+    max_waiting_for_dependencies_minutes: int | None = Field(default=None, ge=I32_MIN, le=I32_MAX)
+    max_waiting_for_retry_minutes: int | None = Field(default=None, ge=I32_MIN, le=I32_MAX)
+    max_steps_in_process_minutes: int | None = Field(default=None, ge=I32_MIN, le=I32_MAX)
     staleness_action: str = "dlq"
     auto_fail_on_timeout: bool | None = None
     auto_dlq_on_timeout: bool | None = None
@@ -183,7 +188,7 @@ class StepOverride(_Model):
 
     name: str
     handler: HandlerOverride | None = None
-    timeout_seconds: int | None = None
+    timeout_seconds: int | None = Field(default=None, ge=0, le=U32_MAX)
     retry: RetryConfiguration | None = None
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -258,4 +258,13 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     """Lint every path (directories are walked) and gather a report."""
     linter = Linter(options)
     files = [linter.lint_file(p) for p in expand_paths(paths)]
-    return LintReport(tuple(files), linter.cross_file(files))
+    extra: dict[Path, list[Diagnostic]] = {}
+    for diagnostic in linter.cross_file(files):
+        extra.setdefault(Path(diagnostic.location.path), []).append(diagnostic)
+    merged = tuple(
+        replace(f, diagnostics=sort_diagnostics([*f.diagnostics, *extra[f.path]]))
+        if f.path in extra
+        else f
+        for f in files
+    )
+    return LintReport(merged)
