@@ -43,6 +43,8 @@ _RS_NAME = re.compile(
 )
 _RS_REGISTER = re.compile(r"\b(?:register\w*|insert)\s*\(\s*\"([^\"]+)\"")
 _KINDS = {
+    "step_handler": "standard",
+    "Handler": "standard",
     "decision_handler": "decision",
     "DecisionHandler": "decision",
     "batch_analyzer": "batch_analyzer",

@@ -26,7 +26,8 @@ class HandlerInfo:
     how: str
     """``registration`` (handler_name / DSL decorator / explicit key) or ``class``."""
     kind: str | None = None
-    """``decision``, ``batch_analyzer``, ``batch_worker``, ``api`` or ``None`` (standard)."""
+    """``standard``, ``decision``, ``batch_analyzer``, ``batch_worker``, ``api``, ``batchable``
+    (a ``Batchable`` class) or ``None`` when the source does not tell."""
     worker_template: str | None = None
     methods: frozenset[str] = frozenset()
 

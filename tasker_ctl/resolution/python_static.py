@@ -24,7 +24,7 @@ from tasker_ctl.resolution.model import HandlerInfo, LanguageIndex
 from tasker_ctl.resolution.sources import read_text
 
 DSL_KINDS = {
-    "step_handler": None,
+    "step_handler": "standard",
     "decision_handler": "decision",
     "batch_analyzer": "batch_analyzer",
     "batch_worker": "batch_worker",

@@ -140,14 +140,18 @@ class _Reader:
             value = self.read(value_node, spec.kind, child)
             if value is not _INVALID:
                 out[spec.name] = value
+        at = self.result.key_locations.get(pointer, (node.line, node.column))
         for spec in fields.values():
             if spec.required and spec.name not in seen:
-                self.report(
-                    "MISSING_FIELD",
-                    f"missing field `{spec.name}`" + _where(name),
-                    pointer,
-                    node,
-                    hint=f"add `{spec.name}:`; the real loader rejects the file without it",
+                self.result.findings.append(
+                    Finding(
+                        "MISSING_FIELD",
+                        f"missing field `{spec.name}`" + _where(name),
+                        pointer,
+                        at[0],
+                        at[1],
+                        f"add `{spec.name}:`; the real loader rejects the file without it",
+                    )
                 )
         return out
 

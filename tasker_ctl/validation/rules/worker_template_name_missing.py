@@ -40,13 +40,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 for n in ctx.dependents.get(step.name or "", ())
                 if ctx.step_type(n) == "batch_worker"
             ]
+            if not workers:
+                continue  # BATCHABLE_WITHOUT_WORKER says what is missing
             yield ctx.finding(
                 ID,
                 f"batchable step '{step.name}' has no handler.initialization."
                 "worker_template_name: a NoBatches outcome will fail at runtime",
                 f"{step.pointer}/handler",
                 key=True,
-                hint=f"add `worker_template_name: {workers[0]}` under initialization"
-                if workers
-                else None,
+                hint=f"add `worker_template_name: {workers[0]}` under initialization",
             )
