@@ -108,3 +108,19 @@ class FileConflictError(WriteRefusedError):
 
 class MissingDependencyError(TaskerCtlError):
     """An optional dependency (such as the tasker_core SDK) is not installed."""
+
+
+class ExecutionError(TaskerCtlError):
+    """A workflow run cannot start: its inputs are not runnable as given."""
+
+
+class HandlerPackageError(ExecutionError):
+    """A handler root or package named by the user cannot be found or imported."""
+
+
+class TemplateNotRunnableError(ExecutionError):
+    """The task template has lint errors, so ``run`` refuses to execute it."""
+
+
+class ContextSchemaError(ExecutionError):
+    """The task context does not match the template's ``input_schema`` (``--strict``)."""

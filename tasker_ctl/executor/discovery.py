@@ -1,0 +1,219 @@
+"""Finding and importing handler packages, as the Python worker would.
+
+The worker imports its handler packages and registers what it finds. Here
+:func:`handler_scope` puts the handler roots on ``sys.path``, imports every
+module of every handler package (recording modules that fail to import, with
+the file and line of the failure), lets the SDK's own
+``HandlerRegistry().discover_handlers(package)`` register the class handlers
+(by ``handler_name``) and DSL functions (by their decorator name) into a
+private registry, and restores ``sys.path`` afterwards.
+
+When neither roots nor packages are given, the handlers are looked for next to
+the template: in ``<project>/handlers`` for a template at
+``<project>/config/tasks/<file>.yaml``, else in a ``handlers`` package beside
+the template.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import pkgutil
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tasker_ctl.errors import HandlerPackageError
+from tasker_ctl.executor.invoke import location_from_traceback
+from tasker_ctl.executor.sdk import Sdk
+
+DEFAULT_PACKAGE = "handlers"
+
+
+@dataclass(frozen=True)
+class HandlerSources:
+    """Where handlers come from: ``sys.path`` roots and packages to scan."""
+
+    roots: tuple[Path, ...] = ()
+    packages: tuple[str, ...] = ()
+    discovered_from: Path | None = None
+    """The template the sources were discovered from, if none were given."""
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """A handler module that failed to import."""
+
+    module: str
+    error: str
+    location: str | None
+
+    def describe(self) -> str:
+        """One sentence for warnings and error hints."""
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}module '{self.module}' failed to import: {self.error}"
+
+
+@dataclass
+class HandlerCatalog:
+    """The private registry of one run and what went wrong while filling it."""
+
+    registry: Any
+    sources: HandlerSources
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def registered(self) -> list[str]:
+        """Registered handler names (``handler_name`` / DSL names)."""
+        return list(self.registry.list_handlers())
+
+    def problem_for(self, callable_name: str) -> ImportProblem | None:
+        """The import failure that most likely hides ``callable_name``."""
+        for problem in self.problems:
+            if callable_name.startswith(problem.module + ".") or callable_name == problem.module:
+                return problem
+        return self.problems[0] if self.problems else None
+
+
+def resolve_sources(
+    template_path: Path | None, roots: Sequence[Path] = (), packages: Sequence[str] = ()
+) -> HandlerSources:
+    """Roots and packages from the options, or discovered next to the template.
+
+    Raises:
+        HandlerPackageError: A given root does not exist.
+    """
+    for root in roots:
+        if not root.is_dir():
+            raise HandlerPackageError(
+                f"handlers root {root} is not a directory",
+                hint="pass an existing directory with --handlers-root or 'handlers-root'",
+            )
+    if roots or packages:
+        resolved = tuple(dict.fromkeys(r.resolve() for r in roots))
+        chosen = tuple(dict.fromkeys(packages))
+        if not chosen:
+            chosen = tuple(
+                DEFAULT_PACKAGE for r in resolved[:1] if _has_package(r, DEFAULT_PACKAGE)
+            )
+        return HandlerSources(resolved, chosen)
+    if template_path is None:
+        return HandlerSources()
+    for candidate in _project_roots(template_path.resolve()):
+        if _has_package(candidate, DEFAULT_PACKAGE):
+            return HandlerSources((candidate,), (DEFAULT_PACKAGE,), template_path)
+    return HandlerSources((template_path.resolve().parent,), (), template_path)
+
+
+def _project_roots(template: Path) -> Iterator[Path]:
+    parent = template.parent
+    if parent.name == "tasks" and parent.parent.name == "config":
+        yield parent.parent.parent
+    yield parent
+
+
+def _has_package(root: Path, name: str) -> bool:
+    directory = root.joinpath(*name.split("."))
+    return directory.is_dir() and any(directory.glob("*.py"))
+
+
+@contextmanager
+def handler_scope(
+    sdk: Sdk, sources: HandlerSources, callables: Iterable[str] = ()
+) -> Iterator[HandlerCatalog]:
+    """Import the handler packages into a fresh private registry for one run.
+
+    Raises:
+        HandlerPackageError: A handler package does not exist on the roots or ``sys.path``.
+    """
+    saved_path = list(sys.path)
+    sys.path[:0] = [str(root) for root in sources.roots]
+    importlib.invalidate_caches()
+    try:
+        tops = {p.split(".")[0] for p in sources.packages} | {
+            c.split(".")[0] for c in callables if "." in c
+        }
+        for top in sorted(tops):
+            _evict_if_stale(top)
+        catalog = HandlerCatalog(registry=sdk.HandlerRegistry(), sources=sources)
+        for package in sources.packages:
+            if _import_tree(package, sources, catalog.problems):
+                catalog.registry.discover_handlers(package)
+        yield catalog
+    finally:
+        sys.path[:] = saved_path
+
+
+def _evict_if_stale(top: str) -> None:
+    """Forget an already imported package that now resolves to a different place."""
+    module = sys.modules.get(top)
+    if module is None:
+        return
+    spec = importlib.machinery.PathFinder.find_spec(top, sys.path)
+    if spec is None:
+        return
+    loaded = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
+    wanted = spec.origin if spec.origin not in (None, "namespace") else None
+    if wanted is None and spec.submodule_search_locations:
+        wanted = next(iter(spec.submodule_search_locations), None)
+    if loaded is None or wanted is None:
+        return
+    same = Path(loaded).resolve() == Path(wanted).resolve() or Path(loaded).resolve().parent == (
+        Path(wanted).resolve()
+    )
+    if not same:
+        for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+            del sys.modules[name]
+
+
+def _import_tree(package: str, sources: HandlerSources, problems: list[ImportProblem]) -> bool:
+    """Import ``package`` and every module below it; False if the package itself failed."""
+    try:
+        module = importlib.import_module(package)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (package == exc.name or package.startswith(exc.name + ".")):
+            where = ", ".join(str(r) for r in sources.roots) or "sys.path"
+            raise HandlerPackageError(
+                f"handler package '{package}' was not found (searched {where})",
+                hint="check --handler-package / 'handler-packages' and --handlers-root",
+            ) from None
+        problems.append(_problem(package, exc))
+        return False
+    except Exception as exc:
+        problems.append(_problem(package, exc))
+        return False
+    failed: set[str] = set()
+
+    def on_error(name: str) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, Exception) and name not in failed:
+            failed.add(name)
+            problems.append(_problem(name, error))
+
+    for info in pkgutil.walk_packages(
+        getattr(module, "__path__", []), prefix=package + ".", onerror=on_error
+    ):
+        if info.name in failed:
+            continue
+        try:
+            importlib.import_module(info.name)
+        except Exception as exc:
+            failed.add(info.name)
+            problems.append(_problem(info.name, exc))
+    return True
+
+
+def _problem(module: str, exc: BaseException) -> ImportProblem:
+    location = None
+    if isinstance(exc, SyntaxError) and exc.filename:
+        location = f"{exc.filename}:{exc.lineno}"
+        with suppress(ValueError):
+            location = f"{Path(exc.filename).resolve().relative_to(Path.cwd())}:{exc.lineno}"
+        message = f"SyntaxError: {exc.msg}"
+    else:
+        location = location_from_traceback(exc.__traceback__)
+        message = f"{type(exc).__name__}: {exc}"
+    return ImportProblem(module=module, error=message, location=location)

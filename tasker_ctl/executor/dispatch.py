@@ -1,0 +1,125 @@
+"""Where handler calls run: daemon worker threads the runner can stop waiting for.
+
+The runner (on the main thread) owns all state; a worker thread only runs one
+handler call at a time and posts what came back. The main thread waits with a
+deadline, so a handler that hangs past its timeout becomes a failed attempt:
+its thread cannot be killed, so it is *abandoned* (it keeps running as a
+daemon thread, its late result is ignored, and it exits when it finishes) and
+a fresh thread takes its place. Daemon threads never keep the process alive.
+
+With ``--concurrency N`` there are N threads, and async handlers run on one
+shared event loop (on its own thread), where a timeout can cancel them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import queue
+import threading
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class Finished:
+    """A job that came back: its value, or the exception it raised."""
+
+    job_id: int
+    value: Any
+    error: BaseException | None
+
+
+class Dispatcher:
+    """A pool of daemon threads that run jobs and report back to the main thread."""
+
+    def __init__(self, size: int) -> None:
+        self._size = max(1, size)
+        self._jobs: queue.SimpleQueue[tuple[int, Callable[[], Any]] | None] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[Finished] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._running: dict[int, int] = {}
+        self._abandoned: set[int] = set()
+        self._futures: dict[int, concurrent.futures.Future[Any]] = {}
+        self._threads = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        for _ in range(self._size):
+            self._start_thread()
+
+    def _start_thread(self) -> None:
+        self._threads += 1
+        thread = threading.Thread(
+            target=self._work, name=f"tasker-ctl-handler-{self._threads}", daemon=True
+        )
+        thread.start()
+
+    def _work(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            job_id, job = item
+            with self._lock:
+                self._running[job_id] = threading.get_ident()
+            try:
+                self._done.put(Finished(job_id, job(), None))
+            except BaseException as exc:  # handlers may raise KeyboardInterrupt/SystemExit
+                self._done.put(Finished(job_id, None, exc))
+            with self._lock:
+                self._running.pop(job_id, None)
+                self._futures.pop(job_id, None)
+                retire = job_id in self._abandoned
+            if retire:
+                return
+
+    def submit(self, job_id: int, job: Callable[[], Any]) -> None:
+        """Queue ``job``; its result arrives through :meth:`next_finished`."""
+        self._jobs.put((job_id, job))
+
+    def next_finished(self, timeout: float) -> Finished | None:
+        """The next job that came back, or ``None`` after ``timeout`` seconds."""
+        try:
+            return self._done.get(timeout=max(timeout, 0.0))
+        except queue.Empty:
+            return None
+
+    def thread_of(self, job_id: int) -> int | None:
+        """The thread identifier running ``job_id`` right now, if any."""
+        with self._lock:
+            return self._running.get(job_id)
+
+    def abandon(self, job_id: int) -> None:
+        """Stop waiting for ``job_id``: cancel it if it is a coroutine, else replace its thread."""
+        with self._lock:
+            self._abandoned.add(job_id)
+            future = self._futures.get(job_id)
+            stuck = job_id in self._running
+        if future is not None:
+            future.cancel()
+        if stuck or future is None:
+            self._start_thread()
+
+    def run_coroutine(self, job_id: int, coroutine: Coroutine[Any, Any, Any]) -> Any:
+        """Run ``coroutine`` on the shared loop from a worker thread and wait for it."""
+        loop = self._shared_loop()
+        future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+        with self._lock:
+            self._futures[job_id] = future
+        return future.result()
+
+    def _shared_loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=self._loop.run_forever, name="tasker-ctl-async", daemon=True
+                ).start()
+            return self._loop
+
+    def shutdown(self) -> None:
+        """Let idle threads exit; busy (abandoned) ones finish on their own."""
+        for _ in range(self._threads):
+            self._jobs.put(None)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)

@@ -1,0 +1,176 @@
+"""Calling one handler through the real SDK, the way the Python worker does.
+
+:meth:`Invoker.invoke` runs on a worker thread and mirrors
+``StepExecutionSubscriber._handle_execution_event``: the callable comes from
+``step_definition.handler.callable`` (the subscriber's own
+``_get_handler_name``), ``registry.resolve`` finds the handler,
+``StepContext.from_ffi_event`` builds the context, sync handlers are called
+directly and async ones through the subscriber's ``_run_async_handler``
+(``asyncio.run`` per call) or on the shared loop under ``--concurrency``;
+an unknown callable and escaping exceptions become the subscriber's own
+failure results.
+
+One deliberate difference: the dependency results are attached to the
+context after ``from_ffi_event`` instead of inside it, because pydantic would
+copy every ancestor entry on every call (O(n^2) on long chains); see
+:mod:`tasker_ctl.executor.deps`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import sys
+import sysconfig
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from tasker_ctl.executor.deps import DependencyResults
+from tasker_ctl.executor.sdk import Sdk
+
+AsyncRunner = Callable[[Any, Any], Any]
+"""``(bound async call method, context) -> StepHandlerResult``."""
+
+_STDLIB_DIR = sysconfig.get_paths()["stdlib"]
+_OWN_DIR = str(Path(__file__).resolve().parent.parent)
+_TB_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
+
+
+@dataclass(slots=True)
+class HandlerOutcome:
+    """What came back from one handler call (before orchestration sees it)."""
+
+    handler_name: str
+    result: Any
+    """The ``StepHandlerResult`` (or whatever a broken handler returned)."""
+    found: bool = True
+    exception_type: str | None = None
+    permanent_error_raised: bool = False
+    location: str | None = None
+    handler_ms: float = 0.0
+
+
+class Invoker:
+    """Resolves and calls handlers with one private registry and subscriber."""
+
+    def __init__(self, sdk: Sdk, registry: Any) -> None:
+        self.sdk = sdk
+        self.registry = registry
+        self.subscriber = sdk.new_subscriber(registry)
+
+    def make_event(self, ids: tuple[str, str, str, str], payload: dict[str, Any]) -> Any:
+        """A real ``FfiStepEvent`` (``event_id, task_uuid, step_uuid, correlation_id``)."""
+        event_id, task_uuid, step_uuid, correlation_id = ids
+        return self.sdk.FfiStepEvent(
+            event_id=event_id,
+            task_uuid=task_uuid,
+            step_uuid=step_uuid,
+            correlation_id=correlation_id,
+            task_correlation_id=correlation_id,
+            task_sequence_step=payload,
+        )
+
+    def invoke(
+        self, event: Any, dependencies: DependencyResults, run_async: AsyncRunner | None = None
+    ) -> HandlerOutcome:
+        """Resolve, build the context, call the handler; never raises ``Exception``.
+
+        ``run_async`` runs async handlers; by default the subscriber's own
+        ``_run_async_handler`` (``asyncio.run`` per call, as in production).
+        """
+        sub = self.subscriber
+        handler_name = sub._get_handler_name(event)
+        outcome = HandlerOutcome(handler_name=handler_name, result=None)
+        started: float | None = None
+        try:
+            handler = self.registry.resolve(handler_name)
+            if handler is None:
+                outcome.found = False
+                outcome.result = sub._create_handler_not_found_result(handler_name)
+                return outcome
+            context = self.sdk.StepContext.from_ffi_event(event, handler.name)
+            event.task_sequence_step["dependency_results"] = dependencies
+            context.dependency_results = dependencies
+            call = handler.call
+            started = time.perf_counter()
+            if inspect.iscoroutinefunction(call):
+                runner = run_async or sub._run_async_handler
+                outcome.result = runner(call, context)
+            else:
+                outcome.result = call(context)
+        except Exception as exc:
+            outcome.result = sub._create_error_result(exc)
+            outcome.exception_type = type(exc).__name__
+            outcome.permanent_error_raised = isinstance(exc, self.sdk.PermanentError)
+            outcome.location = location_from_traceback(exc.__traceback__)
+        finally:
+            if started is not None:
+                outcome.handler_ms = (time.perf_counter() - started) * 1000.0
+        if outcome.location is None:
+            metadata = getattr(outcome.result, "metadata", None)
+            text = metadata.get("traceback") if isinstance(metadata, dict) else None
+            if isinstance(text, str):
+                outcome.location = location_from_text(text)
+        return outcome
+
+    def failure(self, message: str, error_type: str, *, retryable: bool) -> Any:
+        """A ``StepHandlerResult`` failure built by the SDK."""
+        return self.sdk.StepHandlerResult.failure(
+            message=message, error_type=error_type, retryable=retryable
+        )
+
+
+def _is_user_file(filename: str) -> bool:
+    """Whether a frame belongs to handler code (not stdlib, the SDK or tasker-ctl)."""
+    if filename.startswith("<"):
+        return False
+    resolved = str(Path(filename).resolve())
+    if resolved.startswith((_STDLIB_DIR, _OWN_DIR)):
+        return False
+    return f"{os.sep}tasker_core{os.sep}" not in resolved
+
+
+def _display(filename: str, line: int, func: str) -> str:
+    path = Path(filename)
+    try:
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shown = str(path)
+    return f"{shown}:{line} in {func}"
+
+
+def location_from_traceback(tb: TracebackType | None) -> str | None:
+    """``file:line in function`` of the innermost frame in user code."""
+    found = None
+    for frame in traceback.extract_tb(tb):
+        if _is_user_file(frame.filename):
+            found = _display(frame.filename, frame.lineno or 0, frame.name)
+    return found
+
+
+def location_from_text(text: str) -> str | None:
+    """The same, read from a formatted traceback (DSL handlers keep only the text)."""
+    found = None
+    for match in _TB_LINE.finditer(text):
+        if _is_user_file(match["file"]):
+            found = _display(match["file"], int(match["line"]), match["func"])
+    return found
+
+
+def location_of_thread(thread_id: int | None) -> str | None:
+    """Where a (hanging) thread is right now, innermost user frame first."""
+    if thread_id is None:
+        return None
+    frame: FrameType | None = sys._current_frames().get(thread_id)
+    while frame is not None:
+        code = frame.f_code
+        if _is_user_file(code.co_filename):
+            return _display(code.co_filename, frame.f_lineno, code.co_name)
+        frame = frame.f_back
+    return None

@@ -1,0 +1,345 @@
+"""What orchestration does with a submitted result (spec 2.3-2.4, 3, 4, 4.7, 5).
+
+* A checkpoint yield persists the checkpoint record and re-dispatches the
+  same payload: no state change, no attempt counted.
+* Success: ``enqueued_for_orchestration -> complete``; a ``decision`` or
+  ``batchable`` step's outcome then creates its dynamic steps.
+* Failure: ``metadata.retryable`` false, or ``attempts >= max_attempts``, gives
+  ``error``; otherwise ``waiting_for_retry`` with a recorded backoff. A step
+  whose template says ``retryable: false`` is never retry-eligible, so it stays
+  waiting (the production trap).
+* Finalization after every result: any ``error`` blocks the task; otherwise
+  ready steps are enqueued; when nothing is ready or running the task is
+  ``complete`` or waits.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from tasker_ctl.executor.events import (
+    AttemptFinished,
+    BatchCreated,
+    CheckpointYielded,
+    RetryScheduled,
+)
+from tasker_ctl.executor.expansion import expand_batches, expand_decision
+from tasker_ctl.executor.invoke import HandlerOutcome
+from tasker_ctl.executor.notices import WarningCode
+from tasker_ctl.executor.persist import Checkpoint, Completion, now_iso, submit
+from tasker_ctl.executor.records import StepRecord
+from tasker_ctl.executor.result import StepFailure
+from tasker_ctl.executor.retry import retry_after_seconds
+from tasker_ctl.executor.schemas import ResultSchemas
+from tasker_ctl.executor.states import StepEvent, TaskEvent, TaskState
+from tasker_ctl.model import StepType
+
+if TYPE_CHECKING:
+    from tasker_ctl.executor.runner import InFlight, Runner
+
+
+class OutcomeProcessor:
+    """Applies handler outcomes to the runner's workflow, as orchestration would."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.blocked = False
+        self.schemas = ResultSchemas(runner.template)
+        self._backoff_warned = False
+
+    def handle(self, flight: InFlight, outcome: HandlerOutcome, timed_out: bool = False) -> None:
+        """Process one finished (or timed-out) call of ``flight.step``."""
+        runner, record = self.runner, flight.step
+        record.handler_ms += 0.0 if timed_out else outcome.handler_ms
+        result = outcome.result
+        if outcome.permanent_error_raised:
+            runner.warn(
+                WarningCode.PERMANENT_ERROR_RETRIED,
+                "a class-based handler raised PermanentError; the Python worker turns any "
+                "exception escaping call() into a retryable failure, so the step is retried "
+                "(return self.failure(..., retryable=False) or use the DSL to fail for good)",
+                record.name,
+            )
+        if not outcome.found:
+            problem = runner.catalog.problem_for(outcome.handler_name)
+            if problem is not None:
+                outcome.location = problem.location
+        sdk = runner.invoker.sdk
+        if not isinstance(result, sdk.StepHandlerResult):
+            runner.warn(
+                WarningCode.INVALID_HANDLER_RESULT,
+                f"the handler returned {type(result).__name__}, not a StepHandlerResult; the "
+                "Python worker fails while submitting it, the step is never completed and the "
+                f"FFI channel times out after {runner.options.ffi_timeout_s:g} s with a "
+                "retryable ffi_timeout failure",
+                record.name,
+            )
+            result = runner.invoker.failure(
+                f"handler returned {type(result).__name__} instead of a StepHandlerResult",
+                "ffi_timeout",
+                retryable=True,
+            )
+        elif (
+            flight.limit_kind == "timeout"
+            and outcome.handler_ms > runner.options.ffi_timeout_s * 1000.0
+        ):
+            runner.warn(
+                WarningCode.FFI_TIMEOUT,
+                f"the call took {outcome.handler_ms / 1000:.1f} s; production's Python worker "
+                f"gives up after {runner.options.ffi_timeout_s:g} s (retryable ffi_timeout)",
+                record.name,
+            )
+        submitted = submit(runner.invoker, flight.event, result)
+        if isinstance(submitted, Checkpoint):
+            self._checkpoint(flight, submitted, outcome)
+            return
+        self._finish(flight, submitted, outcome, result.metadata)
+
+    def _checkpoint(
+        self, flight: InFlight, checkpoint: Checkpoint, outcome: HandlerOutcome
+    ) -> None:
+        runner, record = self.runner, flight.step
+        timestamp = now_iso()
+        history = list((record.checkpoint or {}).get("history", []))
+        history.append({"cursor": checkpoint.cursor, "timestamp": timestamp})
+        stored = {
+            "cursor": checkpoint.cursor,
+            "items_processed": checkpoint.items_processed,
+            "timestamp": timestamp,
+            "accumulated_results": checkpoint.accumulated_results,
+            "history": history,
+        }
+        try:
+            text = json.dumps(stored, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            failure = runner.invoker.failure(
+                f"checkpoint could not be persisted: {exc}", "checkpoint_error", retryable=True
+            )
+            self._finish(flight, submit(runner.invoker, flight.event, failure), outcome, {})
+            return
+        record.checkpoint, record.checkpoint_text = stored, text
+        record.checkpoint_yields += 1
+        if runner.observers:
+            runner.emit(
+                AttemptFinished(record.name, record.attempts, "checkpoint", outcome.handler_ms)
+            )
+            runner.emit(
+                CheckpointYielded(
+                    record.name,
+                    checkpoint.cursor,
+                    checkpoint.items_processed,
+                    record.checkpoint_yields,
+                )
+            )
+        if record.checkpoint_yields >= runner.options.max_checkpoint_yields:
+            limit = runner.options.max_checkpoint_yields
+            runner.warn(
+                WarningCode.CHECKPOINT_LIMIT,
+                f"the handler yielded {limit} checkpoints without finishing; production would "
+                "keep re-dispatching it, tasker-ctl stops the step here",
+                record.name,
+            )
+            failure = runner.invoker.failure(
+                f"stopped after {limit} checkpoint yields", "checkpoint_limit", retryable=False
+            )
+            self._finish(flight, submit(runner.invoker, flight.event, failure), outcome, {})
+            return
+        runner.resubmit(flight, text)
+
+    def _finish(
+        self,
+        flight: InFlight,
+        completion: Checkpoint | Completion,
+        outcome: HandlerOutcome,
+        metadata: dict[str, Any],
+    ) -> None:
+        assert isinstance(completion, Completion)
+        runner, record = self.runner, flight.step
+        if completion.serialization_error is not None:
+            runner.warn(
+                WarningCode.RESULT_NOT_JSON,
+                "the result cannot be stored as JSON "
+                f"({completion.serialization_error}); the worker submits a permanent "
+                "FFI_SERIALIZATION_ERROR failure instead",
+                record.name,
+            )
+        if completion.converted:
+            runner.warn(
+                WarningCode.RESULT_CONVERTED,
+                "the result holds values JSON cannot represent as they are (dates, decimals, "
+                "sets, bytes, NaN...); the worker stores them converted (strings, lists, null), "
+                "and that is what later steps receive",
+                record.name,
+            )
+        record.results_text = completion.text
+        success = completion.success
+        strict_failure = None
+        if success:
+            notice = self.schemas.check(record.template_step, completion.entry["result"])
+            if notice is not None:
+                runner.warn(notice.code, notice.message, record.name)
+                if runner.options.strict and notice.code is WarningCode.RESULT_SCHEMA_MISMATCH:
+                    strict_failure = notice.message
+        runner.step_to(
+            record,
+            StepEvent.ENQUEUE_FOR_ORCHESTRATION
+            if success
+            else StepEvent.ENQUEUE_AS_ERROR_FOR_ORCHESTRATION,
+        )
+        if success and strict_failure is None:
+            self._complete(record, completion)
+        elif success:
+            record.error = StepFailure(strict_failure or "", "result_schema_violation", False)
+            self._fail(record, StepEvent.FAIL)
+        else:
+            self._failed_attempt(record, completion, outcome, metadata)
+        if runner.observers:
+            error = completion.entry.get("error") or {}
+            runner.emit(
+                AttemptFinished(
+                    record.name,
+                    record.attempts,
+                    str(completion.entry["status"]),
+                    outcome.handler_ms,
+                    error.get("error_type"),
+                    error.get("message"),
+                )
+            )
+        self.finalize()
+
+    def _complete(self, record: StepRecord, completion: Completion) -> None:
+        runner = self.runner
+        record.entry = completion.entry
+        record.error = None
+        runner.workflow.texts[record.name] = completion.text
+        runner.step_to(record, StepEvent.COMPLETE)
+        runner.workflow.mark_complete(record)
+        self._expand(record, completion.entry["result"])
+
+    def _fail(self, record: StepRecord, event: StepEvent) -> None:
+        self.runner.step_to(record, event)
+        self.runner.workflow.errored += 1
+
+    def _failed_attempt(
+        self,
+        record: StepRecord,
+        completion: Completion,
+        outcome: HandlerOutcome,
+        metadata: dict[str, Any],
+    ) -> None:
+        runner = self.runner
+        error = completion.entry.get("error") or {}
+        record.error = StepFailure(
+            message=str(error.get("message") or "unknown error"),
+            error_type=str(error.get("error_type") or "unknown"),
+            retryable=completion.retryable,
+            location=outcome.location,
+        )
+        if not completion.retryable or record.attempts >= record.max_attempts:
+            self._fail(record, StepEvent.FAIL)
+            return
+        runner.step_to(record, StepEvent.WAIT_FOR_RETRY)
+        requested = retry_after_seconds(metadata)
+        delay = record.policy.delay_ms(record.attempts, requested)
+        record.backoff_ms.append(delay)
+        if requested is not None:
+            runner.warn(
+                WarningCode.RETRY_AFTER_DROPPED,
+                f"the handler asked to retry after {requested:g} s; the Rust side drops "
+                "retry_after from Python results, so production ignores it",
+                record.name,
+            )
+        if not record.retryable:
+            runner.warn(
+                WarningCode.RETRY_STUCK,
+                "the template says retry.retryable: false but the failure is retryable; "
+                "production moves the step to waiting_for_retry and never runs it again, so "
+                "the task waits (waiting_for_dependencies) until the staleness sweep sends it "
+                "to the DLQ; fail with retryable=False or allow retries in the template",
+                record.name,
+            )
+            return
+        if not self._backoff_warned:
+            self._backoff_warned = True
+            runner.warn(
+                WarningCode.BACKOFF_NOT_APPLIED,
+                "retry delays are computed with Tasker's backoff formula and recorded, but "
+                "production Python workers get no backoff: failed steps are retried as soon "
+                "as their failure is processed",
+                record.name,
+            )
+        due = runner.clock.now_ms() + delay
+        runner.workflow.schedule_retry(record, due)
+        if runner.observers:
+            runner.emit(RetryScheduled(record.name, record.attempts, delay, due))
+
+    def _expand(self, record: StepRecord, result: Any) -> None:
+        runner = self.runner
+        kind = record.definition.type
+        existing = runner.workflow.steps.keys()
+        if kind is StepType.DECISION:
+            expansion = expand_decision(runner.graph, record.name, result, existing)
+        elif kind is StepType.BATCHABLE:
+            expansion = expand_batches(runner.graph, record.name, result, existing)
+        else:
+            for key, owner in (
+                ("decision_point_outcome", "decision"),
+                ("batch_processing_outcome", "batchable"),
+            ):
+                if isinstance(result, dict) and key in result:
+                    runner.warn(
+                        WarningCode.OUTCOME_IGNORED,
+                        f"the result has a {key}, but production only reads it from {owner} "
+                        f"steps and this step's type is {kind}; nothing is created",
+                        record.name,
+                    )
+            return
+        for notice in expansion.notices:
+            runner.warn(notice.code, notice.message, record.name)
+        for new in expansion.steps:
+            runner.create_step(new.name, new.template_name, new.inputs, record.name, new.parents)
+        for parent, child in expansion.edges_to_existing:
+            runner.workflow.connect(runner.workflow.steps[parent], runner.workflow.steps[child])
+        workers = tuple(
+            s.name
+            for s in expansion.steps
+            if runner.graph.type_of(s.template_name) is StepType.BATCH_WORKER
+        )
+        if workers and runner.observers:
+            template = expansion.steps[0].template_name
+            runner.emit(BatchCreated(record.name, template, workers))
+
+    def finalize(self) -> None:
+        """``TaskFinalizer``: decide what the task does after a result."""
+        runner = self.runner
+        if runner.task_state is TaskState.STEPS_IN_PROCESS:
+            runner.task(TaskEvent.STEP_COMPLETED)
+        if runner.task_state is not TaskState.EVALUATING_RESULTS:
+            return
+        workflow = runner.workflow
+        if workflow.errored:
+            runner.task(TaskEvent.PERMANENT_FAILURE)
+            self.blocked = True
+            return
+        ready = workflow.take_ready(runner.clock.now_ms())
+        if ready:
+            runner.task(TaskEvent.READY_STEPS_FOUND)
+            runner.enqueue(ready)
+            runner.task(TaskEvent.STEPS_ENQUEUED)
+            return
+        if runner.queue or runner.in_flight:
+            return
+        if workflow.completed == len(workflow.order):
+            runner.task(TaskEvent.ALL_STEPS_SUCCESSFUL)
+            return
+        runner.task(TaskEvent.NO_DEPENDENCIES_READY)
+
+    def enqueue_due_retries(self) -> None:
+        """Under ``--real-time``, enqueue retries that came due while others run."""
+        runner = self.runner
+        if self.blocked:
+            return
+        ready = runner.workflow.take_ready(runner.clock.now_ms())
+        if ready:
+            runner.enqueue(ready)

@@ -1,0 +1,133 @@
+"""The ``task_sequence_step`` payload a handler call receives (spec 6.2).
+
+Shaped like the Rust ``TaskSequenceStep`` the worker pythonizes: ``task``
+(``task.task.context`` is the task context), ``workflow_step`` (attempts before
+the claim, max attempts, inputs, checkpoint, last results),
+``step_definition`` (the template step; its ``handler.callable`` selects the
+handler) and ``dependency_results`` (attached separately, see
+:mod:`tasker_ctl.executor.deps`). Every piece is decoded from JSON text for
+each call, so handlers that mutate what they receive never affect another call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from tasker_ctl.executor.persist import now_iso
+from tasker_ctl.model import StepDefinition, TaskTemplate
+
+
+class IdSource:
+    """Valid, unique UUID strings for one run (a random base plus a counter)."""
+
+    def __init__(self) -> None:
+        self._base = uuid.uuid4().int
+        self._next = 0
+
+    def new(self) -> str:
+        """The next UUID string."""
+        self._next += 1
+        return str(uuid.UUID(int=(self._base + self._next) % (1 << 128)))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowStepRow:
+    """The ``workflow_step`` fields that change between calls."""
+
+    uuid: str
+    name: str
+    template_step_name: str
+    retryable: bool
+    max_attempts: int
+    attempts: int
+    last_attempted_at: str | None
+    inputs_text: str
+    results_text: str
+    checkpoint_text: str
+    created_at: str
+
+
+class PayloadFactory:
+    """Builds fresh ``task_sequence_step`` dicts for the steps of one task."""
+
+    def __init__(self, template: TaskTemplate, context: dict[str, Any], ids: IdSource) -> None:
+        self.ids = ids
+        self.task_uuid = ids.new()
+        self.correlation_id = ids.new()
+        created = now_iso()
+        context_text = json.dumps(context, sort_keys=True)
+        task = {
+            "task": {
+                "task_uuid": self.task_uuid,
+                "named_task_uuid": ids.new(),
+                "complete": False,
+                "requested_at": created,
+                "initiator": "tasker-ctl",
+                "source_system": "tasker-ctl run",
+                "reason": "local run",
+                "tags": [],
+                "context": context,
+                "identity_hash": hashlib.sha256(context_text.encode()).hexdigest(),
+                "priority": 0,
+                "created_at": created,
+                "updated_at": created,
+                "correlation_id": self.correlation_id,
+                "parent_correlation_id": None,
+            },
+            "task_name": template.name,
+            "task_version": template.version,
+            "namespace_name": template.namespace_name,
+        }
+        self._task_text = json.dumps(task)
+        self._definitions: dict[str, str] = {}
+        self._named_uuids: dict[str, str] = {}
+
+    def definition_text(self, step: StepDefinition) -> str:
+        """The step definition as the worker's template cache serializes it."""
+        text = self._definitions.get(step.name)
+        if text is None:
+            dumped = step.model_dump(mode="json", by_alias=True)
+            dumped.pop("composition", None)
+            text = json.dumps(dumped)
+            self._definitions[step.name] = text
+        return text
+
+    def named_step_uuid(self, template_step_name: str) -> str:
+        """A stable ``named_step_uuid`` per template step."""
+        found = self._named_uuids.get(template_step_name)
+        if found is None:
+            found = self._named_uuids[template_step_name] = self.ids.new()
+        return found
+
+    def build(self, row: WorkflowStepRow, definition: StepDefinition) -> dict[str, Any]:
+        """A fresh payload (without ``dependency_results``) for one call."""
+        loads = json.loads
+        workflow_step = {
+            "workflow_step_uuid": row.uuid,
+            "task_uuid": self.task_uuid,
+            "named_step_uuid": self.named_step_uuid(row.template_step_name),
+            "name": row.name,
+            "template_step_name": row.template_step_name,
+            "retryable": row.retryable,
+            "max_attempts": row.max_attempts,
+            "in_process": False,
+            "processed": False,
+            "processed_at": None,
+            "attempts": row.attempts,
+            "last_attempted_at": row.last_attempted_at,
+            "backoff_request_seconds": None,
+            "inputs": loads(row.inputs_text),
+            "results": loads(row.results_text),
+            "checkpoint": loads(row.checkpoint_text),
+            "created_at": row.created_at,
+            "updated_at": row.last_attempted_at or row.created_at,
+        }
+        return {
+            "task": loads(self._task_text),
+            "workflow_step": workflow_step,
+            "step_definition": loads(self.definition_text(definition)),
+        }

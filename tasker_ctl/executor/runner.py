@@ -1,0 +1,470 @@
+"""The loop: ready steps -> handler calls -> results -> new steps -> finalization.
+
+:class:`Runner` reproduces one task's life in the orchestrator and a Python
+worker (spec ``orchestration-semantics.md`` section 0): it creates the initial
+steps, enqueues the ready ones in creation order, claims each (attempts + 1,
+the handler sees the count from before), runs it on a worker thread, turns the
+submitted result into ``complete`` / ``waiting_for_retry`` / ``error``,
+processes decision and batch outcomes of successful steps, and finalizes the
+task after every result (any step in ``error`` blocks the task; already
+enqueued steps still run). Checkpoint yields re-dispatch the same step without
+a claim. Retry waits use the run's clock (virtual by default).
+
+Only this thread touches the task's state; observers hear about every change.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tasker_ctl.executor.deps import DependencyResults
+from tasker_ctl.executor.discovery import HandlerCatalog
+from tasker_ctl.executor.dispatch import Dispatcher
+from tasker_ctl.executor.events import (
+    AttemptFinished,
+    ClockAdvanced,
+    RunEvent,
+    RunFinished,
+    RunObserver,
+    RunStarted,
+    StepCreated,
+    StepTransition,
+    TaskTransition,
+    WarningRaised,
+)
+from tasker_ctl.executor.invoke import HandlerOutcome, Invoker, location_of_thread
+from tasker_ctl.executor.notices import Notice, RunWarning, WarningCode
+from tasker_ctl.executor.outcomes import OutcomeProcessor
+from tasker_ctl.executor.payload import IdSource, PayloadFactory, WorkflowStepRow
+from tasker_ctl.executor.persist import now_iso
+from tasker_ctl.executor.plan import TemplateGraph
+from tasker_ctl.executor.records import StepRecord, Workflow
+from tasker_ctl.executor.result import RunResult, StepReport
+from tasker_ctl.executor.retry import Clock, RealClock, VirtualClock
+from tasker_ctl.executor.sdk import Sdk
+from tasker_ctl.executor.states import (
+    StepEvent,
+    StepState,
+    TaskEvent,
+    TaskState,
+    next_step_state,
+    next_task_state,
+)
+from tasker_ctl.model import StepType, TaskTemplate
+
+FFI_TIMEOUT_S = 30.0
+"""The Python worker's FFI completion timeout (``tasker-py/src/bootstrap.rs``)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run: parallelism, clock, strictness and safety limits."""
+
+    concurrency: int = 1
+    real_time: bool = False
+    strict: bool = False
+    ffi_timeout_s: float = FFI_TIMEOUT_S
+    max_checkpoint_yields: int = 1000
+    poll_interval_s: float = 0.25
+
+
+@dataclass(slots=True)
+class InFlight:
+    """A handler call the runner is waiting for."""
+
+    job_id: int
+    step: StepRecord
+    row: WorkflowStepRow
+    event: Any
+    deadline: float
+    limit_s: float
+    limit_kind: str
+
+
+class Runner:
+    """Runs one task template to a final (or stuck, or interrupted) state."""
+
+    def __init__(
+        self,
+        template: TaskTemplate,
+        context: dict[str, Any],
+        sdk: Sdk,
+        catalog: HandlerCatalog,
+        options: RunOptions,
+        observers: tuple[RunObserver, ...] = (),
+        notices: tuple[Notice, ...] = (),
+    ) -> None:
+        self.template = template
+        self.options = options
+        self.observers = observers
+        self.graph = TemplateGraph(template)
+        self.workflow = Workflow()
+        self.invoker = Invoker(sdk, catalog.registry)
+        self.catalog = catalog
+        self.ids = IdSource()
+        self.payloads = PayloadFactory(template, context, self.ids)
+        self.clock: Clock = RealClock() if options.real_time else VirtualClock()
+        self.task_state = TaskState.PENDING
+        self.queue: deque[StepRecord] = deque()
+        self.in_flight: dict[int, InFlight] = {}
+        self.warnings: dict[tuple[str, str | None, str], RunWarning] = {}
+        self.dispatcher: Dispatcher | None = None
+        self._job_ids = 0
+        self._initial_notices = notices
+        self.outcomes = OutcomeProcessor(self)
+
+    # -- reporting ---------------------------------------------------------
+    def emit(self, event: RunEvent) -> None:
+        """Tell every observer about ``event``."""
+        now = self.clock.now_ms()
+        for observer in self.observers:
+            observer.on_event(event, now)
+
+    def warn(self, code: WarningCode, message: str, step: str | None = None) -> None:
+        """Record a warning once."""
+        key = (str(code), step, message)
+        if key not in self.warnings:
+            warning = RunWarning(code, message, step)
+            self.warnings[key] = warning
+            if self.observers:
+                self.emit(WarningRaised(warning))
+
+    def task(self, event: TaskEvent) -> None:
+        """Move the task through its state machine."""
+        before = self.task_state
+        self.task_state = next_task_state(before, event)
+        if self.observers:
+            self.emit(TaskTransition(str(before), str(self.task_state), str(event)))
+
+    def step_to(self, record: StepRecord, event: StepEvent) -> None:
+        """Move a step through its state machine."""
+        before = record.state
+        record.state = next_step_state(before, event)
+        if self.observers:
+            self.emit(
+                StepTransition(
+                    record.name, str(before), str(record.state), str(event), record.attempts
+                )
+            )
+
+    # -- setup -------------------------------------------------------------
+    def create_step(
+        self,
+        name: str,
+        template_step: str,
+        inputs: dict[str, Any] | None,
+        created_by: str | None,
+        parents: tuple[str, ...],
+    ) -> StepRecord:
+        """Create a workflow step with edges from ``parents`` (which must exist)."""
+        definition = self.graph.steps[template_step]
+        record = StepRecord(
+            len(self.workflow.order),
+            name,
+            definition,
+            self.ids.new(),
+            inputs,
+            created_by,
+            now_iso(),
+        )
+        self.workflow.add(record)
+        for parent in parents:
+            self.workflow.connect(self.workflow.steps[parent], record)
+        if self.observers:
+            self.emit(StepCreated(name, template_step, str(definition.type), parents, created_by))
+        handler = definition.handler
+        if handler.method and handler.method != "call":
+            self.warn(
+                WarningCode.HANDLER_METHOD_IGNORED,
+                f"handler.method '{handler.method}' is ignored by the Python worker, which "
+                "resolves the callable by name and always calls call()",
+                template_step,
+            )
+        if handler.resolver:
+            self.warn(
+                WarningCode.HANDLER_RESOLVER_IGNORED,
+                f"handler.resolver '{handler.resolver}' is ignored by the Python worker, which "
+                "resolves the callable through the default resolver chain",
+                template_step,
+            )
+        return record
+
+    def _create_initial_steps(self) -> None:
+        initial = self.graph.initial_steps()
+        created = set(initial)
+        for name in initial:
+            step = self.graph.steps[name]
+            parents = tuple(d for d in self.graph.deps[name] if d in created)
+            inputs = dict(step.handler.initialization) if step.handler.initialization else None
+            self.create_step(name, name, inputs, None, parents)
+            for dep in self.graph.deps[name]:
+                if dep not in created and dep in self.graph.steps:
+                    kind = self.graph.type_of(dep)
+                    why = (
+                        "a batch_worker template"
+                        if kind is StepType.BATCH_WORKER
+                        else "created later by a decision"
+                        if kind is not StepType.DEFERRED_CONVERGENCE
+                        else "a deferred_convergence step created later"
+                    )
+                    self.warn(
+                        WarningCode.DEPENDENCY_NOT_CREATED,
+                        f"'{name}' depends on '{dep}', which does not exist when the task "
+                        f"starts ({why}); production creates no edge for it, so '{name}' "
+                        f"runs without waiting for '{dep}'",
+                        name,
+                    )
+
+    # -- the loop ----------------------------------------------------------
+    def run(self) -> RunResult:
+        """Run the task until nothing more can happen; never raises for step failures."""
+        started = time.perf_counter()
+        template = self.template
+        if self.observers:
+            self.emit(
+                RunStarted(
+                    template.name,
+                    template.namespace_name,
+                    template.version,
+                    self.options.concurrency,
+                    self.options.real_time,
+                )
+            )
+        for notice in self._initial_notices:
+            self.warn(notice.code, notice.message)
+        for problem in self.catalog.problems:
+            self.warn(
+                WarningCode.HANDLER_IMPORT_ERROR,
+                f"{problem.describe()}; handlers defined there cannot be found",
+            )
+        interrupted = False
+        self.task(TaskEvent.START)
+        self._create_initial_steps()
+        if not self.workflow.order:
+            self.task(TaskEvent.NO_STEPS_FOUND)
+        else:
+            ready = self.workflow.take_ready(self.clock.now_ms())
+            if ready:
+                self.task(TaskEvent.READY_STEPS_FOUND)
+                self.enqueue(ready)
+                self.task(TaskEvent.STEPS_ENQUEUED)
+            else:
+                self.task(TaskEvent.NO_DEPENDENCIES_READY)
+            self.dispatcher = Dispatcher(self.options.concurrency)
+            try:
+                self._loop()
+            except KeyboardInterrupt:
+                interrupted = True
+                self.warn(
+                    WarningCode.INTERRUPTED,
+                    "the run was interrupted; steps still in progress were abandoned",
+                )
+            finally:
+                self.dispatcher.shutdown()
+        result = self._result((time.perf_counter() - started) * 1000.0, interrupted)
+        if self.observers:
+            self.emit(RunFinished(str(self.task_state), interrupted))
+        return result
+
+    def _loop(self) -> None:
+        limit = max(1, self.options.concurrency)
+        while True:
+            while self.queue and len(self.in_flight) < limit:
+                self._dispatch(self.queue.popleft())
+            if self.in_flight:
+                self._wait_for_one()
+                continue
+            if self.outcomes.blocked:
+                return
+            due = self.workflow.next_retry_due()
+            if due is None:
+                return
+            self.clock.wait_until(due)
+            if self.observers:
+                self.emit(ClockAdvanced(self.clock.now_ms()))
+            if self.task_state is TaskState.WAITING_FOR_DEPENDENCIES:
+                self.task(TaskEvent.DEPENDENCIES_READY)
+            self.outcomes.finalize()
+
+    def enqueue(self, ready: list[StepRecord]) -> None:
+        """Move ready steps to ``enqueued`` and append them to the dispatch queue."""
+        for record in ready:
+            if record.state is StepState.WAITING_FOR_RETRY:
+                self.step_to(record, StepEvent.RETRY)
+            self.step_to(record, StepEvent.ENQUEUE)
+            self.queue.append(record)
+
+    def _dispatch(self, record: StepRecord) -> None:
+        record.queued = False
+        row = WorkflowStepRow(
+            uuid=record.uuid,
+            name=record.name,
+            template_step_name=record.template_step,
+            retryable=record.retryable,
+            max_attempts=record.max_attempts,
+            attempts=record.attempts,
+            last_attempted_at=record.last_attempted_at,
+            inputs_text=record.inputs_text,
+            results_text=record.results_text,
+            checkpoint_text=record.checkpoint_text,
+            created_at=record.created_at,
+        )
+        self.workflow.ancestors_of(record)
+        record.attempts += 1
+        record.last_attempted_at = now_iso()
+        self.step_to(record, StepEvent.START)
+        self.submit(record, row)
+
+    def submit(self, record: StepRecord, row: WorkflowStepRow) -> None:
+        """Hand one call of ``record`` (payload built from ``row``) to a worker thread."""
+        assert self.dispatcher is not None and record.ancestors is not None
+        self._job_ids += 1
+        job_id = self._job_ids
+        payloads = self.payloads
+        event = self.invoker.make_event(
+            (self.ids.new(), payloads.task_uuid, record.uuid, payloads.correlation_id),
+            payloads.build(row, record.definition),
+        )
+        view = DependencyResults(record.ancestors, self.workflow.texts)
+        timeout = record.definition.timeout_seconds
+        if timeout is not None and timeout > 0:
+            limit_s, kind = float(timeout), "timeout"
+        else:
+            limit_s, kind = self.options.ffi_timeout_s, "ffi_timeout"
+        dispatcher, invoker = self.dispatcher, self.invoker
+        if self.options.concurrency > 1:
+
+            def run_async(call: Any, context: Any) -> Any:
+                return dispatcher.run_coroutine(job_id, call(context))
+
+            dispatcher.submit(job_id, lambda: invoker.invoke(event, view, run_async))
+        else:
+            dispatcher.submit(job_id, lambda: invoker.invoke(event, view))
+        self.in_flight[job_id] = InFlight(
+            job_id, record, row, event, time.monotonic() + limit_s, limit_s, kind
+        )
+
+    def resubmit(self, flight: InFlight, checkpoint_text: str) -> None:
+        """Dispatch the same payload again with the new checkpoint (no claim)."""
+        self.submit(flight.step, replace(flight.row, checkpoint_text=checkpoint_text))
+
+    def _wait_for_one(self) -> None:
+        assert self.dispatcher is not None
+        now = time.monotonic()
+        wait = min(f.deadline for f in self.in_flight.values()) - now
+        if self.options.real_time:
+            due = self.workflow.next_retry_due()
+            if due is not None:
+                wait = min(wait, (due - self.clock.now_ms()) / 1000.0)
+        finished = self.dispatcher.next_finished(min(max(wait, 0.0), self.options.poll_interval_s))
+        if finished is None:
+            now = time.monotonic()
+            for flight in [f for f in self.in_flight.values() if f.deadline <= now]:
+                self._time_out(flight)
+            if self.options.real_time:
+                self.outcomes.enqueue_due_retries()
+            return
+        if finished.job_id not in self.in_flight:
+            return
+        flight = self.in_flight.pop(finished.job_id)
+        if isinstance(finished.error, KeyboardInterrupt):
+            raise KeyboardInterrupt
+        if finished.error is not None:
+            error = finished.error
+            outcome = HandlerOutcome(
+                handler_name=flight.step.definition.handler.callable,
+                result=self.invoker.failure(
+                    f"{type(error).__name__}: {error}", type(error).__name__, retryable=True
+                ),
+                exception_type=type(error).__name__,
+            )
+        else:
+            outcome = finished.value
+        self.outcomes.handle(flight, outcome)
+
+    def _time_out(self, flight: InFlight) -> None:
+        assert self.dispatcher is not None
+        self.in_flight.pop(flight.job_id, None)
+        where = location_of_thread(self.dispatcher.thread_of(flight.job_id))
+        self.dispatcher.abandon(flight.job_id)
+        name = flight.step.name
+        limit = f"{flight.limit_s:g} s"
+        if flight.limit_kind == "timeout":
+            message = f"handler did not finish within timeout_seconds ({limit})"
+            self.warn(
+                WarningCode.TIMEOUT_NOT_ENFORCED,
+                f"the call was stopped after timeout_seconds ({limit}); production does not "
+                "enforce timeout_seconds and would have let it run (the Python worker's FFI "
+                f"channel gives up only after {self.options.ffi_timeout_s:g} s)",
+                name,
+            )
+        else:
+            message = (
+                f"handler did not finish within the Python worker's FFI completion timeout "
+                f"({limit}); production submits a retryable ffi_timeout failure"
+            )
+        self.warn(
+            WarningCode.HANDLER_ABANDONED,
+            "a timed-out handler thread cannot be stopped: it may still be running "
+            "(and causing side effects) in the background",
+            name,
+        )
+        if where:
+            message += f" (it was at {where})"
+        result = self.invoker.failure(message, flight.limit_kind, retryable=True)
+        outcome = HandlerOutcome(
+            handler_name=flight.step.definition.handler.callable,
+            result=result,
+            location=where,
+            handler_ms=flight.limit_s * 1000.0,
+        )
+        if self.observers:
+            self.emit(
+                AttemptFinished(
+                    name, flight.step.attempts, "timeout", outcome.handler_ms, flight.limit_kind
+                )
+            )
+        self.outcomes.handle(flight, outcome, timed_out=True)
+
+    # -- result ------------------------------------------------------------
+    def _result(self, wall_ms: float, interrupted: bool) -> RunResult:
+        workflow = self.workflow
+        used_templates = {r.template_step for r in workflow.order}
+        not_created = tuple(
+            name
+            for name in self.graph.steps
+            if name not in workflow.steps and name not in used_templates
+        )
+        steps = tuple(
+            StepReport(
+                name=r.name,
+                template_step=r.template_step,
+                type=str(r.definition.type),
+                status=r.state,
+                attempts=r.attempts,
+                checkpoint_yields=r.checkpoint_yields,
+                result=r.entry["result"] if r.entry is not None else None,
+                error=None if r.state is StepState.COMPLETE else r.error,
+                created_by=r.created_by,
+                backoff_ms=tuple(r.backoff_ms),
+                handler_ms=r.handler_ms,
+                parents=tuple(p.name for p in r.parents),
+            )
+            for r in workflow.order
+        )
+        return RunResult(
+            task_name=self.template.name,
+            namespace=self.template.namespace_name,
+            version=self.template.version,
+            status=self.task_state,
+            steps=steps,
+            not_created=not_created,
+            warnings=tuple(self.warnings.values()),
+            wall_ms=wall_ms,
+            virtual_ms=self.clock.waited_ms,
+            handler_ms=sum(r.handler_ms for r in workflow.order),
+            interrupted=interrupted,
+        )
