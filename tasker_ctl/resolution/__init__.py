@@ -126,7 +126,11 @@ def build_index(roots: Sequence[Path]) -> StaticIndex:
 def infer_language(
     tags: Iterable[str], callables: Sequence[str], index: StaticIndex | None
 ) -> str | None:
-    """The template's handler language: a ``language:<x>`` tag, the sources, or the callables."""
+    """The template's handler language.
+
+    In order: a ``language:<x>`` tag; the one language whose sources register the most
+    callables; the only language with sources under the roots; the callables' shape.
+    """
     for tag in tags:
         if isinstance(tag, str) and tag.lower().startswith("language:"):
             language = normalize_language(tag.split(":", 1)[1])
@@ -142,6 +146,9 @@ def infer_language(
         winners = [lang for lang, score in scores.items() if score == best]
         if best and len(winners) == 1:
             return winners[0]
+        available = [lang for lang in LANGUAGES if index.available(lang)]
+        if len(available) == 1:
+            return available[0]
     return _shape(callables)
 
 
