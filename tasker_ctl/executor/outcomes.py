@@ -90,7 +90,7 @@ class OutcomeProcessor:
                 f"gives up after {runner.options.ffi_timeout_s:g} s (retryable ffi_timeout)",
                 record.name,
             )
-        submitted = submit(runner.invoker, flight.event, result)
+        submitted = submit(runner.invoker, flight.event, result, flight.uuids)
         if isinstance(submitted, Checkpoint):
             self._checkpoint(flight, submitted, outcome)
             return
@@ -116,7 +116,9 @@ class OutcomeProcessor:
             failure = runner.invoker.failure(
                 f"checkpoint could not be persisted: {exc}", "checkpoint_error", retryable=True
             )
-            self._finish(flight, submit(runner.invoker, flight.event, failure), outcome, {})
+            self._finish(
+                flight, submit(runner.invoker, flight.event, failure, flight.uuids), outcome, {}
+            )
             return
         record.checkpoint, record.checkpoint_text = stored, text
         record.checkpoint_yields += 1
@@ -143,7 +145,9 @@ class OutcomeProcessor:
             failure = runner.invoker.failure(
                 f"stopped after {limit} checkpoint yields", "checkpoint_limit", retryable=False
             )
-            self._finish(flight, submit(runner.invoker, flight.event, failure), outcome, {})
+            self._finish(
+                flight, submit(runner.invoker, flight.event, failure, flight.uuids), outcome, {}
+            )
             return
         runner.resubmit(flight, text)
 
@@ -172,8 +176,9 @@ class OutcomeProcessor:
                 "and that is what later steps receive",
                 record.name,
             )
-        record.results_text = completion.text
         success = completion.success
+        if not success:
+            record.results_text = json.dumps(completion.entry)
         strict_failure = None
         if success:
             notice = self.schemas.check(record.template_step, completion.entry["result"])
@@ -212,7 +217,6 @@ class OutcomeProcessor:
         runner = self.runner
         record.entry = completion.entry
         record.error = None
-        runner.workflow.texts[record.name] = completion.text
         runner.step_to(record, StepEvent.COMPLETE)
         runner.workflow.mark_complete(record)
         self._expand(record, completion.entry["result"])

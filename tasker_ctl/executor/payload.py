@@ -21,6 +21,10 @@ from tasker_ctl.executor.persist import now_iso
 from tasker_ctl.model import StepDefinition, TaskTemplate
 
 
+def _loads(text: str) -> Any:
+    return None if text == "null" else json.loads(text)
+
+
 class IdSource:
     """Valid, unique UUID strings for one run (a random base plus a counter)."""
 
@@ -31,7 +35,8 @@ class IdSource:
     def new(self) -> str:
         """The next UUID string."""
         self._next += 1
-        return str(uuid.UUID(int=(self._base + self._next) % (1 << 128)))
+        h = f"{(self._base + self._next) % (1 << 128):032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,10 @@ class PayloadFactory:
             "namespace_name": template.namespace_name,
         }
         self._task_text = json.dumps(task)
+        self._dumped: dict[str, dict[str, Any]] = {}
+        for dumped in template.model_dump(mode="json", by_alias=True)["steps"]:
+            dumped.pop("composition", None)
+            self._dumped.setdefault(dumped["name"], dumped)
         self._definitions: dict[str, str] = {}
         self._named_uuids: dict[str, str] = {}
 
@@ -90,10 +99,7 @@ class PayloadFactory:
         """The step definition as the worker's template cache serializes it."""
         text = self._definitions.get(step.name)
         if text is None:
-            dumped = step.model_dump(mode="json", by_alias=True)
-            dumped.pop("composition", None)
-            text = json.dumps(dumped)
-            self._definitions[step.name] = text
+            text = self._definitions[step.name] = json.dumps(self._dumped[step.name])
         return text
 
     def named_step_uuid(self, template_step_name: str) -> str:
@@ -105,7 +111,7 @@ class PayloadFactory:
 
     def build(self, row: WorkflowStepRow, definition: StepDefinition) -> dict[str, Any]:
         """A fresh payload (without ``dependency_results``) for one call."""
-        loads = json.loads
+        loads = _loads
         workflow_step = {
             "workflow_step_uuid": row.uuid,
             "task_uuid": self.task_uuid,
@@ -127,7 +133,7 @@ class PayloadFactory:
             "updated_at": row.last_attempted_at or row.created_at,
         }
         return {
-            "task": loads(self._task_text),
+            "task": json.loads(self._task_text),
             "workflow_step": workflow_step,
-            "step_definition": loads(self.definition_text(definition)),
+            "step_definition": json.loads(self.definition_text(definition)),
         }

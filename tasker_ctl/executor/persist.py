@@ -15,8 +15,8 @@ downstream steps receive as dependency results (spec 5 and 6.7).
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -48,10 +48,9 @@ class Checkpoint:
 
 @dataclass(frozen=True, slots=True)
 class Completion:
-    """A submitted completion in the persisted shape, with its JSON text."""
+    """A submitted completion in the persisted shape (JSON-safe by construction)."""
 
     entry: dict[str, Any]
-    text: str
     serialization_error: str | None = None
     converted: bool = False
 
@@ -66,16 +65,30 @@ class Completion:
         return bool(self.entry["metadata"].get("retryable"))
 
 
+_second: list[Any] = [None, ""]
+
+
 def now_iso() -> str:
-    """The current UTC time as Rust's chrono serializes it."""
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    """The current UTC time as Rust's chrono serializes it (microseconds, ``Z``)."""
+    now = time.time()
+    whole = int(now)
+    if whole != _second[0]:
+        _second[0] = whole
+        _second[1] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+    return f"{_second[1]}.{int((now - whole) * 1_000_000):06d}Z"
 
 
-def submit(invoker: Invoker, event: Any, handler_result: Any) -> Checkpoint | Completion:
+_STRICT_JSON = json.JSONEncoder(allow_nan=False)
+
+
+def submit(
+    invoker: Invoker, event: Any, handler_result: Any, uuids: tuple[UUID, UUID, UUID]
+) -> Checkpoint | Completion:
     """Turn a ``StepHandlerResult`` into what the worker would submit.
 
-    ``handler_result`` must be a ``StepHandlerResult``; the caller handles
-    handlers that return anything else.
+    ``handler_result`` must be a ``StepHandlerResult`` (the caller handles
+    handlers that return anything else); ``uuids`` are the step, task and
+    correlation UUIDs of ``event``.
     """
     metadata = handler_result.metadata
     if metadata.get("checkpoint_yield") is True:
@@ -86,8 +99,7 @@ def submit(invoker: Invoker, event: Any, handler_result: Any) -> Checkpoint | Co
             accumulated_results=data.get("accumulated_results"),
         )
     sdk = invoker.sdk
-    step_uuid, task_uuid = UUID(event.step_uuid), UUID(event.task_uuid)
-    correlation_id = UUID(event.correlation_id)
+    step_uuid, task_uuid, correlation_id = uuids
     if handler_result.is_success:
         result = sdk.StepExecutionResult.success_result(
             step_uuid=step_uuid,
@@ -117,19 +129,17 @@ def submit(invoker: Invoker, event: Any, handler_result: Any) -> Checkpoint | Co
     serialization_error = None
     try:
         entry = persisted_shape(result.model_dump(mode="json"))
-        text = json.dumps(entry, allow_nan=False)
     except Exception as exc:
         serialization_error = str(exc)
         dumped = invoker.subscriber._build_ffi_safe_failure(event, handler_result, exc)
-        text = json.dumps(persisted_shape(dumped), default=str)
-        entry = json.loads(text)
+        entry = json.loads(json.dumps(persisted_shape(dumped), default=str))
     converted = False
     if serialization_error is None and handler_result.is_success and handler_result.result:
         try:
-            json.dumps(handler_result.result, allow_nan=False)
+            _STRICT_JSON.encode(handler_result.result)
         except (TypeError, ValueError):
             converted = True
-    return Completion(entry, text, serialization_error, converted)
+    return Completion(entry, serialization_error, converted)
 
 
 def persisted_shape(dumped: dict[str, Any]) -> dict[str, Any]:

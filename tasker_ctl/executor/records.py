@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from tasker_ctl.executor.deps import AncestorSet
@@ -65,6 +66,7 @@ class StepRecord:
         inputs: dict[str, Any] | None,
         created_by: str | None,
         created_at: str,
+        policy: BackoffPolicy,
     ) -> None:
         self.seq = seq
         self.name = name
@@ -74,7 +76,7 @@ class StepRecord:
         self.attempts = 0
         self.retryable = definition.retry.retryable
         self.max_attempts = definition.retry.max_attempts
-        self.policy = BackoffPolicy.from_retry(definition.retry)
+        self.policy = policy
         self.inputs_text = _NULL if inputs is None else json.dumps(inputs)
         self.created_by = created_by
         self.created_at = created_at
@@ -112,7 +114,7 @@ class Workflow:
     def __init__(self) -> None:
         self.steps: dict[str, StepRecord] = {}
         self.order: list[StepRecord] = []
-        self.texts: dict[str, str] = {}
+        self.texts = EntryTexts(self.steps)
         """Persisted result JSON of completed steps, by name (dependency copies)."""
         self.completed = 0
         self.errored = 0
@@ -219,6 +221,33 @@ class Workflow:
             rebuilt.add(current.name, current.entry)
             stack.extend(current.parents)
         return rebuilt
+
+
+class EntryTexts(Mapping[str, str]):
+    """The JSON text of each completed step's persisted result, made on first use.
+
+    Persisted entries are never mutated, so encoding them lazily is safe, and a
+    step that no handler reads never pays for it.
+    """
+
+    def __init__(self, steps: dict[str, StepRecord]) -> None:
+        self._steps = steps
+        self._cache: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        text = self._cache.get(name)
+        if text is None:
+            record = self._steps.get(name)
+            if record is None or record.entry is None:
+                raise KeyError(name)
+            text = self._cache[name] = json.dumps(record.entry)
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, record in self._steps.items() if record.entry is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _ancestor_size(record: StepRecord) -> int:

@@ -19,6 +19,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, replace
 from typing import Any
+from uuid import UUID
 
 from tasker_ctl.executor.deps import DependencyResults
 from tasker_ctl.executor.discovery import HandlerCatalog
@@ -43,7 +44,7 @@ from tasker_ctl.executor.persist import now_iso
 from tasker_ctl.executor.plan import TemplateGraph
 from tasker_ctl.executor.records import StepRecord, Workflow
 from tasker_ctl.executor.result import RunResult, StepReport
-from tasker_ctl.executor.retry import Clock, RealClock, VirtualClock
+from tasker_ctl.executor.retry import BackoffPolicy, Clock, RealClock, VirtualClock
 from tasker_ctl.executor.sdk import Sdk
 from tasker_ctl.executor.states import (
     StepEvent,
@@ -79,6 +80,7 @@ class InFlight:
     step: StepRecord
     row: WorkflowStepRow
     event: Any
+    uuids: tuple[UUID, UUID, UUID]
     deadline: float
     limit_s: float
     limit_kind: str
@@ -114,6 +116,8 @@ class Runner:
         self.dispatcher: Dispatcher | None = None
         self._job_ids = 0
         self._initial_notices = notices
+        self._policies: dict[str, BackoffPolicy] = {}
+        self._run_uuids = (UUID(self.payloads.task_uuid), UUID(self.payloads.correlation_id))
         self.outcomes = OutcomeProcessor(self)
 
     # -- reporting ---------------------------------------------------------
@@ -161,6 +165,9 @@ class Runner:
     ) -> StepRecord:
         """Create a workflow step with edges from ``parents`` (which must exist)."""
         definition = self.graph.steps[template_step]
+        policy = self._policies.get(template_step)
+        if policy is None:
+            policy = self._policies[template_step] = BackoffPolicy.from_retry(definition.retry)
         record = StepRecord(
             len(self.workflow.order),
             name,
@@ -169,6 +176,7 @@ class Runner:
             inputs,
             created_by,
             now_iso(),
+            policy,
         )
         self.workflow.add(record)
         for parent in parents:
@@ -343,8 +351,9 @@ class Runner:
             dispatcher.submit(job_id, lambda: invoker.invoke(event, view, run_async))
         else:
             dispatcher.submit(job_id, lambda: invoker.invoke(event, view))
+        uuids = (UUID(record.uuid), *self._run_uuids)
         self.in_flight[job_id] = InFlight(
-            job_id, record, row, event, time.monotonic() + limit_s, limit_s, kind
+            job_id, record, row, event, uuids, time.monotonic() + limit_s, limit_s, kind
         )
 
     def resubmit(self, flight: InFlight, checkpoint_text: str) -> None:
