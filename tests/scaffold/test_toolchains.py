@@ -31,11 +31,16 @@ from tasker_ctl.scaffold import ConflictPolicy, GenerateRequest, generate
 from tests.conftest import ROOT
 from tests.scaffold.cases import Case, all_cases
 
-pytestmark = pytest.mark.toolchain
-
 LANGUAGES = ("ruby", "typescript", "rust")
 CASES = [c for c in all_cases() if c.language in LANGUAGES and c.kind != "task_template"]
 AWKWARD_MODULES = {"ruby": "Billing::V2", "typescript": "billing.v2", "rust": "billing::v2"}
+# Valid names that come close to what the parameter patterns refuse.
+NEAR_MISS = {
+    "ruby": {"name": "End", "module_name": "Begin::Ends"},
+    "typescript": {"name": "Step Two", "module_name": "step.class"},
+    "rust": {"name": "Type Check", "module_name": "async_jobs::typed"},
+}
+VARIANTS = ("canonical", "awkward", "near_miss")
 AWKWARD_BASE_URL = "https://example.test/api/v2/#{x}${y}{z}?q=1&r=%20"
 SDK_DECLARATIONS = ROOT / "tests" / "fixtures" / "typescript" / "tasker-sdk.d.ts"
 TS_CHECK_SCRIPT = Path(__file__).with_name("ts_check.js")
@@ -66,7 +71,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     root = tmp_path_factory.mktemp("toolchains")
     files: dict[tuple[str, str], list[Path]] = {}
     for case in CASES:
-        for variant, extra in (("canonical", {}), ("awkward", awkward_params(case))):
+        for variant, extra in (
+            ("canonical", {}),
+            ("awkward", awkward_params(case)),
+            ("near_miss", NEAR_MISS[case.language]),
+        ):
             out = root / variant / case.id
             files.setdefault((case.language, variant), []).extend(_render(case, out, extra))
     return files
@@ -121,7 +130,8 @@ def by_suffix(files: list[Path], suffix: str) -> list[Path]:
 # --- Ruby -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("variant", ["canonical", "awkward"])
+@pytest.mark.toolchain
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_ruby_is_valid_without_warnings(
     generated: dict[tuple[str, str], list[Path]], variant: str
 ) -> None:
@@ -134,6 +144,7 @@ def test_ruby_is_valid_without_warnings(
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.toolchain
 def test_ruby_check_catches_a_warning(tmp_path: Path) -> None:
     ruby = require_tool("ruby", "apt-get install -y ruby")
     source = tmp_path / "warn.rb"
@@ -153,7 +164,8 @@ def ts_syntax_problems(node: str, files: list[Path]) -> list[dict[str, object]]:
     return problems
 
 
-@pytest.mark.parametrize("variant", ["canonical", "awkward"])
+@pytest.mark.toolchain
+@pytest.mark.parametrize("variant", VARIANTS)
 def test_typescript_parses(
     generated: dict[tuple[str, str], list[Path]], variant: str, node: str
 ) -> None:
@@ -162,6 +174,7 @@ def test_typescript_parses(
     assert ts_syntax_problems(node, files) == []
 
 
+@pytest.mark.toolchain
 def test_typescript_check_reports_syntax_errors(tmp_path: Path, node: str) -> None:
     broken = tmp_path / "broken.ts"
     broken.write_text("export const x = ;\n", encoding="utf-8")
@@ -189,18 +202,20 @@ def type_check(node: str, files: list[Path], workdir: Path) -> subprocess.Comple
     return run([node, str(tsc), "--pretty", "false", "-p", str(workdir / "tsconfig.json")])
 
 
+@pytest.mark.toolchain
 def test_typescript_handlers_type_check_against_the_documented_api(
     generated: dict[tuple[str, str], list[Path]], node: str, tmp_path: Path
 ) -> None:
     handlers = [
         f
-        for variant in ("canonical", "awkward")
+        for variant in VARIANTS
         for f in by_suffix(generated["typescript", variant], "-handler.ts")
     ]
     result = type_check(node, handlers, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.toolchain
 def test_type_check_catches_an_unused_import(node: str, tmp_path: Path) -> None:
     handler = tmp_path / "unused-handler.ts"
     handler.write_text(
@@ -216,6 +231,7 @@ def test_type_check_catches_an_unused_import(node: str, tmp_path: Path) -> None:
 # --- Rust -----------------------------------------------------------------------------
 
 
+@pytest.mark.toolchain
 def test_rust_canonical_is_rustfmt_clean(
     generated: dict[tuple[str, str], list[Path]], rustfmt: str
 ) -> None:
@@ -224,14 +240,17 @@ def test_rust_canonical_is_rustfmt_clean(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_rust_awkward_names_parse(
-    generated: dict[tuple[str, str], list[Path]], rustfmt: str
+@pytest.mark.toolchain
+@pytest.mark.parametrize("variant", ["awkward", "near_miss"])
+def test_rust_other_names_parse(
+    generated: dict[tuple[str, str], list[Path]], rustfmt: str, variant: str
 ) -> None:
-    files = by_suffix(generated["rust", "awkward"], ".rs")
+    files = by_suffix(generated["rust", variant], ".rs")
     result = run([rustfmt, "--edition", "2021", "--emit", "stdout", *map(str, files)])
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.toolchain
 def test_rustfmt_emit_mode_fails_only_on_parse_errors(tmp_path: Path, rustfmt: str) -> None:
     untidy = tmp_path / "untidy.rs"
     untidy.write_text("fn main() {   let _x = 1; }\n", encoding="utf-8")
@@ -240,3 +259,37 @@ def test_rustfmt_emit_mode_fails_only_on_parse_errors(tmp_path: Path, rustfmt: s
     emit = [rustfmt, "--edition", "2021", "--emit", "stdout"]
     assert run([*emit, str(untidy)]).returncode == 0
     assert run([*emit, str(broken)]).returncode != 0
+
+
+# --- Names that would not make valid code are refused up front ------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "params"),
+    [
+        ("rust", "step_handler", {"name": "Type"}),
+        ("rust", "step_handler_batchable", {"name": "self"}),
+        ("rust", "step_handler_api", {"name": "MATCH"}),
+        ("rust", "step_handler", {"name": "Success Result"}),
+        ("rust", "step_handler_decision", {"name": "RustStep"}),
+        ("rust", "step_handler", {"name": "X", "module_name": "handlers::mod"}),
+        ("rust", "step_handler", {"name": "X", "module_name": "Handlers"}),
+        ("typescript", "step_handler", {"name": "step"}),
+        ("typescript", "step_handler_api", {"name": "Step", "style": "class"}),
+        ("typescript", "step_handler", {"name": "X", "module_name": "billing/v2"}),
+        ("ruby", "step_handler", {"name": "X", "module_name": "handlers"}),
+        ("ruby", "step_handler", {"name": "X", "module_name": "Billing::END"}),
+        ("ruby", "step_handler_api", {"name": "X", "base_url": "https://x.test/'; exit"}),
+        ("ruby", "step_handler", {"name": "2fast"}),
+    ],
+)
+def test_names_that_break_identifiers_are_refused(
+    language: str, kind: str, params: dict[str, str], cli, tmp_path: Path
+) -> None:
+    args = [arg for key, value in params.items() for arg in ("--param", f"{key}={value}")]
+    result = cli(
+        "template", "generate", kind, "--language", language, *args, "--output", str(tmp_path)
+    )
+    assert result.exit_code == 2, result.output
+    assert "invalid value" in result.stderr
+    assert list(tmp_path.iterdir()) == []
