@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from tasker_ctl import __version__
-from tasker_ctl.cli import schema_cmd, template_cmd, validate_cmd, visualize_cmd
+from tasker_ctl.cli import run_cmd, schema_cmd, template_cmd, validate_cmd, visualize_cmd
 from tasker_ctl.cli.common import CliState
 
 app = typer.Typer(
@@ -67,3 +67,4 @@ app.add_typer(template_cmd.app, name="template")
 app.command("validate")(validate_cmd.validate)
 app.command("visualize")(visualize_cmd.visualize)
 app.command("schema")(schema_cmd.schema)
+app.command("run")(run_cmd.run)

@@ -48,10 +48,10 @@ class OutcomeProcessor:
         self.schemas = ResultSchemas(runner.template)
         self._backoff_warned = False
 
-    def handle(self, flight: InFlight, outcome: HandlerOutcome, timed_out: bool = False) -> None:
+    def handle(self, flight: InFlight, outcome: HandlerOutcome) -> None:
         """Process one finished (or timed-out) call of ``flight.step``."""
         runner, record = self.runner, flight.step
-        record.handler_ms += 0.0 if timed_out else outcome.handler_ms
+        record.handler_ms += outcome.handler_ms
         result = outcome.result
         if outcome.permanent_error_raised:
             runner.warn(
@@ -160,6 +160,18 @@ class OutcomeProcessor:
     ) -> None:
         assert isinstance(completion, Completion)
         runner, record = self.runner, flight.step
+        if runner.observers:
+            error = completion.entry.get("error") or {}
+            runner.emit(
+                AttemptFinished(
+                    record.name,
+                    record.attempts,
+                    str(completion.entry["status"]),
+                    outcome.handler_ms,
+                    error.get("error_type"),
+                    error.get("message"),
+                )
+            )
         if completion.serialization_error is not None:
             runner.warn(
                 WarningCode.RESULT_NOT_JSON,
@@ -199,18 +211,6 @@ class OutcomeProcessor:
             self._fail(record, StepEvent.FAIL)
         else:
             self._failed_attempt(record, completion, outcome, metadata)
-        if runner.observers:
-            error = completion.entry.get("error") or {}
-            runner.emit(
-                AttemptFinished(
-                    record.name,
-                    record.attempts,
-                    str(completion.entry["status"]),
-                    outcome.handler_ms,
-                    error.get("error_type"),
-                    error.get("message"),
-                )
-            )
         self.finalize()
 
     def _complete(self, record: StepRecord, completion: Completion) -> None:

@@ -25,7 +25,6 @@ from tasker_ctl.executor.deps import DependencyResults
 from tasker_ctl.executor.discovery import HandlerCatalog
 from tasker_ctl.executor.dispatch import Dispatcher
 from tasker_ctl.executor.events import (
-    AttemptFinished,
     ClockAdvanced,
     RunEvent,
     RunFinished,
@@ -430,13 +429,7 @@ class Runner:
             location=where,
             handler_ms=flight.limit_s * 1000.0,
         )
-        if self.observers:
-            self.emit(
-                AttemptFinished(
-                    name, flight.step.attempts, "timeout", outcome.handler_ms, flight.limit_kind
-                )
-            )
-        self.outcomes.handle(flight, outcome, timed_out=True)
+        self.outcomes.handle(flight, outcome)
 
     # -- result ------------------------------------------------------------
     def _result(self, wall_ms: float, interrupted: bool) -> RunResult:

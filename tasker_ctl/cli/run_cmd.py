@@ -1,0 +1,192 @@
+"""``tasker-ctl run TEMPLATE --context FILE``: execute a workflow in-process.
+
+Options -> lint the template (errors stop here, exit 2: the template cannot be
+run as given) -> load the context -> import the SDK and handler packages ->
+:func:`~tasker_ctl.executor.run_workflow` -> one report (text or JSON) -> exit
+code: 0 task complete, 1 task did not complete, 2 usage or input error,
+130 interrupted (with a partial report).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tasker_ctl.cli.boundary import command_boundary
+from tasker_ctl.cli.common import note, settings_from
+from tasker_ctl.errors import (
+    ExitCode,
+    InputFileError,
+    Location,
+    ParameterError,
+    TemplateNotRunnableError,
+)
+from tasker_ctl.reporting.console import stderr_console
+
+FORMATS = ("text", "json")
+
+
+@command_boundary
+def run(
+    ctx: typer.Context,
+    template: Annotated[Path, typer.Argument(help="The task template YAML to run.")],
+    context: Annotated[
+        Path | None,
+        typer.Option(
+            "--context", "-c", help="Task context: a JSON object file ('-' for stdin; default {})."
+        ),
+    ] = None,
+    handlers_root: Annotated[
+        list[Path] | None,
+        typer.Option("--handlers-root", help="Directory to put on sys.path (repeatable)."),
+    ] = None,
+    handler_package: Annotated[
+        list[str] | None,
+        typer.Option("--handler-package", help="Handler package to import and scan (repeatable)."),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text (live view + summary) or json.")
+    ] = "text",
+    real_time: Annotated[
+        bool,
+        typer.Option("--real-time", help="Sleep through retry backoff instead of skipping it."),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-j", help="Run up to N ready steps at once.")
+    ] = 1,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="input_schema/result_schema mismatches are errors."),
+    ] = False,
+    events: Annotated[
+        Path | None,
+        typer.Option("--events", help="Append one JSON line per state change to this file."),
+    ] = None,
+) -> int:
+    """Run a workflow locally with the real Python SDK, as production would.
+
+    Exit codes: 0 task complete, 1 task did not complete, 2 usage or input error
+    (including a template with lint errors), 130 interrupted.
+    """
+    fmt = output_format.lower()
+    if fmt not in FORMATS:
+        raise ParameterError(
+            f"unknown --format '{output_format}'; choose one of: {', '.join(FORMATS)}"
+        )
+    if concurrency < 1:
+        raise ParameterError("--concurrency must be at least 1")
+    settings = settings_from(ctx)
+    parsed = _lint(template, settings.lint, quiet=fmt == "json")
+    task_context = load_context(context)
+
+    from rich.console import Console
+
+    from tasker_ctl.executor import RunOptions, open_handlers, run_workflow
+    from tasker_ctl.reporting.run_events import EventLog
+    from tasker_ctl.reporting.run_json import render_run_json
+    from tasker_ctl.reporting.run_stdout import report_stream
+    from tasker_ctl.reporting.run_text import LiveView, print_run_summary
+
+    options = RunOptions(concurrency=concurrency, real_time=real_time, strict=strict)
+    log = EventLog(events) if events is not None else None
+    try:
+        with report_stream() as out:
+            console = Console(file=out, highlight=False)
+            with open_handlers(
+                parsed,
+                template_path=template,
+                roots=[*(handlers_root or ()), *settings.handlers_roots],
+                packages=[*(handler_package or ()), *settings.handler_packages],
+            ) as catalog:
+                observers: list[Any] = [log] if log is not None else []
+                if fmt == "json":
+                    result = run_workflow(
+                        parsed, task_context, catalog, options=options, observers=observers
+                    )
+                    out.write(render_run_json(result))
+                else:
+                    with LiveView(console) as view:
+                        result = run_workflow(
+                            parsed,
+                            task_context,
+                            catalog,
+                            options=options,
+                            observers=[*observers, view],
+                        )
+                    print_run_summary(console, result)
+    finally:
+        if log is not None:
+            log.close()
+    if result.interrupted:
+        return int(ExitCode.INTERRUPTED)
+    return int(ExitCode.OK if result.complete else ExitCode.FINDINGS)
+
+
+def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
+    """Lint ``path``; print and refuse on errors; return the typed template."""
+    if not path.is_file():
+        raise InputFileError(
+            f"template {path} does not exist" if not path.exists() else f"{path} is not a file",
+            hint="pass the path of a task template YAML file",
+        )
+    from tasker_ctl.validation import LintOptions, Severity, lint_file
+
+    result = lint_file(path, LintOptions(handler_check=False, rule_settings=rule_settings))
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    if errors or result.template is None:
+        console = stderr_console()
+        for diagnostic in errors:
+            console.print(
+                f"{diagnostic.location}: [red]error[/] {diagnostic.message} "
+                f"[dim]({diagnostic.rule_id})[/]",
+                highlight=False,
+                soft_wrap=True,
+            )
+        raise TemplateNotRunnableError(
+            f"{path}: {len(errors) or 'the'} lint error{'s' if len(errors) != 1 else ''} "
+            "stop the run (the real system would reject or mis-run this template)",
+            hint=f"fix them first; see: tasker-ctl validate {path}",
+        )
+    warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
+    if warnings and not quiet:
+        note(f"validate reports {len(warnings)} warning(s) for {path} (tasker-ctl validate {path})")
+    return result.template
+
+
+def load_context(path: Path | None) -> dict[str, Any]:
+    """Read the task context: a JSON object (``None`` means ``{}``).
+
+    Raises:
+        InputFileError: The file is missing, unreadable, not JSON, or not an object.
+    """
+    if path is None:
+        return {}
+    label = "standard input" if str(path) == "-" else str(path)
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputFileError(
+            f"context file {path} does not exist",
+            hint="pass a JSON object file with --context, e.g. --context context.json",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(f"cannot read context file {label}: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            f"invalid JSON in the context: {exc.msg}",
+            location=Location(label, exc.lineno, exc.colno),
+            hint='the context must be a JSON object, e.g. {"order_id": 42}',
+        ) from None
+    if not isinstance(data, dict):
+        raise InputFileError(
+            f"the context must be a JSON object, not {type(data).__name__}",
+            location=Location(label),
+            hint="Tasker passes the context to handlers as a dict (task.context)",
+        )
+    return data
