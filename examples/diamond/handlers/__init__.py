@@ -1,0 +1,1 @@
+"""Step handlers of the customer onboarding example (functional DSL, one async)."""

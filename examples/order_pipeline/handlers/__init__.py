@@ -1,0 +1,1 @@
+"""Step handlers of the order pipeline example (class-based and DSL)."""

@@ -1,0 +1,1 @@
+"""Step handlers of the refund approval example (a class handler and DSL handlers)."""
