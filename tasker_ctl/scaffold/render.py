@@ -79,8 +79,7 @@ def resolve_parameters(
             )
         elif spec.pattern and not re.fullmatch(spec.pattern, value):
             problems.append(
-                f"parameter '{spec.name}' has an invalid value '{value}': {spec.description} "
-                f"(must match {spec.pattern})"
+                f"parameter '{spec.name}' has an invalid value '{value}': {spec.description}"
             )
         values[spec.name] = value
     if problems:
