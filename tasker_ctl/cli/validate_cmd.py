@@ -16,10 +16,7 @@ import typer
 
 from tasker_ctl.cli.boundary import command_boundary
 from tasker_ctl.cli.common import settings_from
-from tasker_ctl.errors import ExitCode, InputFileError, ParameterError
-from tasker_ctl.reporting.console import stdout_console
-
-FORMATS = ("text", "json", "github", "sarif")
+from tasker_ctl.errors import ExitCode, ParameterError
 
 
 @command_boundary
@@ -67,76 +64,28 @@ def validate(
 
     if list_rules or explain:
         return _rule_docs(RULES, explain)
-    fmt = output_format.lower()
-    if fmt not in FORMATS:
-        raise ParameterError(
-            f"unknown --format '{output_format}'; choose one of: " + ", ".join(FORMATS)
-        )
-    if not paths:
-        raise ParameterError("no PATH given", hint="tasker-ctl validate config/tasks")
-    if language is not None:
-        _check_language(language)
-    from tasker_ctl.validation import LintOptions, lint_paths
+    from tasker_ctl.cli.validate_core import ValidateRequest, run_validate
 
-    settings = settings_from(ctx)
-    options = LintOptions(
+    request = ValidateRequest(
+        paths=tuple(paths or ()),
+        output_format=output_format,
         strict=strict,
-        handler_check=not no_handler_check,
-        handlers_roots=tuple(handlers_root or settings.handlers_roots),
-        handler_packages=tuple(handler_package or settings.handler_packages),
+        handlers_roots=tuple(handlers_root or ()),
+        handler_packages=tuple(handler_package or ()),
+        no_handler_check=no_handler_check,
         import_handlers=import_handlers,
         language=language,
-        rule_settings=settings.lint,
+        output=output,
     )
-    report = lint_paths(paths, options)
-    _emit(report, fmt, strict, output)
-    return int(report.exit_code(strict=strict))
-
-
-def _emit(report: object, fmt: str, strict: bool, output: Path | None) -> None:
-    from tasker_ctl.validation import LintReport
-
-    assert isinstance(report, LintReport)
-    if fmt == "text" and output is None:
-        from tasker_ctl.reporting.lint_text import print_report
-
-        print_report(stdout_console(), report)
-        return
-    if fmt == "json":
-        from tasker_ctl.reporting.lint_json import render_json
-
-        text = render_json(report, strict=strict)
-    elif fmt == "github":
-        from tasker_ctl.reporting.lint_github import render_github
-
-        text = render_github(report)
-    elif fmt == "sarif":
-        from tasker_ctl.reporting.lint_sarif import render_sarif
-
-        text = render_sarif(report)
-    else:
-        from tasker_ctl.reporting.lint_text import print_report
-
-        console = stdout_console()
-        with console.capture() as capture:
-            print_report(console, report)
-        text = capture.get()
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    return run_validate(request, settings_from(ctx))
 
 
 def _rule_docs(rules: Mapping[str, object], explain: str | None) -> int:
-    from tasker_ctl.reporting.lint_text import print_rule_doc, print_rule_list
+    from tasker_ctl.reporting.lint_text import rule_doc_lines, rule_list_lines, write_lines
     from tasker_ctl.validation.rule import Rule
 
-    console = stdout_console()
     if explain is None:
-        print_rule_list(console, [r for r in rules.values() if isinstance(r, Rule)])
+        write_lines(rule_list_lines([r for r in rules.values() if isinstance(r, Rule)]))
         return int(ExitCode.OK)
     rule = rules.get(explain.upper())
     if not isinstance(rule, Rule):
@@ -145,14 +94,5 @@ def _rule_docs(rules: Mapping[str, object], explain: str | None) -> int:
             f"unknown rule '{explain}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
             hint="tasker-ctl validate --list-rules",
         )
-    print_rule_doc(console, rule)
+    write_lines(rule_doc_lines(rule))
     return int(ExitCode.OK)
-
-
-def _check_language(language: str) -> None:
-    from tasker_ctl.resolution import LANGUAGES, normalize_language
-
-    if normalize_language(language) not in LANGUAGES:
-        raise ParameterError(
-            f"unknown --language '{language}'; choose one of: {', '.join(LANGUAGES)}"
-        )

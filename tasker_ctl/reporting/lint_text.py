@@ -3,103 +3,138 @@
 ::
 
     config/tasks/order.yaml
-      12:9   error    Step 'charge' depends on 'validate_card' which does not exist  MISSING_DEP_REF
-                      hint: did you mean 'validate_cart'?
+      12:9     error    Step 'charge' depends on 'validate_card' which does not exist  MISSING_...
+                        hint: did you mean 'validate_cart'?
 
     1 error, 0 warnings, 0 info in 1 of 3 files
 
-Lines are never folded (``soft_wrap``), so the output is identical at any
-width; colours follow Rich, which honours ``NO_COLOR``. Also renders
-``--list-rules`` and ``--explain``.
+The report is built as styled segments. On a terminal it is printed with Rich
+(colours; ``NO_COLOR`` turns them off, ``FORCE_COLOR`` forces them); otherwise
+the same lines are written as plain text without importing Rich, which keeps
+``tasker-ctl validate`` in CI and pre-commit fast. Lines are never folded, so
+the output is identical at any width. Also renders ``--list-rules`` and
+``--explain``.
 """
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.text import Text
+import os
+import sys
+from collections.abc import Iterator
+from typing import TextIO
 
 from tasker_ctl.validation.diagnostic import Diagnostic, LintReport, Severity
 from tasker_ctl.validation.rule import Rule
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+Line = list[tuple[str, str]]
+"""One output line: (text, Rich style) segments."""
 
 
-def _line(diagnostic: Diagnostic, path: str) -> Text:
+def _diagnostic_line(diagnostic: Diagnostic, path: str) -> Line:
     location = diagnostic.location
     where = f"{location.line or '-'}:{location.column or '-'}"
-    text = Text("  ")
     if str(location.path) != path:
         where = f"{location.path}:{where}"
-    text.append(f"{where:<8}", style="dim")
-    text.append(" ")
-    text.append(f"{diagnostic.severity.value:<8}", style=STYLES[diagnostic.severity])
-    text.append(" ")
-    text.append(diagnostic.message)
-    text.append("  ")
-    text.append(diagnostic.rule_id, style="dim")
-    return text
+    return [
+        ("  ", ""),
+        (f"{where:<8}", "dim"),
+        (" ", ""),
+        (f"{diagnostic.severity.value:<8}", STYLES[diagnostic.severity]),
+        (" ", ""),
+        (diagnostic.message, ""),
+        ("  ", ""),
+        (diagnostic.rule_id, "dim"),
+    ]
 
 
-def print_report(console: Console, report: LintReport) -> None:
-    """Print the findings per file and a summary line."""
+def report_lines(report: LintReport) -> Iterator[Line]:
+    """The report as styled lines."""
     groups: list[tuple[str, tuple[Diagnostic, ...]]] = [
         (str(result.path), result.diagnostics) for result in report.files if result.diagnostics
     ]
     if report.diagnostics:
         groups.append(("(across files)", report.diagnostics))
     for path, diagnostics in groups:
-        console.print(Text(path, style="bold underline"), soft_wrap=True)
+        yield [(path, "bold underline")]
         for diagnostic in diagnostics:
-            console.print(_line(diagnostic, path), soft_wrap=True)
+            yield _diagnostic_line(diagnostic, path)
             if diagnostic.hint:
-                console.print(
-                    Text(" " * 20 + f"hint: {diagnostic.hint}", style="dim"), soft_wrap=True
-                )
-        console.print()
-    console.print(_summary(report), soft_wrap=True)
+                yield [(" " * 20 + f"hint: {diagnostic.hint}", "dim")]
+        yield []
+    yield _summary(report)
 
 
-def _summary(report: LintReport) -> Text:
+def _summary(report: LintReport) -> Line:
     counts = report.counts()
     files = len(report.files)
+    noun = "file" if files == 1 else "files"
     if not any(counts.values()):
-        return Text(f"no problems in {files} file{'s' if files != 1 else ''}", style="green")
+        return [(f"no problems in {files} {noun}", "green")]
     flagged = sum(1 for f in report.files if f.diagnostics)
-    text = Text()
     parts = [
         (counts[Severity.ERROR], "error", Severity.ERROR),
         (counts[Severity.WARNING], "warning", Severity.WARNING),
         (counts[Severity.INFO], "info", Severity.INFO),
     ]
+    line: Line = []
     for i, (count, word, severity) in enumerate(parts):
         plural = "s" if count != 1 and word != "info" else ""
-        text.append(f"{count} {word}{plural}", style=STYLES[severity] if count else "")
-        text.append(", " if i < len(parts) - 1 else "")
-    text.append(f" in {flagged} of {files} file{'s' if files != 1 else ''}")
-    return text
+        line.append((f"{count} {word}{plural}", STYLES[severity] if count else ""))
+        line.append((", " if i < len(parts) - 1 else "", ""))
+    line.append((f" in {flagged} of {files} {noun}", ""))
+    return line
 
 
-def print_rule_list(console: Console, rules: list[Rule]) -> None:
+def rule_list_lines(rules: list[Rule]) -> Iterator[Line]:
     """``--list-rules``: ID, default severity, category and summary."""
     width = max(len(r.id) for r in rules)
     for rule in rules:
-        text = Text(f"{rule.id:<{width}}  ")
-        text.append(f"{rule.severity.value:<8}", style=STYLES[rule.severity])
-        text.append(f" {rule.category:<12} ", style="dim")
-        text.append(rule.summary)
+        yield [
+            (f"{rule.id:<{width}}  ", ""),
+            (f"{rule.severity.value:<8}", STYLES[rule.severity]),
+            (f" {rule.category:<12} ", "dim"),
+            (rule.summary, ""),
+        ]
+
+
+def rule_doc_lines(rule: Rule) -> Iterator[Line]:
+    """``--explain RULE``: the rule's documentation."""
+    yield [(rule.id, "bold"), (f"  ({rule.severity.value}, {rule.category})", "dim")]
+    yield []
+    import inspect
+
+    for text in inspect.cleandoc(rule.doc).splitlines():
+        yield [(text, "")]
+
+
+def wants_colour(stream: TextIO) -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` (off) or ``FORCE_COLOR`` (on) says otherwise."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def write_lines(lines: Iterator[Line], stream: TextIO | None = None) -> None:
+    """Print styled lines: through Rich on a colour terminal, as plain text otherwise."""
+    out = stream or sys.stdout
+    if not wants_colour(out):
+        out.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        out.flush()
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False)
+    for line in lines:
+        text = Text()
+        for segment, style in line:
+            text.append(segment, style=style or None)
         console.print(text, soft_wrap=True)
 
 
-def print_rule_doc(console: Console, rule: Rule) -> None:
-    """``--explain RULE``: the rule's documentation."""
-    header = Text(rule.id, style="bold")
-    header.append(f"  ({rule.severity.value}, {rule.category})", style="dim")
-    console.print(header, soft_wrap=True)
-    console.print()
-    console.print(Text(_dedent(rule.doc)), soft_wrap=True)
-
-
-def _dedent(doc: str) -> str:
-    import inspect
-
-    return inspect.cleandoc(doc)
+def render_plain(lines: Iterator[Line]) -> str:
+    """The lines as plain text (for ``--output``)."""
+    return "".join("".join(text for text, _ in line) + "\n" for line in lines)

@@ -11,13 +11,12 @@ which worker a template targets. Dynamic resolution through the real
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tasker_ctl.resolution import conventions, python_static
 from tasker_ctl.resolution.model import (
     HandlerInfo,
     ImportProblem,
@@ -80,6 +79,8 @@ class StaticIndex:
         if index is not None and callable_ in index.handlers:
             return index.handlers[callable_]
         if language == "python":
+            from tasker_ctl.resolution import python_static
+
             return python_static.find_class(callable_, self.python_modules)
         return None
 
@@ -101,7 +102,7 @@ class StaticIndex:
         if info is not None:
             return Resolution(Status.FOUND, language, handler=info)
         keys = list(self.languages[language].handlers)
-        close = tuple(difflib.get_close_matches(callable_, keys, n=3, cutoff=0.6))
+        close = tuple(_close_matches(callable_, keys, n=3, cutoff=0.6))
         return Resolution(
             Status.NOT_FOUND,
             language,
@@ -113,6 +114,8 @@ class StaticIndex:
 
 def build_index(roots: Sequence[Path]) -> StaticIndex:
     """Scan ``roots`` once for handlers of every language."""
+    from tasker_ctl.resolution import conventions, python_static
+
     sources = walk_sources(roots)
     py_index, modules = python_static.scan(sources.files.get("python", []), sources.roots)
     index = StaticIndex(sources.roots, python_modules=modules, truncated=sources.truncated)
@@ -165,3 +168,9 @@ def _shape(callables: Sequence[str]) -> str | None:
 
 def _roots(roots: Sequence[Path]) -> str:
     return ", ".join(str(r) for r in roots) if roots else "(no roots)"
+
+
+def _close_matches(word: str, possibilities: Any, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    import difflib  # imported on demand: it is only needed when something is wrong
+
+    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)

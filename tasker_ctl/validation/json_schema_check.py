@@ -10,10 +10,11 @@ sub-schemas, and yields ``(json_pointer_suffix, message)`` pairs.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
+
+from tasker_ctl.validation.suggest import close_matches
 
 TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
@@ -135,7 +136,7 @@ def _keyword(key: str, value: Any, at: str, depth: int) -> Iterator[tuple[str, s
     elif key == "uniqueItems" and not isinstance(value, bool):
         yield at, f"`uniqueItems` must be true or false, got {value!r}"
     elif key not in KNOWN and not key.startswith("x-"):
-        close = difflib.get_close_matches(key, sorted(KNOWN), n=1, cutoff=0.8)
+        close = close_matches(key, sorted(KNOWN), n=1, cutoff=0.8)
         if close:
             yield at, f"unknown keyword `{key}` (did you mean `{close[0]}`?) is ignored"
 
@@ -146,7 +147,7 @@ def _check_type(value: Any, at: str) -> Iterator[tuple[str, str]]:
         yield at, "`type` must not be an empty list"
     for name in names:
         if name not in TYPES:
-            close = difflib.get_close_matches(str(name), TYPES, n=1)
+            close = close_matches(str(name), TYPES, n=1)
             extra = f" (did you mean `{close[0]}`?)" if close else ""
             yield at, f"`type` {name!r} is not a JSON Schema type{extra}"
 

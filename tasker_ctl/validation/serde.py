@@ -19,13 +19,13 @@ and the ``false`` forms only; ``<<`` is an ordinary (unknown) key.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tasker_ctl.validation.serde_spec import KEY_HINTS, STRUCTS, Field, Kind
+from tasker_ctl.validation.suggest import close_matches
 from tasker_ctl.validation.yaml_source import Mapping, Node, Scalar, Sequence
 
 STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!!str"})
@@ -190,7 +190,7 @@ class _Reader:
             hint = f"Ruby-symbol key: write `{key.lstrip(':')}`, the real loader reads plain keys"
         if hint is None:
             names = sorted({n for f in fields.values() for n in (f.name, *f.aliases)})
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            close = close_matches(key, names, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean `{close[0]}`?"
         where = _where(struct_name)
@@ -235,7 +235,7 @@ class _Reader:
             if node.value in kind.variants:
                 return node.value
             variants = ", ".join(f"`{v}`" for v in kind.variants)
-            close = difflib.get_close_matches(node.value, kind.variants, n=1)
+            close = close_matches(node.value, kind.variants, n=1)
             self.report(
                 "UNKNOWN_VARIANT",
                 f"unknown variant `{node.value}`, expected one of {variants}",

@@ -19,13 +19,13 @@ An unknown rule ID, an unknown level or an unknown key is a configuration error
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tasker_ctl.errors import ConfigError
 from tasker_ctl.validation.diagnostic import Severity
+from tasker_ctl.validation.suggest import close_matches
 
 LEVELS = ("off", "error", "warning", "info")
 LINT_KEYS = ("rules", "language")
@@ -91,5 +91,5 @@ def parse_rule_settings(raw: Mapping[str, Any], known_rules: Mapping[str, Any]) 
 
 
 def _close(name: str, choices: Any) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
+    close = close_matches(name, list(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""

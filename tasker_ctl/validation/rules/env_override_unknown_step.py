@@ -16,12 +16,12 @@ PASS::
           - name: charge
 """
 
-import difflib
 from collections.abc import Iterator
 
 from tasker_ctl.validation.context import RuleContext
 from tasker_ctl.validation.diagnostic import Severity
 from tasker_ctl.validation.serde import Finding, escape_pointer
+from tasker_ctl.validation.suggest import close_matches
 
 ID = "ENV_OVERRIDE_UNKNOWN_STEP"
 SEVERITY = Severity.WARNING
@@ -39,7 +39,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             name = item.get("name") if isinstance(item, dict) else None
             if not isinstance(name, str) or name == "ALL" or name in ctx.by_name:
                 continue
-            close = difflib.get_close_matches(name, names, n=1)
+            close = close_matches(name, names, n=1)
             yield ctx.finding(
                 ID,
                 f"environment '{env}' overrides step '{name}', which does not exist; the "

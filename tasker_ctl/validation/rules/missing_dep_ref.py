@@ -14,12 +14,12 @@ PASS::
       dependencies: [validate_cart]
 """
 
-import difflib
 from collections.abc import Iterator
 
 from tasker_ctl.validation.context import RuleContext
 from tasker_ctl.validation.diagnostic import Severity
 from tasker_ctl.validation.serde import Finding
+from tasker_ctl.validation.suggest import close_matches
 
 ID = "MISSING_DEP_REF"
 SEVERITY = Severity.ERROR
@@ -32,7 +32,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for index, dep in enumerate(step.dependencies):
             if dep in ctx.by_name:
                 continue
-            close = difflib.get_close_matches(dep, names, n=1)
+            close = close_matches(dep, names, n=1)
             yield ctx.finding(
                 ID,
                 f"Step '{step.name}' depends on '{dep}' which does not exist",
