@@ -197,8 +197,10 @@ def main() -> None:
     print(f"fast entry 1 file / yamllint          = {fast_ratio:.2f}  (Typer-free path)")
     print(f"validate {args.files} files / check-jsonschema = {many_ratio:.2f}  (target < 1.0)")
     print(f"--version / python -c pass            = {version_ratio:.2f}  (target <= 2.5)")
-    print(f"(validate exit code on the sample: {check.returncode}; output: "
-          f"{check.stdout.strip().splitlines()[-1] if check.stdout.strip() else '-'})")
+    print(
+        f"(validate exit code on the sample: {check.returncode}; output: "
+        f"{check.stdout.strip().splitlines()[-1] if check.stdout.strip() else '-'})"
+    )
 
 
 if __name__ == "__main__":
