@@ -44,6 +44,7 @@ class Dispatcher:
         self._futures: dict[int, concurrent.futures.Future[Any]] = {}
         self._threads = 0
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: threading.Thread | None = None
         for _ in range(self._size):
             self._start_thread()
 
@@ -112,14 +113,31 @@ class Dispatcher:
         with self._lock:
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
-                threading.Thread(
-                    target=self._loop.run_forever, name="tasker-ctl-async", daemon=True
-                ).start()
+                self._loop_thread = threading.Thread(
+                    target=_serve_loop, args=(self._loop,), name="tasker-ctl-async", daemon=True
+                )
+                self._loop_thread.start()
             return self._loop
 
-    def shutdown(self) -> None:
-        """Let idle threads exit; busy (abandoned) ones finish on their own."""
+    def shutdown(self, wait_s: float = 1.0) -> None:
+        """Let idle threads exit and close the shared loop; abandoned work is left behind."""
         for _ in range(self._threads):
             self._jobs.put(None)
-        if self._loop is not None:
+        if self._loop is not None and self._loop_thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
+            self._loop_thread.join(wait_s)
+
+
+def _serve_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Run the shared loop until stopped, then cancel what is left and close it."""
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_forever()
+    finally:
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
