@@ -54,9 +54,9 @@ def check_dynamic(
         callable_ = step.handler.get("callable")
         if not isinstance(callable_, str) or not callable_:
             continue
+        # Resolve without the method first: a missing method is its own finding.
         definition = HandlerDefinition(
             callable=callable_,
-            handler_method=step.handler.get("method"),
             resolver=step.handler.get("resolver"),
             initialization=dict(step.initialization),
         )

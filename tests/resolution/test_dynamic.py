@@ -1,0 +1,85 @@
+"""`--import`: resolution through the real tasker_core registry (needs the SDK)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.validation.corpus import HANDLERS
+
+pytest.importorskip("tasker_core")
+pytestmark = pytest.mark.sdk
+
+TEMPLATE = """\
+name: dyn
+namespace_name: shop
+version: 1.0.0
+metadata:
+  tags: [language:python]
+steps:
+  - name: a
+    handler:
+      callable: {callable}
+{extra}    result_schema: {{type: object}}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _clean_modules():
+    before = set(sys.modules)
+    path = list(sys.path)
+    yield
+    for name in set(sys.modules) - before:
+        if name.split(".")[0] in ("billing", "shop"):
+            del sys.modules[name]
+    sys.path[:] = path
+
+
+def _run(cli, tmp_path: Path, root: Path, callable_: str, extra: str = "") -> dict:
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE.format(callable=callable_, extra=extra))
+    result = cli(
+        "validate", str(path), "--import", "--handlers-root", str(root), "--format", "json"
+    )
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)
+
+
+def test_import_resolves_dsl_and_class_handlers(cli, tmp_path: Path) -> None:
+    for callable_ in (
+        "billing.handlers.charge",
+        "billing.handlers.RefundHandler",
+        "billing.handlers.AuditHandler",
+    ):
+        document = _run(cli, tmp_path, HANDLERS / "python", callable_)
+        assert document["summary"]["error"] == 0, document
+
+
+def test_import_reports_unresolved_callables(cli, tmp_path: Path) -> None:
+    document = _run(cli, tmp_path, HANDLERS / "python", "billing.handlers.chrage")
+    [finding] = document["files"][0]["diagnostics"]
+    assert finding["rule_id"] == "HANDLER_NOT_FOUND"
+    assert "tasker_core registry" in finding["message"]
+
+
+def test_import_checks_methods(cli, tmp_path: Path) -> None:
+    extra = "      method: refnud\n"
+    document = _run(cli, tmp_path, HANDLERS / "python", "billing.handlers.RefundHandler", extra)
+    rules = {d["rule_id"] for d in document["files"][0]["diagnostics"]}
+    assert rules == {"METHOD_NOT_FOUND", "METHOD_IGNORED_BY_WORKER"}
+    extra = "      method: partial\n"
+    document = _run(cli, tmp_path, HANDLERS / "python", "billing.handlers.RefundHandler", extra)
+    rules = {d["rule_id"] for d in document["files"][0]["diagnostics"]}
+    assert rules == {"METHOD_IGNORED_BY_WORKER"}
+
+
+def test_import_errors_carry_file_and_line(cli, tmp_path: Path) -> None:
+    document = _run(cli, tmp_path, HANDLERS / "broken", "shop.good.ok")
+    [finding] = document["files"][0]["diagnostics"]
+    assert finding["rule_id"] == "HANDLER_IMPORT_ERROR"
+    assert finding["path"].endswith("shop/bad.py")
+    assert finding["line"] == 5
+    assert "cannot load the shop configuration" in finding["message"]
