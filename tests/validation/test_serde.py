@@ -113,7 +113,7 @@ def test_value_fields_use_yaml_1_2_core_typing() -> None:
 def test_datetimes_must_be_rfc3339() -> None:
     _, findings = read(HEAD + "metadata:\n  created_at: 2026-01-07\n")
     assert findings == [("INVALID_TYPE", 5)]
-    data, findings = read(HEAD + "metadata:\n  created_at: 2026-01-07T10:00:00+02:00\n")
+    _, findings = read(HEAD + "metadata:\n  created_at: 2026-01-07T10:00:00+02:00\n")
     assert findings == []
 
 
