@@ -189,3 +189,36 @@ def test_output_file(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert json.loads(out.read_text())["version"] == "2.1.0"
+
+
+def test_fast_entry_matches_the_typer_command(cli, capsys, tmp_path: Path) -> None:
+    from tasker_ctl.cli.validate_fast import try_fast_validate
+
+    target = str(INVALID / "MISSING_DEP_REF")
+    for fmt in ("text", "json", "github"):
+        expected = cli("validate", target, "--no-handler-check", "--format", fmt)
+        capsys.readouterr()
+        code = try_fast_validate(["validate", target, "--no-handler-check", f"--format={fmt}"])
+        assert code == expected.exit_code == 1
+        assert capsys.readouterr().out == expected.stdout
+    missing = try_fast_validate(["validate", str(tmp_path / "nope.yaml")])
+    assert missing == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["template", "list"],
+        ["validate"],
+        ["validate", "--help"],
+        ["validate", "--list-rules"],
+        ["validate", "x.yaml", "--explain", "ORPHAN_STEP"],
+        ["validate", "x.yaml", "--format"],
+        ["--config", "c.toml", "validate", "x.yaml"],
+    ],
+)
+def test_fast_entry_leaves_everything_else_to_typer(argv: list[str]) -> None:
+    from tasker_ctl.cli.validate_fast import try_fast_validate
+
+    assert try_fast_validate(argv) is None
