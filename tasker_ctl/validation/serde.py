@@ -24,18 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasker_ctl.validation.serde_spec import KEY_HINTS, STRUCTS, Field, Kind
+from tasker_ctl.validation.scalars import FALSE_WORDS, TRUE_WORDS, core_scalar, parse_int
+from tasker_ctl.validation.serde_spec import KEY_HINTS, PLACES, STRUCTS, Field, Kind
 from tasker_ctl.validation.suggest import close_matches
 from tasker_ctl.validation.yaml_source import Mapping, Node, Scalar, Sequence
 
 STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!!str"})
 _INT_RANGES = {"u32": (0, 2**32 - 1), "u64": (0, 2**64 - 1), "i32": (-(2**31), 2**31 - 1)}
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
-_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_INF = frozenset({".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})
-_NEG_INF = frozenset({"-.inf", "-.Inf", "-.INF"})
-_NAN = frozenset({".nan", ".NaN", ".NAN"})
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
@@ -247,9 +242,9 @@ class _Reader:
         if name in _INT_RANGES:
             return self._read_int(node, name, pointer)
         if name == "bool":
-            if node.plain and node.value in _TRUE:
+            if node.plain and node.value in TRUE_WORDS:
                 return True
-            if node.plain and node.value in _FALSE:
+            if node.plain and node.value in FALSE_WORDS:
                 return False
             self._type_error(node, kind.describe(), pointer)
             return _INVALID
@@ -372,21 +367,7 @@ _DESCRIPTIONS_INT = {
 
 
 def _where(struct_name: str) -> str:
-    return {
-        "TaskTemplate": " at the template root",
-        "StepDefinition": " in a step",
-        "HandlerDefinition": " in `handler`",
-        "RetryConfiguration": " in `retry`",
-        "BatchConfiguration": " in `batch_config`",
-        "EventDeclaration": " in a `publishes_events` item",
-        "TemplateMetadata": " in `metadata`",
-        "LifecycleConfig": " in `lifecycle`",
-        "StepOverride": " in an environment step override",
-        "EnvironmentOverride": " in an environment",
-        "HandlerOverride": " in an environment handler override",
-        "DomainEventDefinition": " in a `domain_events` item",
-        "SystemDependencies": " in `system_dependencies`",
-    }.get(struct_name, "")
+    return PLACES.get(struct_name, "")
 
 
 def _limit_message(value: Node) -> str:
@@ -406,53 +387,3 @@ def _scalar_kind(node: Scalar) -> str:
     if isinstance(value, int | float):
         return f"the number {node.value}"
     return f"`{node.value}`" if node.value else "an empty value"
-
-
-def parse_int(node: Scalar) -> int | None:
-    """Parse a plain scalar the way serde_yaml 0.9 parses integers, or ``None``."""
-    text = node.value
-    sign = 1
-    body = text
-    if body.startswith("-"):
-        sign, body = -1, body[1:]
-    elif body.startswith("+"):
-        body = body[1:]
-    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
-        if body.startswith(prefix):
-            digits = body[2:]
-            if not digits or digits[0] in "+-" or "_" in digits:
-                return None
-            try:
-                return sign * int(digits, base)
-            except ValueError:
-                return None
-    if not body.isascii() or not body.isdigit():
-        return None
-    if len(body) > 1 and body.startswith("0"):
-        return None  # YAML 1.2: leading zeros make it a string
-    return sign * int(body)
-
-
-def core_scalar(node: Scalar) -> Any:
-    """YAML 1.2 core-schema typing of a scalar (what serde_json::Value gets)."""
-    if not node.plain:
-        return node.value
-    text = node.value
-    if text in ("", "~", "null", "Null", "NULL"):
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    number = parse_int(node)
-    if number is not None:
-        return number
-    if _FLOAT.match(text):
-        return float(text)
-    if text in _INF:
-        return float("inf")
-    if text in _NEG_INF:
-        return float("-inf")
-    if text in _NAN:
-        return float("nan")
-    return text

@@ -215,3 +215,20 @@ KEY_HINTS: dict[tuple[str, str], str] = {
     ("StepDefinition", "handler_config"): "legacy key: put it under `handler.initialization`",
 }
 """Hints for unknown keys that are known mistakes (legacy dialects, renamed keys)."""
+
+PLACES: dict[str, str] = {
+    "TaskTemplate": " at the template root",
+    "StepDefinition": " in a step",
+    "HandlerDefinition": " in `handler`",
+    "RetryConfiguration": " in `retry`",
+    "BatchConfiguration": " in `batch_config`",
+    "EventDeclaration": " in a `publishes_events` item",
+    "TemplateMetadata": " in `metadata`",
+    "LifecycleConfig": " in `lifecycle`",
+    "StepOverride": " in an environment step override",
+    "EnvironmentOverride": " in an environment",
+    "HandlerOverride": " in an environment handler override",
+    "DomainEventDefinition": " in a `domain_events` item",
+    "SystemDependencies": " in `system_dependencies`",
+}
+"""Where a struct sits, for messages (``unknown key `x` in `retry```)."""
