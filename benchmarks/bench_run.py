@@ -29,7 +29,7 @@ os.environ.setdefault("RUST_LOG", "off")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HANDLERS = '''
+HANDLERS = """
 from tasker_core.batch_processing import Batchable
 from tasker_core.step_handler import StepHandler
 from tasker_core.step_handler.functional import step_handler
@@ -49,7 +49,7 @@ class Analyzer(StepHandler, Batchable):
         return self.batch_analyzer_success(
             cursor_configs=ranges, total_items=total, worker_template_name="work"
         )
-'''
+"""
 
 
 def chain(n: int) -> dict[str, Any]:
@@ -91,7 +91,9 @@ def batch() -> dict[str, Any]:
     }
 
 
-def measure(data: dict[str, Any], context: dict[str, Any], catalog: Any) -> tuple[float, float, int]:
+def measure(
+    data: dict[str, Any], context: dict[str, Any], catalog: Any
+) -> tuple[float, float, int]:
     from tasker_ctl.executor import run_workflow
     from tasker_ctl.model import TaskTemplate
 

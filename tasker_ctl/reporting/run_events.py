@@ -1,7 +1,8 @@
 """``--events FILE``: one JSON line per run event, appended and flushed as it happens.
 
 Each line is ``{"v": 1, "seq": n, "time": <UTC ISO>, "virtual_ms": t,
-"event": <snake_case name>, ...fields}``. Lines are written and flushed (and
+"type": <snake_case event name>, ...fields}`` (for state changes, ``event`` is
+the state-machine event, e.g. ``enqueue``). Lines are written and flushed (and
 handed to the OS) before the runner moves on, so an interrupted or crashed run
 leaves its history behind. The file is opened in append mode: several runs
 accumulate in one log, each starting with a ``run_started`` line.
@@ -54,7 +55,7 @@ class EventLog:
             "seq": self._seq,
             "time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             "virtual_ms": round(virtual_ms, 3),
-            "event": _event_name(event),
+            "type": _event_name(event),
         }
         for name in event.__slots__:
             line[name] = _plain(getattr(event, name))

@@ -66,7 +66,10 @@ class ProcessCsvBatchHandler(StepHandler, Batchable):
         return self.batch_worker_success(
             items_processed=processed,
             items_succeeded=processed,
-            batch_metadata={"amount": round(totals["amount"], 2), "by_category": totals["by_category"]},
+            batch_metadata={
+                "amount": round(totals["amount"], 2),
+                "by_category": totals["by_category"],
+            },
         )
 
 
