@@ -42,7 +42,10 @@ def run(
     ] = None,
     handlers_root: Annotated[
         list[Path] | None,
-        typer.Option("--handlers-root", help="Directory to put on sys.path (repeatable)."),
+        typer.Option(
+            "--handlers-root",
+            help="Directory to put on sys.path (repeatable; default: found next to the template).",
+        ),
     ] = None,
     handler_package: Annotated[
         list[str] | None,

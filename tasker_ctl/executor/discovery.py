@@ -11,7 +11,9 @@ private registry, and restores ``sys.path`` afterwards.
 When neither roots nor packages are given, the handlers are looked for next to
 the template: in ``<project>/handlers`` for a template at
 ``<project>/config/tasks/<file>.yaml``, else in a ``handlers`` package beside
-the template.
+the template. Packages given without roots are searched for in the template's
+project and in the working directory; roots given without packages use their
+``handlers`` package, if any (other callables can still resolve by import path).
 """
 
 from __future__ import annotations
@@ -71,11 +73,11 @@ class HandlerCatalog:
         return list(self.registry.list_handlers())
 
     def problem_for(self, callable_name: str) -> ImportProblem | None:
-        """The import failure that most likely hides ``callable_name``."""
+        """The import failure that most likely hides ``callable_name``, if one does."""
         for problem in self.problems:
             if callable_name.startswith(problem.module + ".") or callable_name == problem.module:
                 return problem
-        return self.problems[0] if self.problems else None
+        return self.problems[0] if len(self.problems) == 1 else None
 
 
 def resolve_sources(
@@ -93,7 +95,13 @@ def resolve_sources(
                 hint="pass an existing directory with --handlers-root or 'handlers-root'",
             )
     if roots or packages:
-        resolved = tuple(dict.fromkeys(r.resolve() for r in roots))
+        given = list(roots)
+        if not given:
+            # packages without roots: the template's project, then the working directory
+            if template_path is not None:
+                given.extend(_project_roots(template_path.resolve()))
+            given.append(Path.cwd())
+        resolved = tuple(dict.fromkeys(r.resolve() for r in given))
         chosen = tuple(dict.fromkeys(packages))
         if not chosen:
             chosen = tuple(

@@ -17,7 +17,7 @@ from typing import Any
 
 from tasker_ctl.executor.deps import AncestorSet
 from tasker_ctl.executor.retry import BackoffPolicy
-from tasker_ctl.executor.states import StepState
+from tasker_ctl.executor.states import RUNNABLE_STATES, SATISFYING_STATES, StepState
 from tasker_ctl.model import StepDefinition
 
 _NULL = "null"
@@ -133,7 +133,7 @@ class Workflow:
         child.parents.append(parent)
         if child.ancestors is None:
             parent.ancestor_consumers += 1
-        if not parent.state.satisfies_dependencies:
+        if parent.state not in SATISFYING_STATES:
             child.waiting_on += 1
 
     def mark_complete(self, record: StepRecord) -> None:
@@ -168,7 +168,7 @@ class Workflow:
             _, record = heapq.heappop(candidates)
             if (
                 not record.queued
-                and record.state in (StepState.PENDING, StepState.WAITING_FOR_RETRY)
+                and record.state in RUNNABLE_STATES
                 and record.waiting_on == 0
                 and record.retry_eligible
                 and record.next_retry_ms <= now_ms
@@ -195,14 +195,14 @@ class Workflow:
                 built.add(parent.name, parent.entry)
         for parent in record.parents:
             parent.ancestor_consumers -= 1
-            if parent.ancestor_consumers <= 0 and parent.state.satisfies_dependencies:
+            if parent.ancestor_consumers <= 0 and parent.state in SATISFYING_STATES:
                 parent.ancestors = None
         record.ancestors = built
         return built
 
     def _take_or_copy(self, parent: StepRecord) -> AncestorSet:
         source = self._ancestors_of_parent(parent)
-        if parent.ancestor_consumers == 1 and parent.state.satisfies_dependencies:
+        if parent.ancestor_consumers == 1 and parent.state in SATISFYING_STATES:
             parent.ancestors = None
             return source
         return source.copy()

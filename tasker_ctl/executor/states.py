@@ -98,7 +98,13 @@ class StepState(enum.StrEnum):
     @property
     def satisfies_dependencies(self) -> bool:
         """Whether a child may run after this parent (``complete`` or ``resolved_manually``)."""
-        return self in (StepState.COMPLETE, StepState.RESOLVED_MANUALLY)
+        return self in SATISFYING_STATES
+
+
+SATISFYING_STATES = frozenset({StepState.COMPLETE, StepState.RESOLVED_MANUALLY})
+"""Step states that satisfy a child's dependency on the step."""
+RUNNABLE_STATES = frozenset({StepState.PENDING, StepState.WAITING_FOR_RETRY})
+"""Step states from which a step can be ready (``evaluate_step_state_readiness``)."""
 
 
 class StepEvent(enum.StrEnum):

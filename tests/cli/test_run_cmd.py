@@ -360,3 +360,26 @@ def test_json_stdout_stays_clean_even_with_rust_logs_on() -> None:
     assert report["task"]["status"] == "complete"
     assert "chatty handler says hello on stdout" in done.stderr
     assert "INFO" in done.stderr  # the SDK's logs went to stderr
+
+
+def test_handler_package_without_root_is_found_in_the_working_directory(
+    cli: Any, tmp_path: Path
+) -> None:
+    build_file_tree(
+        tmp_path,
+        {
+            "acme_more/__init__.py": (
+                "from tasker_core.step_handler.functional import step_handler\n"
+                "@step_handler('acme.more')\ndef more(context):\n    return {'more': True}\n"
+            ),
+            "elsewhere/more.yaml": (
+                "name: more\nnamespace_name: acme\nversion: 0.1.0\nsteps:\n"
+                "  - name: m\n    handler: {callable: acme.more}\n"
+            ),
+        },
+    )
+    result = cli(
+        "run", "elsewhere/more.yaml", "--handler-package", "acme_more", "-f", "json", cwd=tmp_path
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["steps"][0]["result"] == {"more": True}
