@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -65,15 +66,25 @@ def write_context(tmp_path: Path, data: Any) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("name", sorted(EXAMPLE_RUNS))
-def test_examples_run_to_complete_from_the_readme_command(cli: Any, name: str) -> None:
-    template, context = example(name)
-    result = cli("run", template, "--context", context, cwd=ROOT)
+def readme_commands() -> list[str]:
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"`(tasker-ctl run [^`]+)`", readme)
+
+
+def test_the_readme_documents_every_example() -> None:
+    commands = readme_commands()
+    assert len(commands) == len(EXAMPLE_RUNS)
+    for name, (template, _) in EXAMPLE_RUNS.items():
+        assert any(f"examples/{template}" in command for command in commands), name
+
+
+@pytest.mark.parametrize("command", readme_commands(), ids=lambda c: c.split("/")[1])
+def test_examples_run_to_complete_from_the_readme_command(cli: Any, command: str) -> None:
+    args = shlex.split(command)[1:]
+    result = cli(*args, cwd=ROOT)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "Task complete." in result.stdout
     assert re.search(r"STEP\s+STATUS\s+ATTEMPTS\s+TIME\s+CREATED BY", result.stdout)
-    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
-    assert f"tasker-ctl run examples/{EXAMPLE_RUNS[name][0]} --context examples/" in readme
 
 
 def test_json_report_has_exactly_the_version_1_shape(cli: Any) -> None:
