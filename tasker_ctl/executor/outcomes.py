@@ -36,7 +36,8 @@ from tasker_ctl.executor.states import StepEvent, TaskEvent, TaskState
 from tasker_ctl.model import StepType
 
 if TYPE_CHECKING:
-    from tasker_ctl.executor.runner import InFlight, Runner
+    from tasker_ctl.executor.calls import InFlight
+    from tasker_ctl.executor.runner import Runner
 
 
 class OutcomeProcessor:
@@ -149,7 +150,8 @@ class OutcomeProcessor:
                 flight, submit(runner.invoker, flight.event, failure, flight.uuids), outcome, {}
             )
             return
-        runner.resubmit(flight, text)
+        assert runner.calls is not None
+        runner.calls.resubmit(flight, text)
 
     def _finish(
         self,
@@ -332,7 +334,7 @@ class OutcomeProcessor:
             runner.enqueue(ready)
             runner.task(TaskEvent.STEPS_ENQUEUED)
             return
-        if runner.queue or runner.in_flight:
+        if runner.queue or (runner.calls is not None and runner.calls.in_flight):
             return
         if workflow.completed == len(workflow.order):
             runner.task(TaskEvent.ALL_STEPS_SUCCESSFUL)

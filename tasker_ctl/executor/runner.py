@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
-from tasker_ctl.executor.deps import DependencyResults
+from tasker_ctl.executor.calls import Calls
 from tasker_ctl.executor.discovery import HandlerCatalog
-from tasker_ctl.executor.dispatch import Dispatcher
 from tasker_ctl.executor.events import (
     ClockAdvanced,
     RunEvent,
@@ -35,10 +33,10 @@ from tasker_ctl.executor.events import (
     TaskTransition,
     WarningRaised,
 )
-from tasker_ctl.executor.invoke import HandlerOutcome, Invoker, location_of_thread
+from tasker_ctl.executor.invoke import Invoker
 from tasker_ctl.executor.notices import Notice, RunWarning, WarningCode
 from tasker_ctl.executor.outcomes import OutcomeProcessor
-from tasker_ctl.executor.payload import IdSource, PayloadFactory, WorkflowStepRow
+from tasker_ctl.executor.payload import IdSource, PayloadFactory
 from tasker_ctl.executor.persist import now_iso
 from tasker_ctl.executor.plan import TemplateGraph
 from tasker_ctl.executor.records import StepRecord, Workflow
@@ -71,20 +69,6 @@ class RunOptions:
     poll_interval_s: float = 0.25
 
 
-@dataclass(slots=True)
-class InFlight:
-    """A handler call the runner is waiting for."""
-
-    job_id: int
-    step: StepRecord
-    row: WorkflowStepRow
-    event: Any
-    uuids: tuple[UUID, UUID, UUID]
-    deadline: float
-    limit_s: float
-    limit_kind: str
-
-
 class Runner:
     """Runs one task template to a final (or stuck, or interrupted) state."""
 
@@ -110,13 +94,10 @@ class Runner:
         self.clock: Clock = RealClock() if options.real_time else VirtualClock()
         self.task_state = TaskState.PENDING
         self.queue: deque[StepRecord] = deque()
-        self.in_flight: dict[int, InFlight] = {}
         self.warnings: dict[tuple[str, str | None, str], RunWarning] = {}
-        self.dispatcher: Dispatcher | None = None
-        self._job_ids = 0
+        self.calls: Calls | None = None
         self._initial_notices = notices
         self._policies: dict[str, BackoffPolicy] = {}
-        self._run_uuids = (UUID(self.payloads.task_uuid), UUID(self.payloads.correlation_id))
         self.outcomes = OutcomeProcessor(self)
 
     # -- reporting ---------------------------------------------------------
@@ -260,9 +241,9 @@ class Runner:
                 self.task(TaskEvent.STEPS_ENQUEUED)
             else:
                 self.task(TaskEvent.NO_DEPENDENCIES_READY)
-            self.dispatcher = Dispatcher(self.options.concurrency)
+            self.calls = Calls(self)
             try:
-                self._loop()
+                self._loop(self.calls)
             except KeyboardInterrupt:
                 interrupted = True
                 self.warn(
@@ -270,19 +251,19 @@ class Runner:
                     "the run was interrupted; steps still in progress were abandoned",
                 )
             finally:
-                self.dispatcher.shutdown()
+                self.calls.shutdown()
         result = self._result((time.perf_counter() - started) * 1000.0, interrupted)
         if self.observers:
             self.emit(RunFinished(str(self.task_state), interrupted))
         return result
 
-    def _loop(self) -> None:
+    def _loop(self, calls: Calls) -> None:
         limit = max(1, self.options.concurrency)
         while True:
-            while self.queue and len(self.in_flight) < limit:
-                self._dispatch(self.queue.popleft())
-            if self.in_flight:
-                self._wait_for_one()
+            while self.queue and len(calls.in_flight) < limit:
+                calls.dispatch(self.queue.popleft())
+            if calls.in_flight:
+                calls.wait_for_one()
                 continue
             if self.outcomes.blocked:
                 return
@@ -303,133 +284,6 @@ class Runner:
                 self.step_to(record, StepEvent.RETRY)
             self.step_to(record, StepEvent.ENQUEUE)
             self.queue.append(record)
-
-    def _dispatch(self, record: StepRecord) -> None:
-        record.queued = False
-        row = WorkflowStepRow(
-            uuid=record.uuid,
-            name=record.name,
-            template_step_name=record.template_step,
-            retryable=record.retryable,
-            max_attempts=record.max_attempts,
-            attempts=record.attempts,
-            last_attempted_at=record.last_attempted_at,
-            inputs_text=record.inputs_text,
-            results_text=record.results_text,
-            checkpoint_text=record.checkpoint_text,
-            created_at=record.created_at,
-        )
-        self.workflow.ancestors_of(record)
-        record.attempts += 1
-        record.last_attempted_at = now_iso()
-        self.step_to(record, StepEvent.START)
-        self.submit(record, row)
-
-    def submit(self, record: StepRecord, row: WorkflowStepRow) -> None:
-        """Hand one call of ``record`` (payload built from ``row``) to a worker thread."""
-        assert self.dispatcher is not None and record.ancestors is not None
-        self._job_ids += 1
-        job_id = self._job_ids
-        payloads = self.payloads
-        event = self.invoker.make_event(
-            (self.ids.new(), payloads.task_uuid, record.uuid, payloads.correlation_id),
-            payloads.build(row, record.definition),
-        )
-        view = DependencyResults(record.ancestors, self.workflow.texts)
-        timeout = record.definition.timeout_seconds
-        if timeout is not None and timeout > 0:
-            limit_s, kind = float(timeout), "timeout"
-        else:
-            limit_s, kind = self.options.ffi_timeout_s, "ffi_timeout"
-        dispatcher, invoker = self.dispatcher, self.invoker
-        if self.options.concurrency > 1:
-
-            def run_async(call: Any, context: Any) -> Any:
-                return dispatcher.run_coroutine(job_id, call(context))
-
-            dispatcher.submit(job_id, lambda: invoker.invoke(event, view, run_async))
-        else:
-            dispatcher.submit(job_id, lambda: invoker.invoke(event, view))
-        uuids = (UUID(record.uuid), *self._run_uuids)
-        self.in_flight[job_id] = InFlight(
-            job_id, record, row, event, uuids, time.monotonic() + limit_s, limit_s, kind
-        )
-
-    def resubmit(self, flight: InFlight, checkpoint_text: str) -> None:
-        """Dispatch the same payload again with the new checkpoint (no claim)."""
-        self.submit(flight.step, replace(flight.row, checkpoint_text=checkpoint_text))
-
-    def _wait_for_one(self) -> None:
-        assert self.dispatcher is not None
-        now = time.monotonic()
-        wait = min(f.deadline for f in self.in_flight.values()) - now
-        if self.options.real_time:
-            due = self.workflow.next_retry_due()
-            if due is not None:
-                wait = min(wait, (due - self.clock.now_ms()) / 1000.0)
-        finished = self.dispatcher.next_finished(min(max(wait, 0.0), self.options.poll_interval_s))
-        if finished is None:
-            now = time.monotonic()
-            for flight in [f for f in self.in_flight.values() if f.deadline <= now]:
-                self._time_out(flight)
-            if self.options.real_time:
-                self.outcomes.enqueue_due_retries()
-            return
-        if finished.job_id not in self.in_flight:
-            return
-        flight = self.in_flight.pop(finished.job_id)
-        if isinstance(finished.error, KeyboardInterrupt):
-            raise KeyboardInterrupt
-        if finished.error is not None:
-            error = finished.error
-            outcome = HandlerOutcome(
-                handler_name=flight.step.definition.handler.callable,
-                result=self.invoker.failure(
-                    f"{type(error).__name__}: {error}", type(error).__name__, retryable=True
-                ),
-                exception_type=type(error).__name__,
-            )
-        else:
-            outcome = finished.value
-        self.outcomes.handle(flight, outcome)
-
-    def _time_out(self, flight: InFlight) -> None:
-        assert self.dispatcher is not None
-        self.in_flight.pop(flight.job_id, None)
-        where = location_of_thread(self.dispatcher.thread_of(flight.job_id))
-        self.dispatcher.abandon(flight.job_id)
-        name = flight.step.name
-        limit = f"{flight.limit_s:g} s"
-        if flight.limit_kind == "timeout":
-            message = f"handler did not finish within timeout_seconds ({limit})"
-            self.warn(
-                WarningCode.TIMEOUT_NOT_ENFORCED,
-                f"the call was stopped after timeout_seconds ({limit}); production does not "
-                "enforce timeout_seconds and would have let it run (the Python worker's FFI "
-                f"channel gives up only after {self.options.ffi_timeout_s:g} s)",
-                name,
-            )
-        else:
-            message = (
-                f"handler did not finish within the Python worker's FFI completion timeout "
-                f"({limit}); production submits a retryable ffi_timeout failure"
-            )
-        self.warn(
-            WarningCode.HANDLER_ABANDONED,
-            "a timed-out handler thread cannot be stopped: it may still be running "
-            "(and causing side effects) in the background",
-            name,
-        )
-        if where:
-            message += f" (it was at {where})"
-        result = self.invoker.failure(message, flight.limit_kind, retryable=True)
-        outcome = HandlerOutcome(
-            handler_name=flight.step.definition.handler.callable,
-            result=result,
-            location=where,
-            handler_ms=flight.limit_s * 1000.0,
-        )
-        self.outcomes.handle(flight, outcome)
 
     # -- result ------------------------------------------------------------
     def _result(self, wall_ms: float, interrupted: bool) -> RunResult:
