@@ -11,9 +11,12 @@ a k-entry dict for each of n chained steps is O(n^2), so:
 * :class:`DependencyResults` is what the handler gets: a real ``dict``
   subclass that decodes an entry from its stored JSON the first time the
   handler reads it, so reading two entries of ten thousand costs two copies.
-  Small sets (at most :data:`FULL_COPY_LIMIT` entries) also keep every entry in
-  the dict's own storage, so C-level readers (``orjson`` and the like) see the
-  same content; larger ones keep a single placeholder there.
+  Sets of at most :data:`FULL_COPY_LIMIT` entries also keep every entry in the
+  dict's own storage (a C-speed copy, about 5 ns per entry), so readers that
+  bypass the mapping methods (pydantic's ``model_dump`` of the whole context,
+  ``orjson``) see the same content. Larger sets keep a single placeholder
+  there: only such C-level readers notice, everything going through the dict
+  API (including ``json.dumps``, ``dict(...)`` and ``copy.deepcopy``) does not.
 
 A view only shows the entries its set held when it was made, so a handler
 that keeps its context after returning never sees later ancestors.
@@ -27,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
-FULL_COPY_LIMIT = 256
+FULL_COPY_LIMIT = 1000
 _PLACEHOLDER_KEY = "__dependency_results_are_lazy__"
 _MISSING: Any = object()
 
