@@ -19,6 +19,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         sys.stdout.write(f"tasker-ctl {__version__}\n")
         return
+    if args[:1] == ["validate"]:
+        # Linting runs on every commit: skip Typer's start-up cost when we can.
+        from tasker_ctl.cli.validate_fast import try_fast_validate
+
+        code = try_fast_validate(args)
+        if code is not None:
+            raise SystemExit(code)
     from tasker_ctl.cli.app import app
 
     app(args=args, prog_name="tasker-ctl")
