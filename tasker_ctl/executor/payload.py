@@ -39,9 +39,9 @@ class IdSource:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WorkflowStepRow:
-    """The ``workflow_step`` fields that change between calls."""
+    """The ``workflow_step`` fields that change between calls (never mutated once built)."""
 
     uuid: str
     name: str

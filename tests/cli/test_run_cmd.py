@@ -394,3 +394,14 @@ def test_handler_package_without_root_is_found_in_the_working_directory(
     )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["steps"][0]["result"] == {"more": True}
+
+
+def test_context_from_standard_input(cli: Any) -> None:
+    template, context = example("refund_approval")
+    data = json.loads(Path(context).read_text(encoding="utf-8"))
+    data["amount"] = 40
+    result = cli("run", template, "--context", "-", "-f", "json", input=json.dumps(data))
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [s["name"] for s in report["steps"]][2] == "auto_approve"
+    assert report["not_created"] == ["manager_review", "finance_review"]
