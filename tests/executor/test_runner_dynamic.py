@@ -151,17 +151,20 @@ def test_no_batches_without_worker_template_name_completes_after_the_analyzer(
     assert WarningCode.BATCH_OUTCOME_INVALID in {w.code for w in result.warnings}
 
 
+CHUNKED = {"cls": "runfx.cls.Work", "dsl": "runfx.dsl.work_in_chunks"}
+
+
 def test_checkpoint_yields_rerun_without_counting_attempts(
-    run: Run, seen: list[dict[str, Any]]
+    run: Run, kind: str, seen: list[dict[str, Any]]
 ) -> None:
-    result = run(
-        batch_steps("cls", config={"chunk": 4}, retry={"max_attempts": 1}),
-        {"total": 10, "size": 10},
-    )
+    steps = batch_steps(kind, config={"chunk": 4}, retry={"max_attempts": 1})
+    steps[1]["handler"]["callable"] = CHUNKED[kind]
+    result = run(steps, {"total": 10, "size": 10})
     assert result.complete
     worker = result.step("work_001")
     assert worker.attempts == 1 and worker.checkpoint_yields == 2
     assert worker.result["batch_metadata"] == {"sum": sum(range(10))}
+    assert result.step("aggregate").result["sum"] == sum(range(10))
     calls = [s for s in seen if s["step"] == "work_001"]
     assert [c["retry_count"] for c in calls] == [0, 0, 0]
     assert calls[0]["checkpoint"] is None

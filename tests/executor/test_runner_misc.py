@@ -58,17 +58,19 @@ def test_concurrency_overlaps_independent_steps(run: Run, style: str) -> None:
     assert elapsed < 0.6  # 4 x 0.2 s would be 0.8 s sequentially
 
 
+@pytest.mark.parametrize("callable_", ["runfx.dsl.slow_async", "runfx.cls.SlowAsync"])
 def test_async_handlers_share_one_loop_under_concurrency(
-    run: Run, seen: list[dict[str, Any]]
+    run: Run, seen: list[dict[str, Any]], callable_: str
 ) -> None:
-    steps = [step(f"a{i}", "runfx.dsl.slow_async", config={"sleep": 0.2}) for i in range(3)]
+    steps = [step(f"a{i}", callable_, config={"sleep": 0.2}) for i in range(3)]
     started = time.perf_counter()
     result = run(steps, concurrency=3)
     assert result.complete and time.perf_counter() - started < 0.5
-    assert len({s["loop"] for s in seen}) == 1
+    # the records keep the loop objects alive, so identities cannot be reused
+    assert len({id(s["loop"]) for s in seen}) == 1
     sequential = run(steps)
     assert sequential.complete
-    assert len({s["loop"] for s in seen[3:]}) == 3  # asyncio.run per call, as the worker does
+    assert len({id(s["loop"]) for s in seen[3:]}) == 3  # asyncio.run per call, like the worker
 
 
 def test_handler_method_and_resolver_are_ignored_with_a_warning(run: Run, style: str) -> None:
