@@ -3,8 +3,9 @@
 Shaped like the Rust ``TaskSequenceStep`` the worker pythonizes: ``task``
 (``task.task.context`` is the task context), ``workflow_step`` (attempts before
 the claim, max attempts, inputs, checkpoint, last results),
-``step_definition`` (the template step; its ``handler.callable`` selects the
-handler) and ``dependency_results`` (attached separately, see
+``step_definition`` (the template step with the ``production`` environment
+overrides applied, as the worker's template cache serves it; its
+``handler.callable`` selects the handler) and ``dependency_results`` (attached separately, see
 :mod:`tasker_ctl.executor.deps`). Every piece is decoded from JSON text for
 each call, so handlers that mutate what they receive never affect another call.
 """
@@ -23,6 +24,35 @@ from tasker_ctl.model import StepDefinition, TaskTemplate
 
 def _loads(text: str) -> Any:
     return None if text == "null" else json.loads(text)
+
+
+def _apply_production_overrides(template: TaskTemplate, steps: dict[str, dict[str, Any]]) -> None:
+    """Resolve ``environments.production`` the way the worker's template cache does.
+
+    Only the definition handlers see is resolved (orchestration creates steps from
+    the unresolved template): ``ALL`` hits every step, unknown names are ignored,
+    ``handler.initialization`` is merged shallowly, ``timeout_seconds`` and the
+    whole ``retry`` block are replaced. Other environments are never applied.
+    """
+    environment = template.environments.get("production")
+    if environment is None:
+        return
+    for override in environment.steps:
+        names = list(steps) if override.name == "ALL" else [override.name]
+        for name in names:
+            dumped = steps.get(name)
+            if dumped is None:
+                continue
+            if override.handler is not None and override.handler.initialization is not None:
+                handler = dumped["handler"]
+                handler["initialization"] = {
+                    **handler["initialization"],
+                    **override.handler.initialization,
+                }
+            if override.timeout_seconds is not None:
+                dumped["timeout_seconds"] = override.timeout_seconds
+            if override.retry is not None:
+                dumped["retry"] = override.retry.model_dump(mode="json")
 
 
 class IdSource:
@@ -92,6 +122,7 @@ class PayloadFactory:
         for dumped in template.model_dump(mode="json", by_alias=True)["steps"]:
             dumped.pop("composition", None)
             self._dumped.setdefault(dumped["name"], dumped)
+        _apply_production_overrides(template, self._dumped)
         self._definitions: dict[str, str] = {}
         self._named_uuids: dict[str, str] = {}
 

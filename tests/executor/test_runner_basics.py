@@ -137,3 +137,28 @@ def test_step_inputs_config_and_definition_reach_the_handler(
 def test_empty_template_completes_at_once(run: Run) -> None:
     result = run([])
     assert result.status is TaskState.COMPLETE and result.steps == ()
+
+
+def test_production_environment_overrides_reach_handlers_only(
+    run: Run, style: str, seen: list[dict[str, Any]]
+) -> None:
+    environments = {
+        "production": {
+            "steps": [
+                {"name": "a", "handler": {"initialization": {"endpoint": "prod", "extra": 1}}},
+                {"name": "ALL", "timeout_seconds": 7},
+                {"name": "not_a_step", "handler": {"initialization": {"x": 1}}},
+            ]
+        },
+        "test": {"steps": [{"name": "a", "handler": {"initialization": {"endpoint": "test"}}}]},
+    }
+    result = run(
+        [step("a", style, config={"endpoint": "dev", "keep": True})],
+        template_extra={"environments": environments},
+    )
+    assert result.complete
+    call = seen[0]
+    # the worker's template cache resolves "production" (shallow merge); "test" is dead config
+    assert call["config"] == {"endpoint": "prod", "keep": True, "extra": 1}
+    # orchestration creates the step from the unresolved template
+    assert call["step_inputs"] == {"endpoint": "dev", "keep": True}
