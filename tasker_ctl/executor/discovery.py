@@ -156,25 +156,32 @@ def handler_scope(
 
 
 def _evict_if_stale(top: str) -> None:
-    """Forget an already imported package that now resolves to a different place."""
-    module = sys.modules.get(top)
-    if module is None:
+    """Forget an already imported package if any of its modules lives elsewhere now.
+
+    A second run in the same process (tests, library use) may point ``top`` at another
+    project; namespace packages re-read ``sys.path``, so each loaded module's file is
+    checked against where ``top`` resolves to now.
+    """
+    loaded = [n for n in sys.modules if n == top or n.startswith(top + ".")]
+    if not loaded:
         return
     spec = importlib.machinery.PathFinder.find_spec(top, sys.path)
     if spec is None:
         return
-    loaded = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
-    wanted = spec.origin if spec.origin not in (None, "namespace") else None
-    if wanted is None and spec.submodule_search_locations:
-        wanted = next(iter(spec.submodule_search_locations), None)
-    if loaded is None or wanted is None:
+    if spec.submodule_search_locations:
+        locations = [Path(p).resolve() for p in spec.submodule_search_locations]
+    elif spec.origin not in (None, "namespace"):
+        locations = [Path(str(spec.origin)).resolve().parent]
+    else:
         return
-    same = Path(loaded).resolve() == Path(wanted).resolve() or Path(loaded).resolve().parent == (
-        Path(wanted).resolve()
-    )
-    if not same:
-        for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
-            del sys.modules[name]
+    for name in loaded:
+        file = getattr(sys.modules[name], "__file__", None)
+        if file is not None and not any(
+            Path(file).resolve().is_relative_to(loc) for loc in locations
+        ):
+            for stale in loaded:
+                del sys.modules[stale]
+            return
 
 
 def _import_tree(package: str, sources: HandlerSources, problems: list[ImportProblem]) -> bool:
