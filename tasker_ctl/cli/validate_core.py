@@ -61,6 +61,10 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
         rule_settings=settings.lint,
     )
     report = lint_paths(request.paths, options)
+    if not report.files:
+        # A CI lint step pointed at the wrong directory should not pass silently.
+        listed = ", ".join(str(p) for p in request.paths)
+        sys.stderr.write(f"warning: no task templates (*.yaml, *.yml) found in {listed}\n")
     emit(report, fmt, request.strict, request.output)
     return int(report.exit_code(strict=request.strict))
 

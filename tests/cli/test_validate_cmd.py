@@ -222,3 +222,10 @@ def test_fast_entry_leaves_everything_else_to_typer(argv: list[str]) -> None:
     from tasker_ctl.cli.validate_fast import try_fast_validate
 
     assert try_fast_validate(argv) is None
+
+
+def test_a_directory_without_templates_is_reported(cli, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a template\n")
+    result = cli("validate", str(tmp_path))
+    assert result.exit_code == 0
+    assert f"no task templates (*.yaml, *.yml) found in {tmp_path}" in result.stderr
