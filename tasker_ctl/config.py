@@ -18,7 +18,6 @@ file that does not parse is an error, not a silent fallback to defaults.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import ConfigError, Location
+from tasker_ctl.suggest import did_you_mean
 from tasker_ctl.toml_files import read_toml
 
 CONFIG_ENV_VAR = "TASKER_CTL_CONFIG"
@@ -109,8 +109,8 @@ def _settings_from_mapping(data: Mapping[str, Any], path: Path, project_dir: Pat
     warnings: list[str] = []
     for key in data:
         if key not in KNOWN_KEYS:
-            close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
-            suggestion = f" (did you mean '{close[0]}'?)" if close else ""
+            close = did_you_mean(key, sorted(KNOWN_KEYS))
+            suggestion = f" ({close})" if close else ""
             warnings.append(f"{path}: unknown key '{key}' is ignored{suggestion}")
     if "remotes" in data:
         warnings.append(

@@ -7,7 +7,6 @@ imported inside the function so ``tasker-ctl --help`` stays fast.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +16,7 @@ import typer
 from tasker_ctl.cli.boundary import command_boundary
 from tasker_ctl.cli.common import settings_from
 from tasker_ctl.errors import ExitCode, ParameterError
+from tasker_ctl.suggest import did_you_mean
 
 
 @command_boundary
@@ -89,9 +89,9 @@ def _rule_docs(rules: Mapping[str, object], explain: str | None) -> int:
         return int(ExitCode.OK)
     rule = rules.get(explain.upper())
     if not isinstance(rule, Rule):
-        close = difflib.get_close_matches(explain.upper(), list(rules), n=1)
+        suggestion = did_you_mean(explain.upper(), rules)
         raise ParameterError(
-            f"unknown rule '{explain}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+            f"unknown rule '{explain}'" + (f" ({suggestion})" if suggestion else ""),
             hint="tasker-ctl validate --list-rules",
         )
     write_lines(rule_doc_lines(rule))

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from tasker_ctl.resolution.model import (
     HandlerInfo,
@@ -25,6 +24,7 @@ from tasker_ctl.resolution.model import (
     Status,
 )
 from tasker_ctl.resolution.sources import walk_sources
+from tasker_ctl.suggest import close_matches
 
 __all__ = [
     "LANGUAGES",
@@ -102,7 +102,7 @@ class StaticIndex:
         if info is not None:
             return Resolution(Status.FOUND, language, handler=info)
         keys = list(self.languages[language].handlers)
-        close = tuple(_close_matches(callable_, keys, n=3, cutoff=0.6))
+        close = tuple(close_matches(callable_, keys, n=3))
         return Resolution(
             Status.NOT_FOUND,
             language,
@@ -168,9 +168,3 @@ def _shape(callables: Sequence[str]) -> str | None:
 
 def _roots(roots: Sequence[Path]) -> str:
     return ", ".join(str(r) for r in roots) if roots else "(no roots)"
-
-
-def _close_matches(word: str, possibilities: Any, n: int = 3, cutoff: float = 0.6) -> list[str]:
-    import difflib  # imported on demand: it is only needed when something is wrong
-
-    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)

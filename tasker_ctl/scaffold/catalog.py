@@ -14,8 +14,7 @@ the choice is reported; ``--plugin`` picks a source explicitly.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from tasker_ctl.scaffold.manifest import (
     PluginManifest,
     load_plugin_manifest,
 )
+from tasker_ctl.suggest import did_you_mean
 
 BUILTIN_ROOT = Path(__file__).resolve().parent.parent / "templates"
 BUILTIN_PLUGIN = "built-in"
@@ -111,7 +111,7 @@ class Catalog:
         if not candidates:
             raise TemplateNotFoundError(
                 f"no template named '{name}'",
-                hint=_suggest(name, {t.name for t in self.templates}, "template")
+                hint=did_you_mean(name.lower(), sorted({t.name.lower() for t in self.templates}), 3)
                 or "run 'tasker-ctl template list' to see the available templates",
             )
         if plugin is not None:
@@ -121,16 +121,10 @@ class Catalog:
             matching = [t for t in candidates if t.language == lang]
             if not matching:
                 available = sorted({t.language for t in candidates})
+                close = did_you_mean(language.lower(), available)
                 raise TemplateNotFoundError(
                     f"template '{name}' is not available for language '{language}'",
-                    hint=(
-                        f"it exists for: {', '.join(available)}"
-                        + (
-                            f"; {_suggest(language, set(available), 'language')}"
-                            if _suggest(language, set(available), "language")
-                            else ""
-                        )
-                    ),
+                    hint=f"it exists for: {', '.join(available)}" + (f"; {close}" if close else ""),
                 )
             candidates = matching
         elif preferred_language is not None:
@@ -160,13 +154,6 @@ def _filter_plugin(
             hint=f"'{name}' is offered by: {', '.join(origins)}",
         )
     return chosen
-
-
-def _suggest(word: str, options: Iterable[str], what: str) -> str | None:
-    close = difflib.get_close_matches(word.lower(), sorted(o.lower() for o in options), n=3)
-    if not close:
-        return None
-    return f"did you mean {' or '.join(repr(c) for c in close)}?"
 
 
 def discover_plugin_dirs(plugin_paths: Sequence[Path]) -> tuple[list[Path], list[str]]:

@@ -11,7 +11,6 @@ directory (no absolute paths, no ``..``).
 
 from __future__ import annotations
 
-import difflib
 import re
 import traceback
 from collections.abc import Iterable, Mapping
@@ -25,6 +24,7 @@ from tasker_ctl.errors import Location, ParameterError, RenderError, UnsafePathE
 from tasker_ctl.scaffold.catalog import BUILTIN_ROOT, TemplateSource
 from tasker_ctl.scaffold.environment import make_environment
 from tasker_ctl.scaffold.manifest import TemplateManifest
+from tasker_ctl.suggest import did_you_mean
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ def resolve_parameters(
     declared = [p.name for p in manifest.parameters]
     for key in given:
         if manifest.parameter(key) is None:
-            close = difflib.get_close_matches(key, declared, n=1)
-            suggestion = f"; did you mean '{close[0]}'?" if close else ""
+            close = did_you_mean(key, declared)
+            suggestion = f"; {close}" if close else ""
             accepted = ", ".join(declared) if declared else "none"
             problems.append(f"unknown parameter '{key}'{suggestion} (accepted: {accepted})")
     values: dict[str, str] = {}

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tasker_ctl.suggest import close_matches
 from tasker_ctl.validation.scalars import FALSE_WORDS, TRUE_WORDS, core_scalar, parse_int
 from tasker_ctl.validation.serde_spec import KEY_HINTS, PLACES, STRUCTS, Field, Kind
-from tasker_ctl.validation.suggest import close_matches
 from tasker_ctl.validation.yaml_source import Mapping, Node, Scalar, Sequence
 
 STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!!str"})

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tasker_ctl.errors import ConfigError
+from tasker_ctl.suggest import close_matches
 from tasker_ctl.validation.diagnostic import Severity
-from tasker_ctl.validation.suggest import close_matches
 
 LEVELS = ("off", "error", "warning", "info")
 LINT_KEYS = ("rules", "language")

@@ -16,10 +16,10 @@ PASS::
 
 from collections.abc import Iterator
 
+from tasker_ctl.suggest import close_matches
 from tasker_ctl.validation.context import RuleContext
 from tasker_ctl.validation.diagnostic import Severity
 from tasker_ctl.validation.serde import Finding
-from tasker_ctl.validation.suggest import close_matches
 
 ID = "MISSING_DEP_REF"
 SEVERITY = Severity.ERROR

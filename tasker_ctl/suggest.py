@@ -12,3 +12,11 @@ def close_matches(
     import difflib
 
     return difflib.get_close_matches(word, list(possibilities), n=n, cutoff=cutoff)
+
+
+def did_you_mean(word: str, possibilities: Iterable[str], n: int = 1) -> str | None:
+    """``did you mean 'x'?`` (or ``'x' or 'y'``) for the closest candidates, else ``None``."""
+    close = close_matches(word, possibilities, n=n)
+    if not close:
+        return None
+    return f"did you mean {' or '.join(repr(c) for c in close)}?"
