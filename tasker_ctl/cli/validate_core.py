@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasker_ctl.config import Settings
-from tasker_ctl.errors import InputFileError, ParameterError
+from tasker_ctl.errors import ConfigError, InputFileError, ParameterError
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -54,7 +54,7 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
     options = LintOptions(
         strict=request.strict,
         handler_check=not request.no_handler_check,
-        handlers_roots=request.handlers_roots or settings.handlers_roots,
+        handlers_roots=_handlers_roots(request, settings),
         handler_packages=request.handler_packages or settings.handler_packages,
         import_handlers=request.import_handlers,
         language=request.language,
@@ -67,6 +67,25 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
         sys.stderr.write(f"warning: no task templates (*.yaml, *.yml) found in {listed}\n")
     emit(report, fmt, request.strict, request.output)
     return int(report.exit_code(strict=request.strict))
+
+
+def _handlers_roots(request: ValidateRequest, settings: Settings) -> tuple[Path, ...]:
+    """The roots to scan; a root that is not a directory would silently check nothing."""
+    if request.handlers_roots:
+        for root in request.handlers_roots:
+            if not root.is_dir():
+                raise ParameterError(
+                    f"--handlers-root {root} is not a directory",
+                    hint="point --handlers-root at the directory that holds the handler sources",
+                )
+        return request.handlers_roots
+    for root in settings.handlers_roots:
+        if not root.is_dir():
+            raise ConfigError(
+                f"handlers-root {root} is not a directory (set in the configuration file)",
+                hint="fix handlers-root in .tasker-ctl.toml, or pass --handlers-root",
+            )
+    return settings.handlers_roots
 
 
 def emit(report: object, fmt: str, strict: bool, output: Path | None) -> None:

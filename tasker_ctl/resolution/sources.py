@@ -9,11 +9,13 @@ stays fast.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_FILES = 20_000
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
 SKIP_DIRS = frozenset(
     {
         "node_modules",
@@ -79,8 +81,15 @@ def walk_sources(roots: Iterable[Path]) -> SourceFiles:
 
 
 def read_text(path: Path) -> str:
-    """Read a source file as text, replacing undecodable bytes; ``""`` if unreadable."""
+    """Read a source file as text, replacing undecodable bytes.
+
+    ``""`` if it is unreadable, not a regular file (a FIFO would block) or larger
+    than :data:`MAX_SOURCE_BYTES`.
+    """
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+            return ""
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""

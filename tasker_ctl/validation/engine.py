@@ -28,7 +28,7 @@ from tasker_ctl.validation.handlers import HandlerCheck, IndexCache
 from tasker_ctl.validation.rules import RULES, TEMPLATE_RULES
 from tasker_ctl.validation.serde import Finding, ReadResult, read_template
 from tasker_ctl.validation.settings import RuleSettings, parse_rule_settings
-from tasker_ctl.validation.yaml_source import Document, read_document
+from tasker_ctl.validation.yaml_source import Document, NotRegularFileError, read_document
 
 LOAD_BLOCKING = frozenset(
     {"MISSING_FIELD", "INVALID_TYPE", "UNKNOWN_VARIANT", "DUPLICATE_FIELD", "UNSUPPORTED_TAG"}
@@ -63,9 +63,14 @@ class Linter:
     def lint_file(self, path: Path) -> FileResult:
         """Lint one file. Raise :class:`InputFileError` if it cannot be read at all."""
         if path.is_dir():
-            raise InputFileError(f"{path} is a directory", hint="use lint_paths for directories")
+            raise InputFileError(f"{path} is a directory", hint="pass a task-template file")
         try:
             document = read_document(path)
+        except NotRegularFileError as exc:
+            raise InputFileError(
+                f"cannot read {path}: {exc.strerror}",
+                hint="pass task-template files or directories (not a FIFO, socket or device)",
+            ) from exc
         except OSError as exc:
             raise InputFileError(
                 f"cannot read {path}: {exc.strerror or exc}",

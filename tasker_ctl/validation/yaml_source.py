@@ -23,6 +23,8 @@ traceback):
 
 from __future__ import annotations
 
+import errno
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,9 +95,25 @@ class Document:
     problem: LoadProblem | None = None
 
 
+class NotRegularFileError(OSError):
+    """The path is a FIFO, a device or a socket: reading it could block or never end."""
+
+
 def read_document(path: Path) -> Document:
-    """Read ``path`` into a node tree. ``OSError`` propagates (a usage error for the CLI)."""
-    size = path.stat().st_size
+    """Read ``path`` into a node tree. ``OSError`` propagates (a usage error for the CLI).
+
+    Only regular files are opened (a FIFO would block, ``/dev/zero`` never ends),
+    and at most :data:`MAX_FILE_BYTES` + 1 bytes are read whatever the size
+    ``stat`` reports (``/proc`` files report 0).
+    """
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
+    size = info.st_size
+    if size <= MAX_FILE_BYTES:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        size = len(raw)
     if size > MAX_FILE_BYTES:
         return Document(
             None,
@@ -106,7 +124,7 @@ def read_document(path: Path) -> Document:
                 hint="is this really a task template? split it or exclude it from the paths",
             ),
         )
-    return parse_document(path.read_bytes())
+    return parse_document(raw)
 
 
 def parse_document(raw: bytes) -> Document:
@@ -174,10 +192,12 @@ class _Composer:
     """Builds nodes from parser events iteratively (no recursion, bounded work)."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.parser = _make_parser(text)
         self.anchors: dict[str, Node] = {}
         self.open_anchors: set[str] = set()
         self.expanded = 0
+        self.from_aliases = 0
 
     def compose(self) -> Document:
         import yaml
@@ -187,17 +207,27 @@ class _Composer:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+            hint = "fix the YAML syntax; the real loader rejects the whole file"
+            if mark is not None and self._char_at(mark.line, mark.column) == "\t":
+                message = "a tab character where YAML expects spaces (" + message + ")"
+                hint = "YAML forbids tabs for indentation: indent with spaces"
             raise _Stop(
                 LoadProblem(
                     "INVALID_YAML",
                     f"YAML syntax error: {message}",
                     mark.line + 1 if mark else None,
                     mark.column + 1 if mark else None,
-                    hint="fix the YAML syntax; the real loader rejects the whole file",
+                    hint=hint,
                 )
             ) from None
         except yaml.YAMLError as exc:
             raise _Stop(LoadProblem("INVALID_YAML", f"YAML error: {exc}")) from None
+
+    def _char_at(self, line: int, column: int) -> str:
+        lines = self.text.splitlines()
+        if 0 <= line < len(lines) and 0 <= column < len(lines[line]):
+            return lines[line][column]
+        return ""
 
     def _compose(self, yaml: Any) -> Document:
         parser = self.parser
@@ -336,23 +366,60 @@ class _Composer:
                     mark.column + 1,
                 )
             )
-        self._count(target.size if isinstance(target, Mapping | Sequence) else 1, event)
-        return target
+        size = target.size if isinstance(target, Mapping | Sequence) else 1
+        self.from_aliases += size
+        self._count(size, event)
+        return _relocated(target, mark.line + 1, mark.column + 1)
 
     def _count(self, nodes: int, event: Any) -> None:
         self.expanded += nodes
         if self.expanded > MAX_EXPANDED_NODES:
             mark = event.start_mark
+            if self.from_aliases * 2 > self.expanded:
+                message = "expands to more than {} nodes through aliases (an alias bomb?)"
+                hint = "remove the anchors/aliases; task templates never need them"
+            else:
+                message = "has more than {} nodes; task templates are far smaller"
+                hint = "is this really a task template? split it or exclude it from the paths"
             raise _Stop(
                 LoadProblem(
                     "YAML_TOO_COMPLEX",
-                    f"the document expands to more than {MAX_EXPANDED_NODES} nodes "
-                    "through aliases (an alias bomb?)",
+                    "the document " + message.format(MAX_EXPANDED_NODES),
                     mark.line + 1,
                     mark.column + 1,
-                    hint="remove the anchors/aliases; task templates never need them",
+                    hint=hint,
                 )
             )
+
+
+def _relocated(node: Node, line: int, column: int) -> Node:
+    """A copy of an anchored node placed where its alias is, so findings point there."""
+    if isinstance(node, Scalar):
+        return Scalar(line, column, node.tag, node.value, node.plain)
+    copy = _empty_copy(node, line, column)
+    todo: list[tuple[Node, Node]] = [(node, copy)]
+    while todo:
+        source, target = todo.pop()
+        if isinstance(source, Sequence) and isinstance(target, Sequence):
+            for item in source.items:
+                child = _empty_copy(item, line, column)
+                target.items.append(child)
+                todo.append((item, child))
+        elif isinstance(source, Mapping) and isinstance(target, Mapping):
+            for key, value in source.pairs:
+                pair = (_empty_copy(key, line, column), _empty_copy(value, line, column))
+                target.pairs.append(pair)
+                todo += [(key, pair[0]), (value, pair[1])]
+    return copy
+
+
+def _empty_copy(node: Node, line: int, column: int) -> Node:
+    if isinstance(node, Mapping):
+        return Mapping(line, column, node.tag, size=node.size)
+    if isinstance(node, Sequence):
+        return Sequence(line, column, node.tag, size=node.size)
+    assert isinstance(node, Scalar)
+    return Scalar(line, column, node.tag, node.value, node.plain)
 
 
 def _tag(tag: str | None) -> str | None:
