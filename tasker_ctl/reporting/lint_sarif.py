@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tasker_ctl import __version__
 from tasker_ctl.validation.diagnostic import Diagnostic, LintReport, Severity
@@ -22,11 +23,12 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def _uri(path: Path | str, base: Path) -> str:
-    candidate = Path(path)
+    """A URI reference: relative to ``base`` when below it, percent-encoded (RFC 3986)."""
+    candidate = Path(path).resolve()
     try:
-        return candidate.resolve().relative_to(base).as_posix()
+        return quote(candidate.relative_to(base).as_posix(), safe="/")
     except ValueError:
-        return candidate.resolve().as_uri()
+        return candidate.as_uri()
 
 
 def _result(diagnostic: Diagnostic, rule_index: int, base: Path) -> dict[str, Any]:

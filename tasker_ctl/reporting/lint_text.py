@@ -31,18 +31,29 @@ Line = list[tuple[str, str]]
 """One output line: (text, Rich style) segments."""
 
 
+def visible(text: str) -> str:
+    r"""``text`` on one line: control characters (from names in the YAML) become escapes.
+
+    A raw newline would break the layout, and in a CI log a line starting with
+    ``::error::`` is read as a GitHub workflow command.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _diagnostic_line(diagnostic: Diagnostic, path: str) -> Line:
     location = diagnostic.location
     where = f"{location.line or '-'}:{location.column or '-'}"
     if str(location.path) != path:
-        where = f"{location.path}:{where}"
+        where = f"{visible(str(location.path))}:{where}"
     return [
         ("  ", ""),
         (f"{where:<8}", "dim"),
         (" ", ""),
         (f"{diagnostic.severity.value:<8}", STYLES[diagnostic.severity]),
         (" ", ""),
-        (diagnostic.message, ""),
+        (visible(diagnostic.message), ""),
         ("  ", ""),
         (diagnostic.rule_id, "dim"),
     ]
@@ -56,11 +67,11 @@ def report_lines(report: LintReport) -> Iterator[Line]:
     if report.diagnostics:
         groups.append(("(across files)", report.diagnostics))
     for path, diagnostics in groups:
-        yield [(path, "bold underline")]
+        yield [(visible(path), "bold underline")]
         for diagnostic in diagnostics:
             yield _diagnostic_line(diagnostic, path)
             if diagnostic.hint:
-                yield [(" " * 20 + f"hint: {diagnostic.hint}", "dim")]
+                yield [(" " * 20 + f"hint: {visible(diagnostic.hint)}", "dim")]
         yield []
     yield _summary(report)
 

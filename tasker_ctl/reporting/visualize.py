@@ -4,7 +4,8 @@ Mermaid follows the real tool's layout (``graph TD``, the eight ``classDef``
 lines, one node per step in template order, edges sorted by (from, to)) with
 three differences: labels are escaped (quotes, brackets, braces, ``<``, ``>``,
 ``#`` become Mermaid entity codes, so any step name renders), node IDs are
-sanitised, and edges are typed: ``-.->|decides|`` from a decision step to the
+sanitised (a name that is not an identifier, or is a Mermaid keyword such as
+``end``, gets a unique ``step_N`` ID), and edges are typed: ``-.->|decides|`` from a decision step to the
 steps it may create, ``==>|batch|`` from a batchable step to its worker
 template and from a worker template to its convergence step, ``-->`` otherwise.
 Edges to steps that do not exist, and repeated dependencies, are left out.
@@ -58,8 +59,27 @@ _MERMAID_ENTITIES = {
     "(": "#40;",
     ")": "#41;",
     "\n": " ",
+    "\r": " ",
 }
 _SAFE_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MERMAID_KEYWORDS = frozenset(
+    {
+        "end",
+        "graph",
+        "flowchart",
+        "subgraph",
+        "direction",
+        "style",
+        "classdef",
+        "class",
+        "click",
+        "linkstyle",
+        "default",
+        "call",
+        "href",
+    }
+)
+"""Words that Mermaid parses as syntax: a node called ``end`` breaks the whole chart."""
 
 
 @dataclass(frozen=True)
@@ -102,11 +122,20 @@ def escape_dot(label: str) -> str:
 
 
 def _node_ids(template: TaskTemplate) -> dict[str, str]:
+    """Unique Mermaid node IDs: the step name when it is a safe, non-keyword identifier."""
+    names = {step.name for step in template.steps}
     ids: dict[str, str] = {}
+    used: set[str] = set()
     for index, step in enumerate(template.steps):
         if step.name in ids:
             continue
-        ids[step.name] = step.name if _SAFE_ID.match(step.name) else f"step_{index}"
+        node_id = step.name
+        if not _SAFE_ID.match(node_id) or node_id.lower() in _MERMAID_KEYWORDS:
+            node_id = f"step_{index}"
+            while node_id in used or node_id in names:
+                node_id += "_"
+        ids[step.name] = node_id
+        used.add(node_id)
     return ids
 
 

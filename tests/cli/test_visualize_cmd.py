@@ -111,3 +111,38 @@ def test_unloadable_template_is_a_usage_error(cli, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot draw" in result.stderr and "Traceback" not in result.stderr
     assert cli("visualize", str(path), "--format", "png").exit_code == 2
+
+
+KEYWORDS = """\
+name: diamond
+namespace_name: shapes
+version: 1.0.0
+steps:
+  - name: start
+    handler: {callable: x.A}
+  - name: "two\\r\\nlines"
+    dependencies: [start]
+    handler: {callable: x.A}
+  - name: step_1
+    dependencies: [start]
+    handler: {callable: x.A}
+  - name: end
+    dependencies: ["two\\r\\nlines", step_1]
+    handler: {callable: x.A}
+"""
+
+
+def test_mermaid_keywords_and_clashing_names_get_unique_ids(cli, tmp_path: Path) -> None:
+    path = tmp_path / "keywords.yaml"
+    path.write_text(KEYWORDS)
+    mermaid = cli("visualize", str(path)).stdout
+    nodes, edges = _mermaid_parts(mermaid)
+    # `end` would close the flowchart: it never appears as a node ID
+    assert "end" not in nodes
+    assert len(nodes) == len(set(nodes)) == 4
+    assert 'step_3["end"]:::default' in mermaid
+    # the step literally named step_1 keeps its ID; the unsafe name gets another one
+    assert 'step_1["step_1"]:::default' in mermaid
+    assert 'step_1_["two  lines"]:::default' in mermaid
+    assert "\r" not in mermaid
+    assert ("step_1_", "-->", "step_3") in edges and ("step_1", "-->", "step_3") in edges

@@ -93,3 +93,18 @@ def test_github_escaping() -> None:
     )
     info = Diagnostic("NO_RESULT_SCHEMA", Severity.INFO, "m", Location("t.yaml"))
     assert annotation(info) == "::notice file=t.yaml,title=NO_RESULT_SCHEMA::m"
+
+
+def test_text_output_keeps_control_characters_on_one_line(cli, tmp_path: Path) -> None:
+    # a step name with a newline must not start a new output line: in a CI log a line
+    # beginning with "::error::" would be read as a GitHub workflow command
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "name: a\nnamespace_name: b\nversion: 1.0.0\nsteps:\n"
+        '  - name: "x\\n::error::injected"\n'
+        "    handler: {callable: x.Y}\n"
+        "    result_schema: {type: object}\n"
+    )
+    result = cli("validate", str(path), "--no-handler-check")
+    assert not any(line.startswith("::") for line in result.stdout.splitlines())
+    assert "Step name 'x\\n::error::injected' is not snake_case" in result.stdout

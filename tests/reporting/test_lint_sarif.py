@@ -49,3 +49,15 @@ def test_clean_run_is_still_a_valid_log(cli) -> None:
     document = _sarif(cli, ROOT / "tests" / "fixtures" / "templates" / "valid")
     assert document["runs"][0]["results"] == []
     jsonschema.Draft4Validator(schema).validate(document)
+
+
+def test_file_names_are_percent_encoded_uris(cli, tmp_path: Path) -> None:
+    from urllib.parse import unquote
+
+    name = "we%ird, na:me é.yaml"
+    (tmp_path / name).write_text("name: a\nnamespace_name: b\nversion: 1.0.0\nsteps: []\n")
+    result = cli("validate", name, "--format", "sarif", "--no-handler-check", cwd=tmp_path)
+    [found] = json.loads(result.stdout)["runs"][0]["results"]
+    uri = found["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "we%25ird%2C%20na%3Ame%20%C3%A9.yaml"
+    assert unquote(uri) == name
