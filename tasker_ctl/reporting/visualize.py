@@ -5,9 +5,10 @@ lines, one node per step in template order, edges sorted by (from, to)) with
 three differences: labels are escaped (quotes, brackets, braces, ``<``, ``>``,
 ``#`` become Mermaid entity codes, so any step name renders), node IDs are
 sanitised (a name that is not an identifier, or is a Mermaid keyword such as
-``end``, gets a unique ``step_N`` ID), and edges are typed: ``-.->|decides|`` from a decision step to the
-steps it may create, ``==>|batch|`` from a batchable step to its worker
-template and from a worker template to its convergence step, ``-->`` otherwise.
+``end``, gets a unique ``step_N`` ID), and edges are typed: ``-.->|decides|``
+from a decision step to the steps it may create, ``==>|batch|`` from a batchable
+step to its worker template and from a worker template to its convergence step,
+``-->`` otherwise.
 Edges to steps that do not exist, and repeated dependencies, are left out.
 
 Shapes by step type: standard ``["..."]`` / ``box``; decision ``{"..."}`` /
