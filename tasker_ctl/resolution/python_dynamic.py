@@ -92,13 +92,29 @@ def _discover_packages(roots: Sequence[Path]) -> list[str]:
     for root in roots:
         if not root.is_dir():
             continue
-        for info in pkgutil.iter_modules([str(root)]):
-            path = Path(root, info.name)
-            source = path / "__init__.py" if info.ispkg else path.with_suffix(".py")
-            wanted = info.ispkg or "tasker_core" in read_text(source)
-            if wanted and info.name not in names and not info.name.startswith(("test", "_")):
-                names.append(info.name)
+        found = [
+            (info.name, info.ispkg or "tasker_core" in read_text(Path(root, f"{info.name}.py")))
+            for info in pkgutil.iter_modules([str(root)])
+        ]
+        # directories without __init__.py are namespace packages: importable, and
+        # scanned by discover_handlers like any package
+        found += [(d.name, _has_handlers(d)) for d in sorted(root.iterdir()) if _namespace(d)]
+        for name, wanted in found:
+            if wanted and name not in names and not name.startswith(("test", "_")):
+                names.append(name)
     return names
+
+
+def _namespace(path: Path) -> bool:
+    return path.name.isidentifier() and path.is_dir() and not (path / "__init__.py").exists()
+
+
+def _has_handlers(directory: Path) -> bool:
+    """Whether a namespace package holds a module that uses ``tasker_core`` (bounded walk)."""
+    from tasker_ctl.resolution.sources import walk_sources
+
+    files = walk_sources([directory]).files.get("python", [])
+    return any("tasker_core" in read_text(path) for path in files[:500])
 
 
 def _import_all(package: str, imported: set[str]) -> list[ImportProblem]:
@@ -124,16 +140,25 @@ def _import_all(package: str, imported: set[str]) -> list[ImportProblem]:
     return problems
 
 
+_OWN = str(Path(__file__).resolve().parent.parent)
+
+
 def _problem(module: str, exc: BaseException) -> ImportProblem:
     if isinstance(exc, SyntaxError) and exc.filename:
         return ImportProblem(module, f"SyntaxError: {exc.msg}", Path(exc.filename), exc.lineno)
     frames = traceback.extract_tb(exc.__traceback__)
-    user = [f for f in frames if "importlib" not in f.filename and "tasker_core" not in f.filename]
-    frame = user[-1] if user else (frames[-1] if frames else None)
+    user = [
+        f
+        for f in frames
+        if "importlib" not in f.filename
+        and "tasker_core" not in f.filename
+        and not f.filename.startswith(_OWN)
+    ]
     message = f"{type(exc).__name__}: {exc}"
-    if frame is None:
-        return ImportProblem(module, message)
-    return ImportProblem(module, message, Path(frame.filename), frame.lineno)
+    if not user:
+        # nothing of the user's code ran: the package itself is not importable
+        return ImportProblem(module, message + " (is it on a --handlers-root?)")
+    return ImportProblem(module, message, Path(user[-1].filename), user[-1].lineno)
 
 
 def _close(key: str, callable_: str) -> bool:

@@ -83,3 +83,44 @@ def test_import_errors_carry_file_and_line(cli, tmp_path: Path) -> None:
     assert finding["path"].endswith("shop/bad.py")
     assert finding["line"] == 5
     assert "cannot load the shop configuration" in finding["message"]
+
+
+def test_import_finds_handlers_in_namespace_packages(cli, tmp_path: Path) -> None:
+    # a `handlers/` directory without __init__.py, as in the Python SDK guide
+    package = tmp_path / "root" / "shop_ns"
+    package.mkdir(parents=True)
+    (package / "cart.py").write_text(
+        "from tasker_core import StepHandler, StepHandlerResult\n\n\n"
+        "class ValidateCart(StepHandler):\n"
+        '    handler_name = "validate_cart"\n\n'
+        "    def call(self, context):\n"
+        "        return StepHandlerResult.success(result={})\n"
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE.format(callable="validate_cart", extra=""))
+    result = cli("validate", str(path), "--import", "--format", "json", cwd=tmp_path / "root")
+    document = json.loads(result.stdout)
+    assert document["files"][0]["diagnostics"] == [], document
+    assert result.exit_code == 0
+    for name, module in list(sys.modules.items()):
+        if str(tmp_path) in str(
+            getattr(module, "__file__", None) or getattr(module, "__path__", "")
+        ):
+            del sys.modules[name]
+
+
+def test_an_unimportable_package_is_not_located_in_tasker_ctl(cli, tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE.format(callable="shop.a", extra=""))
+    result = cli(
+        "validate", str(path), "--import", "--handler-package", "no_such_pkg_xyz", "-f", "json"
+    )
+    [problem] = [
+        d
+        for d in json.loads(result.stdout)["files"][0]["diagnostics"]
+        if d["rule_id"] == "HANDLER_IMPORT_ERROR"
+    ]
+    assert problem["path"] == str(path)
+    assert "tasker_ctl" not in problem["path"]
+    assert "No module named 'no_such_pkg_xyz'" in problem["message"]
+    assert "--handlers-root" in problem["message"]
