@@ -22,6 +22,7 @@ from tasker_ctl.validation.rules import (
     decision_without_dependency,
     deferred_created_early,
     deferred_unreachable,
+    dependency_not_created,
     duplicate_dependency,
     duplicate_event_name,
     duplicate_field,
@@ -133,6 +134,7 @@ _CATEGORIES = {
         decision_join_not_deferred,
         deferred_unreachable,
         deferred_created_early,
+        dependency_not_created,
     ),
     "naming": (
         namespace_too_long,

@@ -13,7 +13,9 @@ FAIL::
       dependencies: [a]          # a is created at init: b never is
 
 PASS: make ``b`` a ``standard`` step, or make it converge a batch
-(``dependencies: [process_batch]``) or decision branches.
+(``dependencies: [process_batch]``) or decision branches. A deferred step that
+only follows another deferred step (a batch's convergence step) is never
+created either; its work belongs in that step's handler.
 """
 
 from collections.abc import Iterator
@@ -41,10 +43,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if has_decisions:
             continue  # created at init with the rest of the graph: it acts as a standard step
+        deferred = [d for d in step.dependencies if ctx.step_type(d) == "deferred_convergence"]
         yield ctx.finding(
             ID,
             f"deferred_convergence step '{step.name}' is never created: none of its "
             "dependencies is a batch_worker or a step created by a decision",
             f"{step.pointer}/type",
-            hint="use `type: standard`, or make it depend on a batch_worker step",
+            # after a deferred step, a standard step would not wait either
+            hint=f"move this work into the handler of '{deferred[0]}'"
+            if deferred
+            else "use `type: standard`, or make it depend on a batch_worker step",
         )

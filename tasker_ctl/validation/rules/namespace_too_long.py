@@ -1,8 +1,9 @@
 """The namespace is longer than 29 characters (SDK code ``NAMESPACE_TOO_LONG``).
 
 Queue names are limited to 47 characters. From 30 characters on, the
-``{namespace}_domain_events_dlq`` queue name no longer fits; from 34 on even
-``worker_{namespace}_queue`` fails (reported as
+``{namespace}_domain_events_dlq`` queue name no longer fits, so the namespace
+fails at runtime; the SDK validator only warns, this linter reports an error.
+From 34 characters on even ``{namespace}_domain_events`` fails (reported as
 ``NAMESPACE_INVALID_FOR_QUEUE``).
 
 FAIL::
@@ -21,13 +22,13 @@ from tasker_ctl.validation.diagnostic import Severity
 from tasker_ctl.validation.serde import Finding
 
 ID = "NAMESPACE_TOO_LONG"
-SEVERITY = Severity.WARNING
+SEVERITY = Severity.ERROR
 LIMIT = 29
 QUEUE_LIMIT = 33
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Warn for 30-33 characters (longer ones are an error of their own)."""
+    """Report 30-33 characters (longer ones are ``NAMESPACE_INVALID_FOR_QUEUE``)."""
     namespace = ctx.data.get("namespace_name")
     if isinstance(namespace, str) and LIMIT < len(namespace) <= QUEUE_LIMIT:
         yield ctx.finding(

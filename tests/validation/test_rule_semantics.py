@@ -1,0 +1,87 @@
+"""Rule semantics that follow the orchestration spec closely (what a user would be told)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tasker_ctl.validation import LintOptions, Severity, lint_file
+
+HEAD = "name: t\nnamespace_name: {namespace}\nversion: 1.0.0\nsteps:\n"
+BATCH = """\
+  - name: analyze
+    type: batchable
+    handler: {callable: x.Analyze, initialization: {worker_template_name: work}}
+    result_schema: {type: object}
+  - name: work
+    type: batch_worker
+    dependencies: [analyze]
+    handler: {callable: x.Work}
+    result_schema: {type: object}
+    batch_config:
+      batch_size: 10
+      parallelism: 2
+      cursor_field: id
+      worker_template: work
+      failure_strategy: fail_fast
+  - name: aggregate
+    type: deferred_convergence
+    dependencies: [work]
+    handler: {callable: x.Aggregate}
+    result_schema: {type: object}
+"""
+
+
+def _lint(tmp_path: Path, steps: str, namespace: str = "shop"):
+    path = tmp_path / "t.yaml"
+    path.write_text(HEAD.format(namespace=namespace) + steps)
+    return lint_file(path, LintOptions(handler_check=False))
+
+
+def _found(result) -> list[tuple[str, int, str]]:
+    return [(d.rule_id, d.location.line or 0, d.message) for d in result.diagnostics]
+
+
+def test_a_step_after_a_batch_convergence_step_does_not_wait(tmp_path: Path) -> None:
+    after = "  - name: report\n    dependencies: [aggregate]\n    handler: {callable: x.R}\n"
+    result = _lint(tmp_path, BATCH + after + "    result_schema: {type: object}\n")
+    [(rule, line, message)] = _found(result)
+    assert (rule, line) == ("DEPENDENCY_NOT_CREATED", 26)
+    assert "'report' runs without waiting" in message
+    assert result.has_errors
+
+
+def test_with_decisions_a_deferred_step_outside_them_exists_from_the_start(
+    tmp_path: Path,
+) -> None:
+    steps = (
+        "  - name: start\n    handler: {callable: x.S}\n"
+        "  - name: route\n    type: decision\n    dependencies: [start]\n"
+        "    handler: {callable: x.Route}\n"
+        "  - name: branch\n    dependencies: [route]\n    handler: {callable: x.B}\n"
+        "  - name: join\n    type: deferred_convergence\n    dependencies: [start]\n"
+        "    handler: {callable: x.J}\n"
+        "  - name: after\n    dependencies: [join]\n    handler: {callable: x.A}\n"
+    )
+    result = _lint(tmp_path, steps)
+    assert not result.by_rule("DEPENDENCY_NOT_CREATED")
+
+
+def test_a_deferred_step_after_a_deferred_step_is_not_told_to_become_standard(
+    tmp_path: Path,
+) -> None:
+    after = (
+        "  - name: report\n    type: deferred_convergence\n    dependencies: [aggregate]\n"
+        "    handler: {callable: x.R}\n    result_schema: {type: object}\n"
+    )
+    [finding] = _lint(tmp_path, BATCH + after).by_rule("DEFERRED_UNREACHABLE")
+    assert finding.hint == "move this work into the handler of 'aggregate'"
+
+
+def test_a_namespace_whose_dlq_queue_name_overflows_is_an_error(tmp_path: Path) -> None:
+    steps = "  - name: a\n    handler: {callable: x.A}\n    result_schema: {type: object}\n"
+    namespace = "n" * 30
+    [finding] = _lint(tmp_path, steps, namespace).diagnostics
+    assert finding.rule_id == "NAMESPACE_TOO_LONG"
+    assert finding.severity is Severity.ERROR
+    assert f"'{namespace}_domain_events_dlq' exceeds 47 characters" in finding.message
+    assert _lint(tmp_path, steps, "n" * 29).diagnostics == ()
