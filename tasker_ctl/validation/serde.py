@@ -29,7 +29,8 @@ from tasker_ctl.validation.scalars import FALSE_WORDS, TRUE_WORDS, core_scalar, 
 from tasker_ctl.validation.serde_spec import KEY_HINTS, PLACES, STRUCTS, Field, Kind
 from tasker_ctl.validation.yaml_source import Mapping, Node, Scalar, Sequence
 
-STR_TAGS = frozenset({"tag:yaml.org,2002:str", "!!str"})
+_CORE_TAG = "tag:yaml.org,2002:"
+STR_TAGS = frozenset({_CORE_TAG + "str", "!!str"})
 _INT_RANGES = {"u32": (0, 2**32 - 1), "u64": (0, 2**64 - 1), "i32": (-(2**31), 2**31 - 1)}
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -205,8 +206,8 @@ class _Reader:
         if node.tag is not None and not (isinstance(node, Scalar) and node.tag in STR_TAGS):
             self.report(
                 "UNSUPPORTED_TAG",
-                f"YAML tag `{node.tag}` is not supported here: serde_yaml reads a tagged "
-                "value as an enum variant and rejects the file",
+                f"YAML tag `{node.tag.replace(_CORE_TAG, '!!')}` is not supported here: "
+                "serde_yaml reads a tagged value as an enum variant and rejects the file",
                 pointer,
                 node,
                 hint="remove the tag",

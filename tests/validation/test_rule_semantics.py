@@ -85,3 +85,22 @@ def test_a_namespace_whose_dlq_queue_name_overflows_is_an_error(tmp_path: Path) 
     assert finding.severity is Severity.ERROR
     assert f"'{namespace}_domain_events_dlq' exceeds 47 characters" in finding.message
     assert _lint(tmp_path, steps, "n" * 29).diagnostics == ()
+
+
+def test_a_partial_environment_retry_says_what_each_field_becomes(tmp_path: Path) -> None:
+    steps = (
+        "  - name: charge\n    handler: {callable: x.C}\n    result_schema: {type: object}\n"
+        "    retry: {retryable: false, max_attempts: 1}\n"
+        "environments:\n  production:\n    steps:\n"
+        "      - name: charge\n        retry: {max_attempts: 2}\n"
+    )
+    [finding] = _lint(tmp_path, steps).by_rule("ENV_RETRY_PARTIAL")
+    assert finding.message.endswith("of 'charge': retryable becomes true")
+
+
+def test_a_core_tag_is_shown_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("name: !!binary aGVsbG8=\nnamespace_name: b\nversion: 1.0.0\nsteps: []\n")
+    [finding] = lint_file(path, LintOptions(handler_check=False)).by_rule("UNSUPPORTED_TAG")
+    assert finding.message.startswith("YAML tag `!!binary` is not supported here")
+    assert (finding.location.line, finding.location.column) == (1, 7)

@@ -58,10 +58,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 }
             )
             if changed:
+                effects = ", ".join(f"{f} becomes {_shown(DEFAULTS[f])}" for f in changed)
                 yield ctx.finding(
                     ID,
                     f"environment '{env}' replaces the whole retry block of "
-                    f"'{item.get('name')}': {', '.join(changed)} revert to their defaults",
+                    f"'{item.get('name')}': {effects}",
                     f"/environments/{escape_pointer(env)}/steps/{index}/retry",
                     key=True,
                     hint="repeat " + ", ".join(changed) + " in the override",
@@ -77,3 +78,9 @@ def _targets(ctx: RuleContext, name: Any) -> list[dict[str, Any]]:
             retry if isinstance(retry, dict) else {"backoff_base_ms": 1000, "max_backoff_ms": 30000}
         )
     return blocks
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "unset"
+    return str(value).lower() if isinstance(value, bool) else str(value)
