@@ -19,7 +19,7 @@ from uuid import UUID
 
 from tasker_ctl.executor.deps import DependencyResults
 from tasker_ctl.executor.dispatch import Dispatcher
-from tasker_ctl.executor.invoke import HandlerOutcome, location_of_thread
+from tasker_ctl.executor.invoke import HandlerOutcome, location_of_coroutine, location_of_thread
 from tasker_ctl.executor.notices import WarningCode
 from tasker_ctl.executor.payload import WorkflowStepRow
 from tasker_ctl.executor.persist import now_iso
@@ -50,7 +50,8 @@ class Calls:
     def __init__(self, runner: Runner) -> None:
         self.runner = runner
         self.in_flight: dict[int, InFlight] = {}
-        self.dispatcher = Dispatcher(runner.options.concurrency)
+        concurrency = runner.options.concurrency
+        self.dispatcher = Dispatcher(concurrency, shared_loop=concurrency > 1)
         self._job_ids = 0
         payloads = runner.payloads
         self._run_uuids = (UUID(payloads.task_uuid), UUID(payloads.correlation_id))
@@ -95,19 +96,16 @@ class Calls:
         )
         view = DependencyResults(record.ancestors, runner.workflow.texts)
         timeout = record.definition.timeout_seconds
-        if timeout is not None and timeout > 0:
+        if timeout is not None and 0 < timeout < runner.options.ffi_timeout_s:
             limit_s, kind = float(timeout), "timeout"
-        else:
+        else:  # the FFI channel gives up first, whatever timeout_seconds says
             limit_s, kind = runner.options.ffi_timeout_s, "ffi_timeout"
         dispatcher, invoker = self.dispatcher, runner.invoker
-        if runner.options.concurrency > 1:
 
-            def run_async(call: Any, context: Any) -> Any:
-                return dispatcher.run_coroutine(job_id, call(context))
+        def run_async(call: Any, context: Any) -> Any:
+            return dispatcher.run_async(job_id, call, context)
 
-            dispatcher.submit(job_id, lambda: invoker.invoke(event, view, run_async))
-        else:
-            dispatcher.submit(job_id, lambda: invoker.invoke(event, view))
+        dispatcher.submit(job_id, lambda: invoker.invoke(event, view, run_async))
         uuids = (UUID(record.uuid), *self._run_uuids)
         self.in_flight[job_id] = InFlight(
             job_id, record, row, event, uuids, time.monotonic() + limit_s, limit_s, kind
@@ -156,17 +154,23 @@ class Calls:
     def _time_out(self, flight: InFlight) -> None:
         runner = self.runner
         self.in_flight.pop(flight.job_id, None)
-        where = location_of_thread(self.dispatcher.thread_of(flight.job_id))
-        self.dispatcher.abandon(flight.job_id)
+        dispatcher = self.dispatcher
+        coroutine = dispatcher.coroutine_of(flight.job_id)
+        if coroutine is not None:
+            where = location_of_coroutine(coroutine)
+        else:
+            where = location_of_thread(dispatcher.thread_of(flight.job_id))
+        cancelled = dispatcher.abandon(flight.job_id)
         name = flight.step.name
         limit = f"{flight.limit_s:g} s"
+        ffi = f"{runner.options.ffi_timeout_s:g} s"
         if flight.limit_kind == "timeout":
             message = f"handler did not finish within timeout_seconds ({limit})"
             runner.warn(
                 WarningCode.TIMEOUT_NOT_ENFORCED,
                 f"the call was stopped after timeout_seconds ({limit}); production does not "
                 "enforce timeout_seconds and would have let it run (the Python worker's FFI "
-                f"channel gives up only after {runner.options.ffi_timeout_s:g} s)",
+                f"channel gives up only after {ffi})",
                 name,
             )
         else:
@@ -174,14 +178,22 @@ class Calls:
                 f"handler did not finish within the Python worker's FFI completion timeout "
                 f"({limit}); production submits a retryable ffi_timeout failure"
             )
-        runner.warn(
-            WarningCode.HANDLER_ABANDONED,
-            "a timed-out handler thread cannot be stopped: it may still be running "
-            "(and causing side effects) in the background",
-            name,
-        )
-        if where:
-            message += f" (it was at {where})"
+            timeout = flight.step.definition.timeout_seconds
+            if timeout is not None and timeout > 0:
+                runner.warn(
+                    WarningCode.FFI_TIMEOUT,
+                    f"timeout_seconds ({timeout:g} s) is not enforced by production, and the "
+                    f"Python worker's FFI channel gives up after {ffi} anyway: a call that "
+                    "takes longer always fails with a retryable ffi_timeout",
+                    name,
+                )
+        if not cancelled:
+            runner.warn(
+                WarningCode.HANDLER_ABANDONED,
+                "a timed-out handler thread cannot be stopped: it may still be running "
+                "(and causing side effects) in the background",
+                name,
+            )
         result = runner.invoker.failure(message, flight.limit_kind, retryable=True)
         outcome = HandlerOutcome(
             handler_name=flight.step.definition.handler.callable,

@@ -7,14 +7,17 @@ its thread cannot be killed, so it is *abandoned* (it keeps running as a
 daemon thread, its late result is ignored, and it exits when it finishes) and
 a fresh thread takes its place. Daemon threads never keep the process alive.
 
-With ``--concurrency N`` there are N threads, and async handlers run on one
-shared event loop (on its own thread), where a timeout can cancel them.
+Async handlers run on a fresh event loop per call (``asyncio.run``, as the
+worker's subscriber does) or, with ``--concurrency N``, on one shared event
+loop (on its own thread). Either way a timeout cancels them, and the
+coroutine being awaited tells where a hanging handler was.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import queue
 import threading
 from collections.abc import Callable, Coroutine
@@ -34,14 +37,17 @@ class Finished:
 class Dispatcher:
     """A pool of daemon threads that run jobs and report back to the main thread."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, shared_loop: bool = False) -> None:
         self._size = max(1, size)
+        self._shared = shared_loop
         self._jobs: queue.SimpleQueue[tuple[int, Callable[[], Any]] | None] = queue.SimpleQueue()
         self._done: queue.SimpleQueue[Finished] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._running: dict[int, int] = {}
         self._abandoned: set[int] = set()
         self._futures: dict[int, concurrent.futures.Future[Any]] = {}
+        self._coroutines: dict[int, Coroutine[Any, Any, Any]] = {}
+        self._loops: dict[int, asyncio.AbstractEventLoop] = {}
         self._threads = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
@@ -70,6 +76,8 @@ class Dispatcher:
             with self._lock:
                 self._running.pop(job_id, None)
                 self._futures.pop(job_id, None)
+                self._coroutines.pop(job_id, None)
+                self._loops.pop(job_id, None)
                 retire = job_id in self._abandoned
             if retire:
                 return
@@ -90,24 +98,43 @@ class Dispatcher:
         with self._lock:
             return self._running.get(job_id)
 
-    def abandon(self, job_id: int) -> None:
-        """Stop waiting for ``job_id``: cancel it if it is a coroutine, else replace its thread."""
+    def coroutine_of(self, job_id: int) -> Coroutine[Any, Any, Any] | None:
+        """The coroutine of ``job_id`` if it is an async handler call."""
+        with self._lock:
+            return self._coroutines.get(job_id)
+
+    def abandon(self, job_id: int) -> bool:
+        """Stop waiting for ``job_id``; ``True`` if it was cancelled, not left running.
+
+        A coroutine is cancelled on its loop; a synchronous call cannot be stopped,
+        so its thread is left behind and replaced.
+        """
         with self._lock:
             self._abandoned.add(job_id)
             future = self._futures.get(job_id)
-            stuck = job_id in self._running
+            loop = self._loops.get(job_id)
         if future is not None:
             future.cancel()
-        if stuck or future is None:
-            self._start_thread()
+        elif loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(_cancel_all, loop)
+        self._start_thread()  # the abandoned job's thread retires when it returns
+        return future is not None or loop is not None
 
-    def run_coroutine(self, job_id: int, coroutine: Coroutine[Any, Any, Any]) -> Any:
-        """Run ``coroutine`` on the shared loop from a worker thread and wait for it."""
-        loop = self._shared_loop()
-        future = asyncio.run_coroutine_threadsafe(coroutine, loop)
+    def run_async(self, job_id: int, call: Callable[[Any], Any], context: Any) -> Any:
+        """Run the async ``call(context)`` from a worker thread and wait for its result."""
+        coroutine = call(context)
         with self._lock:
-            self._futures[job_id] = future
-        return future.result()
+            self._coroutines[job_id] = coroutine
+        if self._shared:
+            future = asyncio.run_coroutine_threadsafe(coroutine, self._shared_loop())
+            with self._lock:
+                self._futures[job_id] = future
+            return future.result()
+        with asyncio.Runner() as runner:
+            with self._lock:
+                self._loops[job_id] = runner.get_loop()
+            return runner.run(coroutine)
 
     def _shared_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
@@ -126,6 +153,11 @@ class Dispatcher:
         if self._loop is not None and self._loop_thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._loop_thread.join(wait_s)
+
+
+def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
 
 
 def _serve_loop(loop: asyncio.AbstractEventLoop) -> None:

@@ -5,10 +5,10 @@
 ``step_definition.handler.callable`` (the subscriber's own
 ``_get_handler_name``), ``registry.resolve`` finds the handler,
 ``StepContext.from_ffi_event`` builds the context, sync handlers are called
-directly and async ones through the subscriber's ``_run_async_handler``
-(``asyncio.run`` per call) or on the shared loop under ``--concurrency``;
-an unknown callable and escaping exceptions become the subscriber's own
-failure results.
+directly and async ones through ``run_async`` (the dispatcher's: a fresh
+event loop per call, like the subscriber's ``_run_async_handler``, or the
+shared loop under ``--concurrency``); an unknown callable and escaping
+exceptions become the subscriber's own failure results.
 
 One deliberate difference: the dependency results are attached to the
 context after ``from_ffi_event`` instead of inside it, because pydantic would
@@ -82,7 +82,8 @@ class Invoker:
         """Resolve, build the context, call the handler; never raises ``Exception``.
 
         ``run_async`` runs async handlers; by default the subscriber's own
-        ``_run_async_handler`` (``asyncio.run`` per call, as in production).
+        ``_run_async_handler`` (``asyncio.run`` per call, as in production), which
+        cannot be cancelled.
         """
         sub = self.subscriber
         handler_name = sub._get_handler_name(event)
@@ -160,6 +161,17 @@ def location_from_text(text: str) -> str | None:
     for match in _TB_LINE.finditer(text):
         if _is_user_file(match["file"]):
             found = _display(match["file"], int(match["line"]), match["func"])
+    return found
+
+
+def location_of_coroutine(coroutine: Any) -> str | None:
+    """Where a (suspended) coroutine is: the innermost user frame it awaits through."""
+    found = None
+    while coroutine is not None:
+        frame = getattr(coroutine, "cr_frame", None)
+        if frame is not None and _is_user_file(frame.f_code.co_filename):
+            found = _display(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+        coroutine = getattr(coroutine, "cr_await", None)
     return found
 
 

@@ -81,16 +81,6 @@ class OutcomeProcessor:
                 "ffi_timeout",
                 retryable=True,
             )
-        elif (
-            flight.limit_kind == "timeout"
-            and outcome.handler_ms > runner.options.ffi_timeout_s * 1000.0
-        ):
-            runner.warn(
-                WarningCode.FFI_TIMEOUT,
-                f"the call took {outcome.handler_ms / 1000:.1f} s; production's Python worker "
-                f"gives up after {runner.options.ffi_timeout_s:g} s (retryable ffi_timeout)",
-                record.name,
-            )
         submitted = submit(runner.invoker, flight.event, result, flight.uuids)
         if isinstance(submitted, Checkpoint):
             self._checkpoint(flight, submitted, outcome)
@@ -101,6 +91,20 @@ class OutcomeProcessor:
         self, flight: InFlight, checkpoint: Checkpoint, outcome: HandlerOutcome
     ) -> None:
         runner, record = self.runner, flight.step
+        if checkpoint.problem is not None:
+            ffi = f"{runner.options.ffi_timeout_s:g} s"
+            runner.warn(
+                WarningCode.RESULT_NOT_JSON,
+                f"the checkpoint cannot be handed to the Rust worker ({checkpoint.problem}); "
+                "the subscriber's checkpoint call raises, the step is never completed and the "
+                f"FFI channel gives up after {ffi} with a retryable ffi_timeout failure",
+                record.name,
+            )
+            message = checkpoint.problem.rust_message("checkpoint", "CheckpointYieldData")
+            self._fail_attempt(
+                flight, f"checkpoint yield failed: {message}", "ffi_timeout", outcome
+            )
+            return
         timestamp = now_iso()
         history = list((record.checkpoint or {}).get("history", []))
         history.append({"cursor": checkpoint.cursor, "timestamp": timestamp})
@@ -111,16 +115,7 @@ class OutcomeProcessor:
             "accumulated_results": checkpoint.accumulated_results,
             "history": history,
         }
-        try:
-            text = json.dumps(stored, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            failure = runner.invoker.failure(
-                f"checkpoint could not be persisted: {exc}", "checkpoint_error", retryable=True
-            )
-            self._finish(
-                flight, submit(runner.invoker, flight.event, failure, flight.uuids), outcome, {}
-            )
-            return
+        text = json.dumps(stored)
         record.checkpoint, record.checkpoint_text = stored, text
         record.checkpoint_yields += 1
         if runner.observers:
@@ -143,15 +138,30 @@ class OutcomeProcessor:
                 "keep re-dispatching it, tasker-ctl stops the step here",
                 record.name,
             )
-            failure = runner.invoker.failure(
-                f"stopped after {limit} checkpoint yields", "checkpoint_limit", retryable=False
-            )
-            self._finish(
-                flight, submit(runner.invoker, flight.event, failure, flight.uuids), outcome, {}
+            self._fail_attempt(
+                flight,
+                f"stopped after {limit} checkpoint yields",
+                "checkpoint_limit",
+                outcome,
+                retryable=False,
             )
             return
         assert runner.calls is not None
         runner.calls.resubmit(flight, text)
+
+    def _fail_attempt(
+        self,
+        flight: InFlight,
+        message: str,
+        error_type: str,
+        outcome: HandlerOutcome,
+        *,
+        retryable: bool = True,
+    ) -> None:
+        """End the attempt with a failure tasker-ctl (or the worker) made up."""
+        invoker = self.runner.invoker
+        failure = invoker.failure(message, error_type, retryable=retryable)
+        self._finish(flight, submit(invoker, flight.event, failure, flight.uuids), outcome, {})
 
     def _finish(
         self,

@@ -4,7 +4,8 @@ Mirrors ``StepExecutionSubscriber._submit_result`` with the SDK's own types:
 a result whose ``metadata.checkpoint_yield`` is ``True`` is a checkpoint, not a
 completion; otherwise ``StepExecutionResult.success_result`` /
 ``failure_result`` (with ``retryable`` copied into the metadata) is dumped with
-``model_dump(mode="json")``, and a dump that fails becomes the subscriber's own
+``model_dump(mode="json")`` and converted as Rust converts it (:mod:`.wire`);
+a dump or a conversion that fails becomes the subscriber's own
 ``_build_ffi_safe_failure`` (a permanent ``FFI_SERIALIZATION_ERROR``).
 
 The dump is then normalized to the shape Rust persists in
@@ -21,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from tasker_ctl.executor.invoke import Invoker
+from tasker_ctl.executor.wire import ConversionError, check_count, rust_json
 
 _METADATA_DEFAULTS: dict[str, Any] = {
     "execution_time_ms": 0,
@@ -39,11 +41,16 @@ _METADATA_DEFAULTS: dict[str, Any] = {
 
 @dataclass(frozen=True, slots=True)
 class Checkpoint:
-    """A checkpoint yield: the step is re-dispatched, not completed."""
+    """A checkpoint yield: the step is re-dispatched, not completed.
+
+    ``problem`` is set when Rust cannot convert the checkpoint data: the
+    subscriber's FFI call raises, and the step is never completed.
+    """
 
     cursor: Any
-    items_processed: Any
+    items_processed: int
     accumulated_results: Any
+    problem: ConversionError | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +99,7 @@ def submit(
     """
     metadata = handler_result.metadata
     if metadata.get("checkpoint_yield") is True:
-        data = handler_result.result or {}
-        return Checkpoint(
-            cursor=data.get("cursor"),
-            items_processed=data.get("items_processed", 0),
-            accumulated_results=data.get("accumulated_results"),
-        )
+        return _checkpoint(handler_result.result or {})
     sdk = invoker.sdk
     step_uuid, task_uuid, correlation_id = uuids
     if handler_result.is_success:
@@ -128,11 +130,15 @@ def submit(
         )
     serialization_error = None
     try:
-        entry = persisted_shape(result.model_dump(mode="json"))
-    except Exception as exc:
+        entry = _converted(persisted_shape(result.model_dump(mode="json")))
+    except ConversionError as exc:
+        # pythonize rejects it: the FFI call raises and the subscriber falls back
+        serialization_error = f"{exc}{_hint(exc.reason)}"
+        raised = ValueError(exc.rust_message("completion", "StepExecutionResult"))
+        entry = _fallback(invoker, event, handler_result, raised)
+    except Exception as exc:  # pydantic could not dump it
         serialization_error = str(exc)
-        dumped = invoker.subscriber._build_ffi_safe_failure(event, handler_result, exc)
-        entry = json.loads(json.dumps(persisted_shape(dumped), default=str))
+        entry = _fallback(invoker, event, handler_result, exc)
     converted = False
     if serialization_error is None and handler_result.is_success and handler_result.result:
         try:
@@ -140,6 +146,43 @@ def submit(
         except (TypeError, ValueError):
             converted = True
     return Completion(entry, serialization_error, converted)
+
+
+def _checkpoint(data: dict[str, Any]) -> Checkpoint:
+    """The data ``_submit_checkpoint_yield`` hands to Rust, as Rust converts it."""
+    try:
+        return Checkpoint(
+            cursor=rust_json(data.get("cursor"), "cursor"),
+            items_processed=check_count(data.get("items_processed", 0), "items_processed"),
+            accumulated_results=rust_json(data.get("accumulated_results"), "accumulated_results"),
+        )
+    except ConversionError as exc:
+        return Checkpoint(None, 0, None, problem=exc)
+
+
+def _converted(entry: dict[str, Any]) -> dict[str, Any]:
+    """``entry`` after Rust's conversion of the parts it keeps (see :mod:`.wire`)."""
+    entry["result"] = rust_json(entry["result"], "result")
+    metadata = entry["metadata"]
+    for key in ("custom", "context"):
+        if metadata[key]:
+            metadata[key] = rust_json(metadata[key], f"metadata.{key}")
+    if entry["error"] is not None:
+        entry["error"] = rust_json(entry["error"], "error")
+    return entry
+
+
+def _hint(reason: str) -> str:
+    if reason == "JSON number out of range":
+        return "; Rust keeps integers in 64 bits (-2**63 to 2**64-1), return larger ones as strings"
+    return ""
+
+
+def _fallback(invoker: Invoker, event: Any, handler_result: Any, exc: Exception) -> dict[str, Any]:
+    """The subscriber's own permanent ``FFI_SERIALIZATION_ERROR`` failure, persisted."""
+    dumped = invoker.subscriber._build_ffi_safe_failure(event, handler_result, exc)
+    converted: dict[str, Any] = json.loads(json.dumps(persisted_shape(dumped), default=str))
+    return converted
 
 
 def persisted_shape(dumped: dict[str, Any]) -> dict[str, Any]:

@@ -184,3 +184,36 @@ def test_checkpoint_limit_stops_a_runaway_step(run: Run) -> None:
     assert worker.status is StepState.ERROR and worker.checkpoint_yields == 5
     assert result.status is TaskState.BLOCKED_BY_FAILURES
     assert WarningCode.CHECKPOINT_LIMIT in {w.code for w in result.warnings}
+
+
+ODD_CHECKPOINTS = {"cls": "runfx.cls.OddCheckpoint", "dsl": "runfx.dsl.odd_checkpoint"}
+
+
+def test_checkpoint_data_is_converted_as_rust_converts_it(
+    run: Run, kind: str, seen: list[dict[str, Any]]
+) -> None:
+    result = run([step("odd", ODD_CHECKPOINTS[kind])])
+    assert result.complete
+    assert result.step("odd").checkpoint_yields == 1
+    # NaN becomes null and tuples become lists, as serde_json stores them
+    assert seen[1]["checkpoint"]["accumulated_results"] == {"ratio": None, "pair": [1, 2]}
+    assert result.step("odd").result == {"resumed_with": {"ratio": None, "pair": [1, 2]}}
+
+
+def test_checkpoint_rust_cannot_convert_times_out_like_production(run: Run, kind: str) -> None:
+    result = run(
+        [
+            step(
+                "odd",
+                ODD_CHECKPOINTS[kind],
+                config={"yield": "datetime"},
+                retry={"max_attempts": 2, "backoff": "none"},
+            )
+        ]
+    )
+    odd = result.step("odd")
+    assert odd.status is StepState.ERROR and odd.attempts == 2 and odd.checkpoint_yields == 0
+    assert odd.error is not None and odd.error.error_type == "ffi_timeout" and odd.error.retryable
+    assert "unsupported type datetime" in odd.error.message
+    warning = next(w for w in result.warnings if w.code is WarningCode.RESULT_NOT_JSON)
+    assert "cursor: unsupported type datetime" in warning.message

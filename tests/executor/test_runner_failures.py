@@ -240,3 +240,72 @@ def test_ctrl_c_stops_the_run_with_a_partial_result(run: Run, style: str) -> Non
     assert result.step("interrupting").status is StepState.IN_PROGRESS
     assert result.step("never").status is StepState.PENDING
     assert WarningCode.INTERRUPTED in codes(result)
+
+
+@pytest.mark.parametrize(
+    ("fail", "where", "reason"),
+    [
+        ("huge_int", "result.nested.count", "JSON number out of range"),
+        ("surrogate", "result.name", "surrogates not allowed"),
+    ],
+)
+def test_result_rust_cannot_convert_fails_permanently(
+    run: Run, style: str, fail: str, where: str, reason: str
+) -> None:
+    # Python's json accepts these, but the worker's conversion to serde_json rejects them
+    result = run([step("odd", style, config={"fail": fail}), step("next", style, ("odd",))])
+    odd = result.step("odd")
+    assert odd.status is StepState.ERROR and odd.attempts == 1
+    assert odd.error is not None and odd.error.error_type == "FFI_SERIALIZATION_ERROR"
+    assert not odd.error.retryable
+    assert odd.error.message.startswith("FFI serialization failed: Conversion error:")
+    assert reason in odd.error.message
+    assert result.step("next").status is StepState.PENDING
+    warning = next(w for w in result.warnings if w.code is WarningCode.RESULT_NOT_JSON)
+    assert f"{where}: " in warning.message
+
+
+def test_the_ffi_timeout_wins_over_a_longer_timeout_seconds(run: Run) -> None:
+    result = run(
+        [
+            step(
+                "slow",
+                STYLES["dsl"],
+                config={"fail": "hang", "hang": 1.5},
+                timeout_seconds=60,
+                retry={"max_attempts": 1},
+            )
+        ],
+        ffi_timeout_s=0.3,
+        poll_interval_s=0.05,
+    )
+    slow = result.step("slow")
+    # production fails the attempt when the FFI channel gives up, whatever timeout_seconds says
+    assert slow.status is StepState.ERROR
+    assert slow.error is not None and slow.error.error_type == "ffi_timeout"
+    warning = next(w for w in result.warnings if w.code is WarningCode.FFI_TIMEOUT)
+    assert "timeout_seconds (60 s) is not enforced" in warning.message
+
+
+@pytest.mark.parametrize("callable_", ["runfx.dsl.slow_async", "runfx.cls.SlowAsync"])
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_a_timed_out_async_handler_is_cancelled_and_located(
+    run: Run, seen: list[dict[str, Any]], callable_: str, concurrency: int
+) -> None:
+    result = run(
+        [step("nap", callable_, config={"sleep": 5}, retry={"max_attempts": 1})],
+        concurrency=concurrency,
+        ffi_timeout_s=0.3,
+        poll_interval_s=0.05,
+    )
+    nap = result.step("nap")
+    assert nap.status is StepState.ERROR
+    assert nap.error is not None and nap.error.error_type == "ffi_timeout"
+    assert nap.error.location is not None
+    assert nap.error.location.split(":")[0].endswith(("runfx/dsl.py", "runfx/cls.py"))
+    assert "in slow_async" in nap.error.location or "in call" in nap.error.location
+    assert WarningCode.HANDLER_ABANDONED not in codes(result)  # nothing is left running
+    deadline = time.monotonic() + 5
+    while not seen[0].get("cancelled") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert seen[0].get("cancelled") is True
