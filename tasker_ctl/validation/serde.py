@@ -26,7 +26,15 @@ from typing import Any
 
 from tasker_ctl.suggest import close_matches
 from tasker_ctl.validation.scalars import FALSE_WORDS, TRUE_WORDS, core_scalar, parse_int
-from tasker_ctl.validation.serde_spec import KEY_HINTS, PLACES, STRUCTS, Field, Kind
+from tasker_ctl.validation.serde_spec import (
+    KEY_HINTS,
+    PLACES,
+    SCALAR_HINTS,
+    STRUCTS,
+    VARIANT_HINTS,
+    Field,
+    Kind,
+)
 from tasker_ctl.validation.yaml_source import Mapping, Node, Scalar, Sequence
 
 _CORE_TAG = "tag:yaml.org,2002:"
@@ -94,7 +102,7 @@ class _Reader:
         if isinstance(node, Scalar) and node.plain and node.value == "" and node.tag is None:
             node = Mapping(node.line, node.column, None)
         if not isinstance(node, Mapping):
-            self._type_error(node, "a mapping", pointer)
+            self._type_error(node, "a mapping", pointer, SCALAR_HINTS.get(name))
             return None
         by_key: dict[str, Field] = {}
         for f in fields.values():
@@ -231,7 +239,7 @@ class _Reader:
             if node.value in kind.variants:
                 return node.value
             variants = ", ".join(f"`{v}`" for v in kind.variants)
-            close = close_matches(node.value, kind.variants, n=1)
+            close = VARIANT_HINTS.get(node.value) or close_matches(node.value, kind.variants, n=1)
             self.report(
                 "UNKNOWN_VARIANT",
                 f"unknown variant `{node.value}`, expected one of {variants}",
@@ -346,7 +354,7 @@ class _Reader:
             return _INVALID
         return value
 
-    def _type_error(self, node: Node, expected: str, pointer: str) -> None:
+    def _type_error(self, node: Node, expected: str, pointer: str, hint: str | None = None) -> None:
         if isinstance(node, Scalar):
             got = "null" if node.is_null and node.value else _scalar_kind(node)
         else:
@@ -356,6 +364,7 @@ class _Reader:
             f"invalid type: got {got}, expected {expected}",
             pointer,
             node,
+            hint if isinstance(node, Scalar) else None,
         )
 
 

@@ -216,6 +216,19 @@ KEY_HINTS: dict[tuple[str, str], str] = {
 }
 """Hints for unknown keys that are known mistakes (legacy dialects, renamed keys)."""
 
+SCALAR_HINTS: dict[str, str] = {
+    "HandlerDefinition": "a handler is a mapping: `handler: {callable: <name>}`",
+    "EventDeclaration": "each event is a mapping with `name`, `description` and `schema`",
+    "StepDefinition": "each step is a mapping with at least `name` and `handler`",
+}
+"""Hints for a struct written as a plain value (``handler: validate_cart``)."""
+
+VARIANT_HINTS: dict[str, tuple[str]] = {
+    "deferred": ("deferred_convergence",),
+    "decision_point": ("decision",),
+}
+"""Step types from stale documentation, and what the real system calls them."""
+
 PLACES: dict[str, str] = {
     "TaskTemplate": " at the template root",
     "StepDefinition": " in a step",

@@ -104,3 +104,19 @@ def test_a_core_tag_is_shown_as_written(tmp_path: Path) -> None:
     [finding] = lint_file(path, LintOptions(handler_check=False)).by_rule("UNSUPPORTED_TAG")
     assert finding.message.startswith("YAML tag `!!binary` is not supported here")
     assert (finding.location.line, finding.location.column) == (1, 7)
+
+
+def test_stale_doc_dialect_gets_pointed_hints(tmp_path: Path) -> None:
+    steps = (
+        "  - name: a\n    type: deferred\n    handler: validate_cart\n"
+        "    publishes_events: [order.created]\n"
+        "  - name: b\n    type: decision_point\n    dependencies: [a]\n"
+        "    handler: {callable: x.B}\n"
+    )
+    hints = {(d.location.line, d.rule_id): d.hint for d in _lint(tmp_path, steps).diagnostics}
+    assert hints[(6, "UNKNOWN_VARIANT")] == "did you mean `deferred_convergence`?"
+    assert hints[(7, "INVALID_TYPE")] == "a handler is a mapping: `handler: {callable: <name>}`"
+    assert hints[(8, "INVALID_TYPE")] == (
+        "each event is a mapping with `name`, `description` and `schema`"
+    )
+    assert hints[(10, "UNKNOWN_VARIANT")] == "did you mean `decision`?"
