@@ -91,7 +91,7 @@ def expand_decision(
         and set(graph.deps[name]) & chosen.keys()
     ]
     chosen.update(dict.fromkeys(new_convergence))
-    notices = _post_convergence(graph, decision, chosen, new_convergence)
+    notices = _post_convergence(graph, decision, chosen, new_convergence, existing)
     to_create = [n for n in graph.in_template_order(chosen) if n not in existing]
     if len(to_create) > MAX_STEPS_PER_DECISION:
         return Expansion.nothing(
@@ -120,7 +120,11 @@ def _walk_forward(graph: TemplateGraph, chosen: dict[str, None], allowed: set[st
 
 
 def _post_convergence(
-    graph: TemplateGraph, decision: str, chosen: dict[str, None], frontier: list[str]
+    graph: TemplateGraph,
+    decision: str,
+    chosen: dict[str, None],
+    frontier: list[str],
+    existing: Collection[str],
 ) -> list[Notice]:
     notices: list[Notice] = []
     added = set(frontier)
@@ -134,6 +138,8 @@ def _post_convergence(
             if not set(deps) & added:
                 continue
             missing = [d for d in deps if d not in chosen and d != decision]
+            if missing and name in existing:
+                continue  # created by an earlier pass: it exists, without this edge
             if missing:
                 notice = Notice(
                     WarningCode.POST_CONVERGENCE_STEP_SKIPPED,

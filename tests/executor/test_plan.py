@@ -149,6 +149,25 @@ def test_post_convergence_step_needs_all_deps_in_the_pass() -> None:
     assert [n.code for n in expansion.notices] == [WarningCode.POST_CONVERGENCE_STEP_SKIPPED]
 
 
+def test_post_convergence_walk_says_nothing_about_steps_that_exist() -> None:
+    g = graph(
+        step("d1", "h", type="decision"),
+        step("a", "h", ("d1",)),
+        step("b", "h", ("d1",)),
+        step("d2", "h", ("a",), type="decision"),
+        step("a2", "h", ("d2",)),
+        step("join2", "h", ("a2",), type="deferred_convergence"),
+        step("join", "h", ("a", "b", "join2"), type="deferred_convergence"),
+    )
+    outcome = {"decision_point_outcome": {"type": "create_steps", "step_names": ["a2"]}}
+    # 'join' was created by d1's pass; d2's walk skips it without claiming it never exists
+    expansion = expand_decision(g, "d2", outcome, {"d1", "a", "d2", "join"})
+    assert created(expansion) == {"a2": ("d2",), "join2": ("a2",)}
+    assert expansion.notices == ()
+    fresh = expand_decision(g, "d2", outcome, {"d1", "a", "d2"})
+    assert [n.code for n in fresh.notices] == [WarningCode.POST_CONVERGENCE_STEP_SKIPPED]
+
+
 def test_nested_decision_is_created_as_an_exit_but_not_expanded() -> None:
     g = graph(
         step("d1", "h", type="decision"),
