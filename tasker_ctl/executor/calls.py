@@ -18,8 +18,13 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from tasker_ctl.executor.deps import DependencyResults
-from tasker_ctl.executor.dispatch import Dispatcher
-from tasker_ctl.executor.invoke import HandlerOutcome, location_of_coroutine, location_of_thread
+from tasker_ctl.executor.dispatch import Dispatcher, Finished
+from tasker_ctl.executor.invoke import (
+    HandlerOutcome,
+    location_from_traceback,
+    location_of_coroutine,
+    location_of_thread,
+)
 from tasker_ctl.executor.notices import WarningCode
 from tasker_ctl.executor.payload import WorkflowStepRow
 from tasker_ctl.executor.persist import now_iso
@@ -126,29 +131,39 @@ class Calls:
             if due is not None:
                 wait = min(wait, (due - runner.clock.now_ms()) / 1000.0)
         finished = self.dispatcher.next_finished(min(max(wait, 0.0), options.poll_interval_s))
-        if finished is None:
-            now = time.monotonic()
-            for flight in [f for f in self.in_flight.values() if f.deadline <= now]:
-                self._time_out(flight)
-            if options.real_time:
-                runner.outcomes.enqueue_due_retries()
+        if finished is not None and finished.job_id in self.in_flight:
+            self._finished(self.in_flight.pop(finished.job_id), finished)
+        now = time.monotonic()
+        for flight in [f for f in self.in_flight.values() if f.deadline <= now]:
+            self._time_out(flight)
+        if options.real_time:
+            runner.outcomes.enqueue_due_retries()
+
+    def _finished(self, flight: InFlight, finished: Finished) -> None:
+        runner = self.runner
+        error = finished.error
+        if error is None:
+            runner.outcomes.handle(flight, finished.value)
             return
-        if finished.job_id not in self.in_flight:
-            return
-        flight = self.in_flight.pop(finished.job_id)
-        if isinstance(finished.error, KeyboardInterrupt):
+        if isinstance(error, KeyboardInterrupt):
             raise KeyboardInterrupt
-        if finished.error is not None:
-            error = finished.error
-            outcome = HandlerOutcome(
-                handler_name=flight.step.definition.handler.callable,
-                result=runner.invoker.failure(
-                    f"{type(error).__name__}: {error}", type(error).__name__, retryable=True
-                ),
-                exception_type=type(error).__name__,
-            )
-        else:
-            outcome = finished.value
+        # SystemExit and other BaseExceptions escape the SDK's `except Exception`
+        kind = type(error).__name__
+        where = location_from_traceback(error.__traceback__)
+        runner.warn(
+            WarningCode.HANDLER_EXITED,
+            f"the handler raised {kind}{f' at {where}' if where else ''}, which the Python "
+            "worker does not catch: it ends the worker's polling thread, so the step is never "
+            "completed and that worker takes no more steps; tasker-ctl records a retryable "
+            "failure instead",
+            flight.step.name,
+        )
+        outcome = HandlerOutcome(
+            handler_name=flight.step.definition.handler.callable,
+            result=runner.invoker.failure(f"{kind}: {error}", kind, retryable=True),
+            exception_type=kind,
+            location=where,
+        )
         runner.outcomes.handle(flight, outcome)
 
     def _time_out(self, flight: InFlight) -> None:

@@ -29,6 +29,7 @@ class WarningCode(enum.StrEnum):
     TIMEOUT_NOT_ENFORCED = "timeout_not_enforced"
     FFI_TIMEOUT = "ffi_timeout"
     HANDLER_ABANDONED = "handler_abandoned"
+    HANDLER_EXITED = "handler_exited"
     DEPENDENCY_NOT_CREATED = "dependency_not_created"
     DECISION_OUTCOME_MISSING = "decision_outcome_missing"
     DECISION_INVALID_TARGET = "decision_invalid_target"

@@ -309,3 +309,14 @@ def test_a_timed_out_async_handler_is_cancelled_and_located(
     while not seen[0].get("cancelled") and time.monotonic() < deadline:
         time.sleep(0.01)
     assert seen[0].get("cancelled") is True
+
+
+def test_sys_exit_in_a_handler_is_a_located_retryable_failure(run: Run, style: str) -> None:
+    result = run([step("quit", style, config={"fail": "exit"}, retry={"max_attempts": 2})])
+    quit_ = result.step("quit")
+    assert quit_.status is StepState.ERROR and quit_.attempts == 2
+    assert quit_.error is not None and quit_.error.error_type == "SystemExit"
+    assert quit_.error.message == "SystemExit: 3" and quit_.error.retryable
+    assert quit_.error.location is not None and "behaviour.py" in quit_.error.location
+    warning = next(w for w in result.warnings if w.code is WarningCode.HANDLER_EXITED)
+    assert "ends the worker's polling thread" in warning.message
