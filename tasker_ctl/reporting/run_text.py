@@ -20,7 +20,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from tasker_ctl.executor import RunEvent, RunResult, StepReport
+from tasker_ctl.executor import RunEvent, RunResult, StepReport, StepState
 from tasker_ctl.executor.events import (
     AttemptFinished,
     BatchCreated,
@@ -284,11 +284,12 @@ def _rows(steps: tuple[StepReport, ...]) -> list[tuple[RenderableType, ...]]:
 
 
 def _row(step: StepReport) -> tuple[RenderableType, ...]:
+    ran = step.attempts and step.status is not StepState.IN_PROGRESS
     return (
         step.name,
         _styled(str(step.status)),
         str(step.attempts),
-        format_ms(step.handler_ms),
+        format_ms(step.handler_ms) if ran else "-",
         step.created_by or "",
     )
 
@@ -319,7 +320,9 @@ def _print_failure(console: Console, step: StepReport) -> None:
         highlight=False,
         soft_wrap=True,
     )
-    kind = "retryable" if error.retryable else "permanent"
+    kind = "permanent"
+    if error.retryable:
+        kind = "retryable, no attempts left" if step.status is StepState.ERROR else "retryable"
     console.print(
         f"    {error.error_type} ({kind}): {error.message}", highlight=False, soft_wrap=True
     )

@@ -72,7 +72,7 @@ def test_summary_collapses_big_batches_and_explains_failures(run: Run) -> None:
     text = buffer.getvalue()
     assert "work_* (30 workers)" in text and "work_017" not in text
     assert "✗ check: error after 1 attempt" in text
-    assert "ValueError (retryable): something unexpected" in text
+    assert "ValueError (retryable, no attempts left): something unexpected" in text
     assert "at tests/fixtures/run/runfx/behaviour.py:" in text
     assert "blocked_by_failures" in text.splitlines()[0]
 
@@ -105,3 +105,18 @@ def test_event_log_flushes_each_line(run: Run, tmp_path: Path) -> None:
     assert seen_sizes == list(range(1, len(seen_sizes) + 1))
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert lines[0]["type"] == "run_started" and lines[-1]["type"] == "run_finished"
+
+
+def test_summary_shows_no_time_for_steps_that_never_finished_an_attempt(run: Run) -> None:
+    steps = [
+        step("flaky", STYLES["dsl"], config={"fail_until": 5}, retry={"max_attempts": 3}),
+        step("after", STYLES["dsl"], ("flaky",)),
+    ]
+    result = run(steps)
+    out, buffer = console(terminal=False)
+    print_run_summary(out, result)
+    rows: dict[str, list[str]] = {}
+    for line in buffer.getvalue().splitlines()[1:4]:  # the table: header, flaky, after
+        rows[line.split()[0]] = line.split()
+    assert rows["after"][1:] == ["pending", "0", "-"]
+    assert rows["flaky"][1:3] == ["error", "3"] and rows["flaky"][3] != "-"
