@@ -19,6 +19,7 @@ class WarningCode(enum.StrEnum):
     HANDLER_METHOD_IGNORED = "handler_method_ignored"
     HANDLER_RESOLVER_IGNORED = "handler_resolver_ignored"
     HANDLER_IMPORT_ERROR = "handler_import_error"
+    HANDLER_NOT_FOUND = "handler_not_found"
     PERMANENT_ERROR_RETRIED = "permanent_error_retried"
     INVALID_HANDLER_RESULT = "invalid_handler_result"
     RESULT_CONVERTED = "result_converted"

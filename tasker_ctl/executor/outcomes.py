@@ -66,6 +66,9 @@ class OutcomeProcessor:
             problem = runner.catalog.problem_for(outcome.handler_name)
             if problem is not None:
                 outcome.location = problem.location
+            else:
+                explained = runner.catalog.explain_missing(outcome.handler_name)
+                runner.warn(WarningCode.HANDLER_NOT_FOUND, explained, record.name)
         sdk = runner.invoker.sdk
         if not isinstance(result, sdk.StepHandlerResult):
             runner.warn(

@@ -320,3 +320,13 @@ def test_sys_exit_in_a_handler_is_a_located_retryable_failure(run: Run, style: s
     assert quit_.error.location is not None and "behaviour.py" in quit_.error.location
     warning = next(w for w in result.warnings if w.code is WarningCode.HANDLER_EXITED)
     assert "ends the worker's polling thread" in warning.message
+
+
+def test_unknown_callable_warning_says_what_was_searched_and_suggests(run: Run) -> None:
+    result = run([step("typo", "runfx.dsl.behav")])
+    assert result.step("typo").error is not None
+    warning = next(w for w in result.warnings if w.code is WarningCode.HANDLER_NOT_FOUND)
+    assert warning.step == "typo"
+    assert "no handler is registered as 'runfx.dsl.behav'" in warning.message
+    assert "in 'runfx' under" in warning.message
+    assert "did you mean 'runfx.dsl.behave' or 'runfx.cls.Behave'?" in warning.message
