@@ -20,6 +20,7 @@ and the ``false`` forms only; ``<<`` is an ordinary (unknown) key.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,54 +282,42 @@ class _Reader:
         if not isinstance(node, Mapping):
             self._type_error(node, "a mapping", pointer)
             return _INVALID
+        item = kind.item
+        return self._read_map(node, pointer, lambda value, at: self.read(value, item, at))
+
+    def _read_map(
+        self, node: Mapping, pointer: str, read_one: Callable[[Node, str], Any]
+    ) -> dict[str, Any]:
+        """A free map (string keys; the last of two equal keys wins, and is reported)."""
         out: dict[str, Any] = {}
         for key_node, value_node in node.pairs:
-            key = self._map_key(key_node, pointer)
-            if key is None:
+            if not isinstance(key_node, Scalar):
+                self._type_error(key_node, "a string key", pointer)
                 continue
+            key = key_node.value
             child = f"{pointer}/{escape_pointer(key)}"
-            self._check_map_duplicate(out, key, key_node, child)
+            if key in out:
+                self.report(
+                    "DUPLICATE_MAP_KEY",
+                    f"key `{key}` appears twice; the real loader keeps only the last value",
+                    child,
+                    key_node,
+                    hint="remove one of the two entries",
+                )
             self.result.key_locations[child] = (key_node.line, key_node.column)
-            value = self.read(value_node, kind.item, child)
+            value = read_one(value_node, child)
             if value is not _INVALID:
                 out[key] = value
         return out
 
-    def _map_key(self, key_node: Node, pointer: str) -> str | None:
-        if isinstance(key_node, Scalar):
-            return key_node.value
-        self._type_error(key_node, "a string key", pointer)
-        return None
-
-    def _check_map_duplicate(self, out: dict[str, Any], key: str, node: Node, ptr: str) -> None:
-        if key in out:
-            self.report(
-                "DUPLICATE_MAP_KEY",
-                f"key `{key}` appears twice; the real loader keeps only the last value",
-                ptr,
-                node,
-                hint="remove one of the two entries",
-            )
-
     def _read_value(self, node: Node, pointer: str) -> Any:
         self.result.locations[pointer] = (node.line, node.column)
         if isinstance(node, Scalar):
-            if node.tag is not None:
-                return node.value
-            return core_scalar(node)
+            return node.value if node.tag is not None else core_scalar(node)
         if isinstance(node, Sequence):
             return [self._read_value(item, f"{pointer}/{i}") for i, item in enumerate(node.items)]
         assert isinstance(node, Mapping)
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.pairs:
-            key = self._map_key(key_node, pointer)
-            if key is None:
-                continue
-            child = f"{pointer}/{escape_pointer(key)}"
-            self._check_map_duplicate(out, key, key_node, child)
-            self.result.key_locations[child] = (key_node.line, key_node.column)
-            out[key] = self._read_value(value_node, child)
-        return out
+        return self._read_map(node, pointer, self._read_value)
 
     def _read_int(self, node: Scalar, name: str, pointer: str) -> Any:
         value = parse_int(node) if node.plain else None

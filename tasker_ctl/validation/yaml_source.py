@@ -63,6 +63,7 @@ class Mapping(Node):
 
     pairs: list[tuple[Node, Node]] = field(default_factory=list)
     size: int = 1
+    height: int = 1
 
 
 @dataclass(eq=False, slots=True)
@@ -71,6 +72,7 @@ class Sequence(Node):
 
     items: list[Node] = field(default_factory=list)
     size: int = 1
+    height: int = 1
 
 
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -198,6 +200,8 @@ class _Composer:
         self.open_anchors: set[str] = set()
         self.expanded = 0
         self.from_aliases = 0
+        # open containers: (node, pending key or nothing, anchor)
+        self.stack: list[tuple[Node, list[Node], str | None]] = []
 
     def compose(self) -> Document:
         import yaml
@@ -277,8 +281,7 @@ class _Composer:
 
     def _compose_node(self, yaml: Any) -> Node:
         parser = self.parser
-        # stack of (container node, pending key or None, anchor)
-        stack: list[tuple[Node, list[Node], str | None]] = []
+        stack = self.stack
         result: Node | None = None
         while True:
             event = parser.get_event()
@@ -304,15 +307,7 @@ class _Composer:
                 else:
                     container = Sequence(line, column, _tag(event.tag))
                 if len(stack) >= MAX_DEPTH:
-                    raise _Stop(
-                        LoadProblem(
-                            "YAML_TOO_COMPLEX",
-                            f"nesting deeper than {MAX_DEPTH} levels (serde_yaml's recursion "
-                            "limit)",
-                            line,
-                            column,
-                        )
-                    )
+                    raise _Stop(self._too_deep(event.start_mark))
                 self._count(1, event)
                 if event.anchor:
                     self.open_anchors.add(event.anchor)
@@ -333,16 +328,27 @@ class _Composer:
 
     def _attach(self, frame: tuple[Node, list[Node], str | None], node: Node) -> None:
         parent, pending, _anchor = frame
-        size = node.size if isinstance(node, Mapping | Sequence) else 1
+        assert isinstance(parent, Mapping | Sequence)
+        if isinstance(node, Mapping | Sequence):
+            parent.size += node.size
+            parent.height = max(parent.height, node.height + 1)
+        else:
+            parent.size += 1
         if isinstance(parent, Sequence):
             parent.items.append(node)
-            parent.size += size
-        elif isinstance(parent, Mapping):
-            if pending:
-                parent.pairs.append((pending.pop(), node))
-            else:
-                pending.append(node)
-            parent.size += size
+        elif pending:
+            parent.pairs.append((pending.pop(), node))
+        else:
+            pending.append(node)
+
+    @staticmethod
+    def _too_deep(mark: Any, how: str = "") -> LoadProblem:
+        return LoadProblem(
+            "YAML_TOO_COMPLEX",
+            f"nesting deeper than {MAX_DEPTH} levels{how}: serde_yaml's recursion limit",
+            mark.line + 1,
+            mark.column + 1,
+        )
 
     def _alias(self, event: Any) -> Node:
         mark = event.start_mark
@@ -367,6 +373,9 @@ class _Composer:
                 )
             )
         size = target.size if isinstance(target, Mapping | Sequence) else 1
+        height = target.height if isinstance(target, Mapping | Sequence) else 0
+        if len(self.stack) + height > MAX_DEPTH:
+            raise _Stop(self._too_deep(mark, " through aliases"))
         self.from_aliases += size
         self._count(size, event)
         return _relocated(target, mark.line + 1, mark.column + 1)
@@ -415,9 +424,9 @@ def _relocated(node: Node, line: int, column: int) -> Node:
 
 def _empty_copy(node: Node, line: int, column: int) -> Node:
     if isinstance(node, Mapping):
-        return Mapping(line, column, node.tag, size=node.size)
+        return Mapping(line, column, node.tag, size=node.size, height=node.height)
     if isinstance(node, Sequence):
-        return Sequence(line, column, node.tag, size=node.size)
+        return Sequence(line, column, node.tag, size=node.size, height=node.height)
     assert isinstance(node, Scalar)
     return Scalar(line, column, node.tag, node.value, node.plain)
 

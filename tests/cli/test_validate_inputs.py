@@ -10,20 +10,7 @@ import pytest
 
 from tasker_ctl.cli.validate_fast import try_fast_validate
 from tasker_ctl.validation.yaml_source import MAX_FILE_BYTES, read_document
-
-GOOD = """\
-name: good
-namespace_name: shop
-version: 1.0.0
-steps:
-  - name: a
-    handler: {callable: shop.a}
-    result_schema: {type: object}
-"""
-
-
-def _no_traceback(result) -> None:
-    assert "Traceback" not in result.stdout + result.stderr
+from tests.cli.test_validate_cmd import GOOD, _no_traceback
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -146,3 +133,19 @@ def test_findings_inside_an_alias_point_at_the_alias(cli, tmp_path: Path) -> Non
         if d["rule_id"] == "DUPLICATE_STEP_NAME"
     ]
     assert (duplicate["line"], duplicate["column"]) == (9, 5)
+
+
+def test_aliases_nested_deeper_than_the_limit_are_one_finding(cli, tmp_path: Path) -> None:
+    # each alias adds one level: 300 levels, although no line nests more than twice
+    lines = ["name: a", "namespace_name: b", "version: 1.0.0", "x0: &a0 [1]"]
+    lines += [f"x{i}: &a{i} [*a{i - 1}]" for i in range(1, 300)]
+    lines += ["steps: []"]
+    path = tmp_path / "chain.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    result = cli("validate", str(path), "--format", "json", "--no-handler-check")
+    _no_traceback(result)
+    assert result.exit_code == 1
+    [diagnostic] = json.loads(result.stdout)["files"][0]["diagnostics"]
+    assert diagnostic["rule_id"] == "YAML_TOO_COMPLEX"
+    assert "deeper than 128 levels through aliases" in diagnostic["message"]
+    assert diagnostic["line"] == 4 + 127
