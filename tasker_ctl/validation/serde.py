@@ -282,8 +282,8 @@ class _Reader:
         if not isinstance(node, Mapping):
             self._type_error(node, "a mapping", pointer)
             return _INVALID
-        item = kind.item
-        return self._read_map(node, pointer, lambda value, at: self.read(value, item, at))
+        item_kind = kind.item
+        return self._read_map(node, pointer, lambda value, at: self.read(value, item_kind, at))
 
     def _read_map(
         self, node: Mapping, pointer: str, read_one: Callable[[Node, str], Any]
