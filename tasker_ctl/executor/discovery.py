@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import HandlerPackageError
-from tasker_ctl.executor.invoke import location_from_traceback
+from tasker_ctl.executor.invoke import display_location, location_from_traceback
 from tasker_ctl.executor.sdk import Sdk
 from tasker_ctl.suggest import did_you_mean
 
@@ -67,6 +67,8 @@ class HandlerCatalog:
     registry: Any
     sources: HandlerSources
     problems: list[ImportProblem] = field(default_factory=list)
+    misdecorated: dict[str, str] = field(default_factory=dict)
+    """DSL handlers whose ``@step_handler`` is not the outermost decorator, by name."""
 
     @property
     def registered(self) -> list[str]:
@@ -165,9 +167,53 @@ def handler_scope(
         for package in sources.packages:
             if _import_tree(package, sources, catalog.problems):
                 catalog.registry.discover_handlers(package)
+                catalog.misdecorated.update(_misdecorated(package))
         yield catalog
     finally:
         sys.path[:] = saved_path
+
+
+def _misdecorated(package: str) -> dict[str, str]:
+    """DSL functions decorated with ``@depends_on``/``@inputs`` after ``@step_handler``.
+
+    ``@step_handler`` reads what those decorators recorded when it is applied, so any
+    applied later (above it) are never injected and every call fails with a missing
+    argument. The handler class keeps what it read in its ``call`` closure.
+    """
+    found: dict[str, str] = {}
+    modules = [
+        m for n, m in list(sys.modules.items()) if n == package or n.startswith(package + ".")
+    ]
+    for module in modules:
+        for fn in list(vars(module).values()):
+            call = getattr(getattr(fn, "_handler_class", None), "call", None)
+            code, closure = getattr(call, "__code__", None), getattr(call, "__closure__", None)
+            if code is None or closure is None or not hasattr(fn, "__code__"):
+                continue
+            try:
+                cells = zip(code.co_freevars, closure, strict=True)
+                read = {name: cell.cell_contents for name, cell in cells}
+            except ValueError:  # an empty cell, or not the closure this expects
+                continue
+            late = [
+                decorator
+                for decorator, cell, recorded in (
+                    ("@depends_on", "dep_map", getattr(fn, "_depends_on", None)),
+                    ("@inputs", "input_keys", getattr(fn, "_inputs", None)),
+                )
+                if recorded and cell in read and read[cell] != recorded
+            ]
+            if late:
+                where = display_location(
+                    fn.__code__.co_filename, fn.__code__.co_firstlineno, fn.__name__
+                )
+                found[fn._handler_class.handler_name] = (
+                    f"{where}: {' and '.join(late)} {'is' if len(late) == 1 else 'are'} "
+                    "applied after @step_handler, which has "
+                    "already read its arguments, so they are never injected and every call "
+                    "fails with a missing argument; make @step_handler the outermost decorator"
+                )
+    return found
 
 
 def _evict_if_stale(top: str) -> None:

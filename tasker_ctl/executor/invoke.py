@@ -137,7 +137,8 @@ def _is_user_file(filename: str) -> bool:
     return f"{os.sep}tasker_core{os.sep}" not in resolved
 
 
-def _display(filename: str, line: int, func: str) -> str:
+def display_location(filename: str, line: int, func: str) -> str:
+    """``path:line in func``, the path relative to the working directory when inside it."""
     path = Path(filename)
     try:
         shown = str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -151,7 +152,7 @@ def location_from_traceback(tb: TracebackType | None) -> str | None:
     found = None
     for frame in traceback.extract_tb(tb):
         if _is_user_file(frame.filename):
-            found = _display(frame.filename, frame.lineno or 0, frame.name)
+            found = display_location(frame.filename, frame.lineno or 0, frame.name)
     return found
 
 
@@ -160,7 +161,7 @@ def location_from_text(text: str) -> str | None:
     found = None
     for match in _TB_LINE.finditer(text):
         if _is_user_file(match["file"]):
-            found = _display(match["file"], int(match["line"]), match["func"])
+            found = display_location(match["file"], int(match["line"]), match["func"])
     return found
 
 
@@ -170,7 +171,7 @@ def location_of_coroutine(coroutine: Any) -> str | None:
     while coroutine is not None:
         frame = getattr(coroutine, "cr_frame", None)
         if frame is not None and _is_user_file(frame.f_code.co_filename):
-            found = _display(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+            found = display_location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
         coroutine = getattr(coroutine, "cr_await", None)
     return found
 
@@ -183,6 +184,6 @@ def location_of_thread(thread_id: int | None) -> str | None:
     while frame is not None:
         code = frame.f_code
         if _is_user_file(code.co_filename):
-            return _display(code.co_filename, frame.f_lineno, code.co_name)
+            return display_location(code.co_filename, frame.f_lineno, code.co_name)
         frame = frame.f_back
     return None

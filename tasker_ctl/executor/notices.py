@@ -20,6 +20,7 @@ class WarningCode(enum.StrEnum):
     HANDLER_RESOLVER_IGNORED = "handler_resolver_ignored"
     HANDLER_IMPORT_ERROR = "handler_import_error"
     HANDLER_NOT_FOUND = "handler_not_found"
+    DSL_DECORATOR_ORDER = "dsl_decorator_order"
     PERMANENT_ERROR_RETRIED = "permanent_error_retried"
     INVALID_HANDLER_RESULT = "invalid_handler_result"
     RESULT_CONVERTED = "result_converted"

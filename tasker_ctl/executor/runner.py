@@ -244,6 +244,10 @@ class Runner:
                 WarningCode.HANDLER_IMPORT_ERROR,
                 f"{problem.describe()}; handlers defined there cannot be found",
             )
+        for name, step in self.graph.steps.items():
+            misdecorated = self.catalog.misdecorated.get(step.handler.callable)
+            if misdecorated is not None:
+                self.warn(WarningCode.DSL_DECORATOR_ORDER, misdecorated, name)
         interrupted = False
         self.task(TaskEvent.START)
         self._create_initial_steps()

@@ -199,3 +199,37 @@ def test_styles_are_really_different_handler_classes(catalog: Any) -> None:
     dsl = catalog.registry.resolve(STYLES["dsl"])
     assert type(cls).__name__ == "Behave"
     assert type(dsl).__mro__[1].__name__ == "StepHandler" and type(dsl).__name__ == "behave_dsl"
+
+
+def test_dsl_decorators_in_the_wrong_order_are_named(tmp_path: Path) -> None:
+    build_file_tree(
+        tmp_path,
+        {
+            "handlers/__init__.py": "",
+            "handlers/steps.py": (
+                "from tasker_core.step_handler.functional import depends_on, inputs, step_handler\n"
+                "\n@step_handler('shop.first')\ndef first(context):\n    return {'n': 1}\n"
+                "\n@depends_on(prev='a')\n@inputs('who')\n@step_handler('shop.wrong')\n"
+                "def wrong(prev, who, context):\n    return {'prev': prev}\n"
+                "\n@step_handler('shop.right')\n@depends_on(prev='a')\n"
+                "def right(prev, context):\n    return {'prev': prev}\n"
+            ),
+        },
+    )
+    task = template(
+        [
+            step("a", "shop.first"),
+            step("b", "shop.wrong", ("a",), retry={"max_attempts": 1}),
+            step("c", "shop.right", ("a",)),
+        ]
+    )
+    with open_handlers(task, roots=[tmp_path]) as catalog:
+        result = run_workflow(task, {"who": "me"}, catalog)
+    b = result.step("b")
+    assert b.status is StepState.ERROR
+    assert b.error is not None and "missing 2 required positional arguments" in b.error.message
+    assert result.step("c").result == {"prev": {"n": 1}}
+    [warning] = [w for w in result.warnings if w.code is WarningCode.DSL_DECORATOR_ORDER]
+    assert warning.step == "b"
+    assert "handlers/steps.py:7 in wrong: " in warning.message
+    assert "@depends_on and @inputs are applied after @step_handler" in warning.message
