@@ -9,13 +9,13 @@ cycles) are computed once, on first use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tasker_ctl.validation.serde import Finding, ReadResult
+from tasker_ctl.validation.serde import Finding, ReadResult, escape_pointer
 
 if TYPE_CHECKING:
     from tasker_ctl.validation.handlers import HandlerCheck
@@ -138,6 +138,28 @@ class RuleContext:
             seen.add(current)
             todo.extend(self.dependents.get(current, ()))
         return seen
+
+    def batch_workers_of(self, name: str | None) -> list[str]:
+        """The ``batch_worker`` steps that depend on step ``name`` (file order)."""
+        dependents = self.dependents.get(name, []) if name is not None else []
+        return [n for n in dependents if self.step_type(n) == "batch_worker"]
+
+    def events(self) -> Iterator[tuple[StepView, int, dict[str, Any]]]:
+        """Every readable ``publishes_events`` item: (step, index in the list, event)."""
+        for step in self.steps:
+            events = step.raw.get("publishes_events")
+            for index, event in enumerate(events if isinstance(events, list) else []):
+                if isinstance(event, dict):
+                    yield step, index, event
+
+    def env_overrides(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every readable environment step override: (environment, its pointer, override)."""
+        environments = self.data.get("environments")
+        for env, override in environments.items() if isinstance(environments, dict) else ():
+            steps = override.get("steps") if isinstance(override, dict) else None
+            for index, item in enumerate(steps if isinstance(steps, list) else []):
+                if isinstance(item, dict):
+                    yield env, f"/environments/{escape_pointer(env)}/steps/{index}", item
 
     def step_type(self, name: str) -> str | None:
         """The type of the step called ``name``, if it exists."""

@@ -29,10 +29,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for step in ctx.steps:
         if step.type != "batchable" or step.name is None:
             continue
-        workers = [
-            n for n in ctx.dependents.get(step.name, ()) if ctx.step_type(n) == "batch_worker"
-        ]
-        if not workers:
+        if not ctx.batch_workers_of(step.name):
             yield ctx.finding(
                 ID,
                 f"batchable step '{step.name}' has no batch_worker step depending on it",

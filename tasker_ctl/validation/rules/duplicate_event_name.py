@@ -23,18 +23,16 @@ SEVERITY = Severity.WARNING
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Report repeated event names within one step."""
-    for step in ctx.steps:
-        events = step.raw.get("publishes_events")
-        seen: set[str] = set()
-        for index, event in enumerate(events if isinstance(events, list) else []):
-            name = event.get("name") if isinstance(event, dict) else None
-            if not isinstance(name, str):
-                continue
-            if name in seen:
-                yield ctx.finding(
-                    ID,
-                    f"Step '{step.name}': duplicate event name '{name}' - only the last "
-                    "declaration will be used",
-                    f"{step.pointer}/publishes_events/{index}/name",
-                )
-            seen.add(name)
+    seen: set[tuple[int, str]] = set()
+    for step, index, event in ctx.events():
+        name = event.get("name")
+        if not isinstance(name, str):
+            continue
+        if (step.index, name) in seen:
+            yield ctx.finding(
+                ID,
+                f"Step '{step.name}': duplicate event name '{name}' - only the last "
+                "declaration will be used",
+                f"{step.pointer}/publishes_events/{index}/name",
+            )
+        seen.add((step.index, name))

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from tasker_ctl.suggest import close_matches
 from tasker_ctl.validation.context import RuleContext
 from tasker_ctl.validation.diagnostic import Severity
-from tasker_ctl.validation.serde import Finding, escape_pointer
+from tasker_ctl.validation.serde import Finding
 
 ID = "ENV_OVERRIDE_UNKNOWN_STEP"
 SEVERITY = Severity.WARNING
@@ -29,21 +29,16 @@ SEVERITY = Severity.WARNING
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Compare override names with the step names."""
-    environments = ctx.data.get("environments")
-    if not isinstance(environments, dict):
-        return
     names = list(ctx.by_name)
-    for env, override in environments.items():
-        steps = override.get("steps") if isinstance(override, dict) else None
-        for index, item in enumerate(steps if isinstance(steps, list) else []):
-            name = item.get("name") if isinstance(item, dict) else None
-            if not isinstance(name, str) or name == "ALL" or name in ctx.by_name:
-                continue
-            close = close_matches(name, names, n=1)
-            yield ctx.finding(
-                ID,
-                f"environment '{env}' overrides step '{name}', which does not exist; the "
-                "override is ignored",
-                f"/environments/{escape_pointer(env)}/steps/{index}/name",
-                hint=f"did you mean '{close[0]}'?" if close else "use a step name or ALL",
-            )
+    for env, pointer, item in ctx.env_overrides():
+        name = item.get("name")
+        if not isinstance(name, str) or name == "ALL" or name in ctx.by_name:
+            continue
+        close = close_matches(name, names, n=1)
+        yield ctx.finding(
+            ID,
+            f"environment '{env}' overrides step '{name}', which does not exist; the "
+            "override is ignored",
+            f"{pointer}/name",
+            hint=f"did you mean '{close[0]}'?" if close else "use a step name or ALL",
+        )

@@ -24,7 +24,7 @@ from typing import Any
 
 from tasker_ctl.validation.context import RuleContext
 from tasker_ctl.validation.diagnostic import Severity
-from tasker_ctl.validation.serde import Finding, escape_pointer
+from tasker_ctl.validation.serde import Finding
 
 ID = "ENV_RETRY_PARTIAL"
 SEVERITY = Severity.WARNING
@@ -39,34 +39,29 @@ DEFAULTS: dict[str, Any] = {
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Report overrides whose omitted retry fields change the step's behaviour."""
-    environments = ctx.data.get("environments")
-    if not isinstance(environments, dict):
-        return
-    for env, override in environments.items():
-        steps = override.get("steps") if isinstance(override, dict) else None
-        for index, item in enumerate(steps if isinstance(steps, list) else []):
-            if not isinstance(item, dict) or not isinstance(item.get("retry"), dict):
-                continue
-            targets = _targets(ctx, item.get("name"))
-            changed = sorted(
-                {
-                    field
-                    for field in DEFAULTS
-                    if field not in item["retry"]
-                    for step_retry in targets
-                    if step_retry.get(field, DEFAULTS[field]) != DEFAULTS[field]
-                }
+    for env, pointer, item in ctx.env_overrides():
+        if not isinstance(item.get("retry"), dict):
+            continue
+        targets = _targets(ctx, item.get("name"))
+        changed = sorted(
+            {
+                field
+                for field in DEFAULTS
+                if field not in item["retry"]
+                for step_retry in targets
+                if step_retry.get(field, DEFAULTS[field]) != DEFAULTS[field]
+            }
+        )
+        if changed:
+            effects = ", ".join(f"{f} becomes {_shown(DEFAULTS[f])}" for f in changed)
+            yield ctx.finding(
+                ID,
+                f"environment '{env}' replaces the whole retry block of "
+                f"'{item.get('name')}': {effects}",
+                f"{pointer}/retry",
+                key=True,
+                hint="repeat " + ", ".join(changed) + " in the override",
             )
-            if changed:
-                effects = ", ".join(f"{f} becomes {_shown(DEFAULTS[f])}" for f in changed)
-                yield ctx.finding(
-                    ID,
-                    f"environment '{env}' replaces the whole retry block of "
-                    f"'{item.get('name')}': {effects}",
-                    f"/environments/{escape_pointer(env)}/steps/{index}/retry",
-                    key=True,
-                    hint="repeat " + ", ".join(changed) + " in the override",
-                )
 
 
 def _targets(ctx: RuleContext, name: Any) -> list[dict[str, Any]]:

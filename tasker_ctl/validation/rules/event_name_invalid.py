@@ -41,13 +41,11 @@ def problem(name: str) -> str | None:
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Check every declared event name."""
-    for step in ctx.steps:
-        events = step.raw.get("publishes_events")
-        for index, event in enumerate(events if isinstance(events, list) else []):
-            name = event.get("name") if isinstance(event, dict) else None
-            if isinstance(name, str) and (why := problem(name)):
-                yield ctx.finding(
-                    ID,
-                    f"Step '{step.name}', Event '{name}': event name {why}",
-                    f"{step.pointer}/publishes_events/{index}/name",
-                )
+    for step, index, event in ctx.events():
+        name = event.get("name")
+        if isinstance(name, str) and (why := problem(name)):
+            yield ctx.finding(
+                ID,
+                f"Step '{step.name}', Event '{name}': event name {why}",
+                f"{step.pointer}/publishes_events/{index}/name",
+            )

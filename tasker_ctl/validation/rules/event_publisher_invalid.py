@@ -26,19 +26,17 @@ PATTERN = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*((::|\.)[a-zA-Z_][a-zA-Z0-9_]*)*$"
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     """Check every declared publisher."""
-    for step in ctx.steps:
-        events = step.raw.get("publishes_events")
-        for index, event in enumerate(events if isinstance(events, list) else []):
-            publisher = event.get("publisher") if isinstance(event, dict) else None
-            if not isinstance(publisher, str) or PATTERN.match(publisher):
-                continue
-            message = (
-                "Publisher name cannot be empty"
-                if not publisher
-                else f"publisher '{publisher}' is not a class or module path"
-            )
-            yield ctx.finding(
-                ID,
-                f"Step '{step.name}', Event '{event.get('name')}': {message}",
-                f"{step.pointer}/publishes_events/{index}/publisher",
-            )
+    for step, index, event in ctx.events():
+        publisher = event.get("publisher")
+        if not isinstance(publisher, str) or PATTERN.match(publisher):
+            continue
+        message = (
+            "Publisher name cannot be empty"
+            if not publisher
+            else f"publisher '{publisher}' is not a class or module path"
+        )
+        yield ctx.finding(
+            ID,
+            f"Step '{step.name}', Event '{event.get('name')}': {message}",
+            f"{step.pointer}/publishes_events/{index}/publisher",
+        )

@@ -41,10 +41,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for step in ctx.steps:
         pointer = f"{step.pointer}/result_schema"
         yield from _check(ctx, step.raw.get("result_schema"), pointer, "result_schema")
-        for index, event in enumerate(_list(step.raw.get("publishes_events"))):
-            if isinstance(event, dict) and "schema" in event:
-                at = f"{step.pointer}/publishes_events/{index}/schema"
-                yield from _check(ctx, event["schema"], at, "event schema")
+    for step, index, event in ctx.events():
+        at = f"{step.pointer}/publishes_events/{index}/schema"
+        yield from _check(ctx, event.get("schema"), at, "event schema")
 
 
 def _check(ctx: RuleContext, schema: Any, pointer: str, label: str) -> Iterator[Finding]:

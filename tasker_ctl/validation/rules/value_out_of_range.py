@@ -26,7 +26,7 @@ from typing import Any
 
 from tasker_ctl.validation.context import RuleContext
 from tasker_ctl.validation.diagnostic import Severity
-from tasker_ctl.validation.serde import Finding, escape_pointer
+from tasker_ctl.validation.serde import Finding
 
 ID = "VALUE_OUT_OF_RANGE"
 SEVERITY = Severity.WARNING
@@ -66,12 +66,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"staleness_action '{action}' is not one of {', '.join(STALENESS_ACTIONS)}",
                 "/lifecycle/staleness_action",
             )
-    for env, override in _items(ctx.data.get("environments")):
-        steps = override.get("steps") if isinstance(override, dict) else None
-        for index, item in enumerate(steps if isinstance(steps, list) else []):
-            if isinstance(item, dict):
-                pointer = f"/environments/{escape_pointer(env)}/steps/{index}/retry"
-                yield from _ranges(ctx, item.get("retry"), RETRY, pointer)
+    for _env, pointer, item in ctx.env_overrides():
+        yield from _ranges(ctx, item.get("retry"), RETRY, f"{pointer}/retry")
 
 
 def _ranges(
@@ -83,7 +79,3 @@ def _ranges(
         value = block.get(key)
         if isinstance(value, int) and not low <= value <= high:
             yield ctx.finding(ID, f"{key} {value} is outside {low}..={high}", f"{pointer}/{key}")
-
-
-def _items(value: Any) -> list[tuple[str, Any]]:
-    return list(value.items()) if isinstance(value, dict) else []

@@ -35,11 +35,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     """Report batchable steps without the key."""
     for step in ctx.steps:
         if step.type == "batchable" and "worker_template_name" not in step.initialization:
-            workers = [
-                n
-                for n in ctx.dependents.get(step.name or "", ())
-                if ctx.step_type(n) == "batch_worker"
-            ]
+            workers = ctx.batch_workers_of(step.name)
             if not workers:
                 continue  # BATCHABLE_WITHOUT_WORKER says what is missing
             yield ctx.finding(
