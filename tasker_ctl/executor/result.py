@@ -53,6 +53,8 @@ class RunResult:
     virtual_ms: float
     handler_ms: float
     interrupted: bool = False
+    real_time: bool = False
+    """Whether retry waits were slept (``--real-time``) rather than skipped."""
 
     @property
     def complete(self) -> bool:

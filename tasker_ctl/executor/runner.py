@@ -343,4 +343,5 @@ class Runner:
             virtual_ms=self.clock.waited_ms,
             handler_ms=sum(r.handler_ms for r in workflow.order),
             interrupted=interrupted,
+            real_time=self.options.real_time,
         )

@@ -229,7 +229,10 @@ def print_run_summary(console: Console, result: RunResult) -> None:
             f"{result.namespace}/{result.task_name} {result.version}: ",
             _styled(str(result.status)),
             f"  ({len(result.steps)} steps, wall {format_ms(result.wall_ms)}",
-            f", virtual waits {format_ms(result.virtual_ms)})" if result.virtual_ms else ")",
+            f", {'retry sleeps' if result.real_time else 'virtual waits'} "
+            f"{format_ms(result.virtual_ms)})"
+            if result.virtual_ms
+            else ")",
         ),
         highlight=False,
         soft_wrap=True,

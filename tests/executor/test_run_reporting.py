@@ -120,3 +120,16 @@ def test_summary_shows_no_time_for_steps_that_never_finished_an_attempt(run: Run
         rows[line.split()[0]] = line.split()
     assert rows["after"][1:] == ["pending", "0", "-"]
     assert rows["flaky"][1:3] == ["error", "3"] and rows["flaky"][3] != "-"
+
+
+@pytest.mark.parametrize(("real_time", "label"), [(False, "virtual waits"), (True, "retry sleeps")])
+def test_summary_names_the_kind_of_retry_wait(run: Run, real_time: bool, label: str) -> None:
+    retry = {"backoff": "linear", "backoff_base_ms": 100}
+    result = run(
+        [step("flaky", STYLES["dsl"], config={"fail_until": 1}, retry=retry)], real_time=real_time
+    )
+    out, buffer = console(terminal=False)
+    print_run_summary(out, result)
+    first = buffer.getvalue().splitlines()[0]
+    assert f", {label} " in first
+    assert ("virtual" in first) is not real_time
