@@ -17,13 +17,7 @@ from typing import Any
 
 from tasker_ctl.errors import InputFileError, Location
 from tasker_ctl.validation.context import RuleContext
-from tasker_ctl.validation.diagnostic import (
-    Diagnostic,
-    FileResult,
-    LintReport,
-    Severity,
-    sort_diagnostics,
-)
+from tasker_ctl.validation.diagnostic import Diagnostic, FileResult, LintReport, sort_diagnostics
 from tasker_ctl.validation.handlers import HandlerCheck, IndexCache
 from tasker_ctl.validation.rules import RULES, TEMPLATE_RULES
 from tasker_ctl.validation.serde import Finding, ReadResult, read_template
@@ -249,14 +243,6 @@ def expand_paths(paths: Sequence[Path]) -> Iterator[Path]:
             yield path
         else:
             raise InputFileError(f"{path} does not exist", hint="check the path")
-
-
-def count_by_severity(diagnostics: Sequence[Diagnostic]) -> dict[Severity, int]:
-    """Number of diagnostics per severity."""
-    counts = dict.fromkeys(Severity, 0)
-    for diagnostic in diagnostics:
-        counts[diagnostic.severity] += 1
-    return counts
 
 
 def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
