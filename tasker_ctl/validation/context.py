@@ -38,6 +38,11 @@ class StepView:
         return f"/steps/{self.index}"
 
     @property
+    def label(self) -> str:
+        """How messages name the step: ``'charge'``, or ``#3 (no name)`` when it has none."""
+        return f"'{self.name}'" if self.name is not None else f"#{self.index + 1} (no name)"
+
+    @property
     def initialization(self) -> Mapping[str, Any]:
         """``handler.initialization`` (empty when absent or unreadable)."""
         init = self.handler.get("initialization")

@@ -120,3 +120,13 @@ def test_stale_doc_dialect_gets_pointed_hints(tmp_path: Path) -> None:
         "each event is a mapping with `name`, `description` and `schema`"
     )
     assert hints[(10, "UNKNOWN_VARIANT")] == "did you mean `decision`?"
+
+
+def test_a_step_without_a_name_is_named_by_its_position(tmp_path: Path) -> None:
+    steps = (
+        "  - name: a\n    handler: {callable: x.A}\n    result_schema: {type: object}\n"
+        '  - handler: {callable: ""}\n    dependencies: [a]\n    result_schema: {type: object}\n'
+    )
+    messages = [d.message for d in _lint(tmp_path, steps).diagnostics]
+    assert "Step #2 (no name) has an empty handler callable" in messages
+    assert not any("None" in m for m in messages)

@@ -36,6 +36,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(base, int) and isinstance(cap, int) and base > cap:
             yield ctx.finding(
                 ID,
-                f"step '{step.name}': backoff_base_ms {base} is larger than max_backoff_ms {cap}",
+                f"step {step.label}: backoff_base_ms {base} is larger than max_backoff_ms {cap}",
                 f"{step.pointer}/retry/backoff_base_ms",
             )

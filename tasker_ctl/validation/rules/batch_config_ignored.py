@@ -28,7 +28,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if step.type != "batch_worker" and step.raw.get("batch_config") is not None:
             yield ctx.finding(
                 ID,
-                f"batch_config on {step.type} step '{step.name}' is never read; it belongs on "
+                f"batch_config on {step.type} step {step.label} is never read; it belongs on "
                 "the batch_worker step",
                 f"{step.pointer}/batch_config",
                 key=True,

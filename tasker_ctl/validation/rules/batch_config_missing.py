@@ -43,7 +43,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue  # present but unreadable: reported as a type error
             yield ctx.finding(
                 ID,
-                f"batch_worker step '{step.name}' has no batch_config; creating its workers "
+                f"batch_worker step {step.label} has no batch_config; creating its workers "
                 "fails at runtime",
                 f"{step.pointer}/name",
                 hint="add a batch_config block (batch_size, parallelism, cursor_field, "

@@ -36,7 +36,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if dep != step.name and ctx.step_type(dep) == "batch_worker":
                 yield ctx.finding(
                     ID,
-                    f"{step.type} step '{step.name}' depends on batch_worker '{dep}': the edge "
+                    f"{step.type} step {step.label} depends on batch_worker '{dep}': the edge "
                     "is dropped and the step runs without waiting for the workers",
                     f"{step.pointer}/dependencies/{index}",
                     hint="make it `type: deferred_convergence`",

@@ -36,7 +36,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         what = "no batchable step" if not parents else f"{len(parents)} batchable steps"
         yield ctx.finding(
             ID,
-            f"batch_worker step '{step.name}' depends on {what}; it must depend on exactly one",
+            f"batch_worker step {step.label} depends on {what}; it must depend on exactly one",
             f"{step.pointer}/dependencies" if step.dependencies else f"{step.pointer}/name",
             key=bool(step.dependencies),
         )

@@ -39,8 +39,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         why = "no step has that name" if kind is None else f"that step is {kind}"
         yield ctx.finding(
             ID,
-            f"batch_config.worker_template '{target}' of step '{step.name}' must name a "
+            f"batch_config.worker_template '{target}' of step {step.label} must name a "
             f"batch_worker step: {why}",
             f"{step.pointer}/batch_config/worker_template",
-            hint=f"use '{step.name}'" if step.type == "batch_worker" else None,
+            hint=f"use {step.label}" if step.type == "batch_worker" else None,
         )

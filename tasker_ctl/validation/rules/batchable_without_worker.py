@@ -32,7 +32,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not ctx.batch_workers_of(step.name):
             yield ctx.finding(
                 ID,
-                f"batchable step '{step.name}' has no batch_worker step depending on it",
+                f"batchable step {step.label} has no batch_worker step depending on it",
                 f"{step.pointer}/name",
                 hint=f"add a step with `type: batch_worker` and `dependencies: [{step.name}]`",
             )

@@ -30,7 +30,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(value, str) and value and any(c.isspace() for c in value):
             yield ctx.finding(
                 ID,
-                f"Step '{step.name}' has a handler callable with whitespace: {value!r}",
+                f"Step {step.label} has a handler callable with whitespace: {value!r}",
                 f"{step.pointer}/handler/callable",
                 hint="remove the spaces; callables are matched exactly",
             )

@@ -61,7 +61,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 reported.add(step.name)
                 yield ctx.finding(
                     ID,
-                    f"step '{step.name}' below decision '{decision}' joins "
+                    f"step {step.label} below decision '{decision}' joins "
                     f"{', '.join(deps)}; only some of them are created with it",
                     f"{step.pointer}/type" if "type" in step.raw else f"{step.pointer}/name",
                     hint="make it `type: deferred_convergence`",

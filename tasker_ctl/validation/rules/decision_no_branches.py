@@ -29,7 +29,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if step.type == "decision" and step.name and not ctx.dependents.get(step.name):
             yield ctx.finding(
                 ID,
-                f"decision step '{step.name}' has no dependent steps, so it can only return "
+                f"decision step {step.label} has no dependent steps, so it can only return "
                 "NoBranches",
                 f"{step.pointer}/name",
             )

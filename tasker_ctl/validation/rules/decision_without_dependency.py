@@ -33,6 +33,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if step.type == "decision" and not step.dependencies:
             yield ctx.finding(
                 ID,
-                f"Decision step '{step.name}' must have at least one dependency",
+                f"Decision step {step.label} must have at least one dependency",
                 f"{step.pointer}/name",
             )

@@ -40,7 +40,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if workers:
             yield ctx.finding(
                 ID,
-                f"deferred_convergence step '{step.name}' is created at task init (the "
+                f"deferred_convergence step {step.label} is created at task init (the "
                 "template has decisions and it is not below one), so it runs without waiting "
                 f"for batch worker '{workers[0]}'",
                 f"{step.pointer}/type",

@@ -46,7 +46,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         deferred = [d for d in step.dependencies if ctx.step_type(d) == "deferred_convergence"]
         yield ctx.finding(
             ID,
-            f"deferred_convergence step '{step.name}' is never created: none of its "
+            f"deferred_convergence step {step.label} is never created: none of its "
             "dependencies is a batch_worker or a step created by a decision",
             f"{step.pointer}/type",
             # after a deferred step, a standard step would not wait either

@@ -41,9 +41,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if dep != step.name and ctx.step_type(dep) == "deferred_convergence":
                 yield ctx.finding(
                     ID,
-                    f"{step.type} step '{step.name}' depends on deferred_convergence step "
+                    f"{step.type} step {step.label} depends on deferred_convergence step "
                     f"'{dep}', which does not exist when the task starts: the edge is dropped "
-                    f"and '{step.name}' runs without waiting for it",
+                    f"and {step.label} runs without waiting for it",
                     f"{step.pointer}/dependencies/{index}",
                     hint=f"move this work into the handler of '{dep}'",
                 )

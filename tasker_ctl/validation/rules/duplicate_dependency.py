@@ -31,7 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if dep in seen:
                 yield ctx.finding(
                     ID,
-                    f"Step '{step.name}' lists dependency '{dep}' more than once",
+                    f"Step {step.label} lists dependency '{dep}' more than once",
                     f"{step.pointer}/dependencies/{index}",
                     hint="remove the repeated entry",
                 )

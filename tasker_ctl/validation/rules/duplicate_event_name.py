@@ -31,7 +31,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if (step.index, name) in seen:
             yield ctx.finding(
                 ID,
-                f"Step '{step.name}': duplicate event name '{name}' - only the last "
+                f"Step {step.label}: duplicate event name '{name}' - only the last "
                 "declaration will be used",
                 f"{step.pointer}/publishes_events/{index}/name",
             )

@@ -32,5 +32,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if step.name is None:
             continue
         if step.name in seen:
-            yield ctx.finding(ID, f"Duplicate step name: '{step.name}'", f"{step.pointer}/name")
+            yield ctx.finding(ID, f"Duplicate step name: {step.label}", f"{step.pointer}/name")
         seen.add(step.name)

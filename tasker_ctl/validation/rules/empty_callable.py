@@ -30,6 +30,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if step.handler.get("callable") == "":
             yield ctx.finding(
                 ID,
-                f"Step '{step.name}' has an empty handler callable",
+                f"Step {step.label} has an empty handler callable",
                 f"{step.pointer}/handler/callable",
             )

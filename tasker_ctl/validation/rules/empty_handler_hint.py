@@ -33,7 +33,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if step.handler.get(key) == "":
                 yield ctx.finding(
                     ID,
-                    f"`handler.{key}` is empty (step '{step.name}'); Rust and Python read it "
+                    f"`handler.{key}` is empty (step {step.label}); Rust and Python read it "
                     "differently",
                     f"{step.pointer}/handler/{key}",
                     hint=f"remove `{key}`",

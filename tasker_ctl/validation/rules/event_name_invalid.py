@@ -46,6 +46,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(name, str) and (why := problem(name)):
             yield ctx.finding(
                 ID,
-                f"Step '{step.name}', Event '{name}': event name {why}",
+                f"Step {step.label}, Event '{name}': event name {why}",
                 f"{step.pointer}/publishes_events/{index}/name",
             )

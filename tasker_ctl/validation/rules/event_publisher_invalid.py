@@ -37,6 +37,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
         yield ctx.finding(
             ID,
-            f"Step '{step.name}', Event '{event.get('name')}': {message}",
+            f"Step {step.label}, Event '{event.get('name')}': {message}",
             f"{step.pointer}/publishes_events/{index}/publisher",
         )

@@ -47,12 +47,12 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if (step.type in EXPECTED and kind is not None and kind not in EXPECTED[step.type]) or (
             step.type in ("standard", "deferred_convergence") and kind in SPECIAL
         ):
-            yield ctx.finding(ID, f"{step.type} step '{step.name}' uses a {kind} handler", pointer)
+            yield ctx.finding(ID, f"{step.type} step {step.label} uses a {kind} handler", pointer)
         template = handler.worker_template
         if template and ctx.step_type(template) != "batch_worker":
             yield ctx.finding(
                 ID,
-                f"the batch analyzer of step '{step.name}' names worker_template '{template}', "
+                f"the batch analyzer of step {step.label} names worker_template '{template}', "
                 "which is not a batch_worker step of this template",
                 pointer,
             )

@@ -48,7 +48,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         )
         yield ctx.finding(
             ID,
-            f"Step '{step.name}': {result.detail}",
+            f"Step {step.label}: {result.detail}",
             f"{step.pointer}/handler/callable",
             hint=hint,
         )

@@ -36,7 +36,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 ID,
                 f"the {ctx.language} worker ignores `method: {method}` and always calls "
-                f"`call` (step '{step.name}')",
+                f"`call` (step {step.label})",
                 f"{step.pointer}/handler/method",
             )
         resolver = step.handler.get("resolver")
@@ -44,6 +44,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 ID,
                 f"the {ctx.language} worker ignores `resolver: {resolver}` and resolves by "
-                f"callable only (step '{step.name}')",
+                f"callable only (step {step.label})",
                 f"{step.pointer}/handler/resolver",
             )

@@ -33,6 +33,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if method is not None:
             yield ctx.finding(
                 ID,
-                f"Step '{step.name}': the handler has no method '{method}'",
+                f"Step {step.label}: the handler has no method '{method}'",
                 f"{step.pointer}/handler/method",
             )

@@ -35,7 +35,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             close = close_matches(dep, names, n=1)
             yield ctx.finding(
                 ID,
-                f"Step '{step.name}' depends on '{dep}' which does not exist",
+                f"Step {step.label} depends on '{dep}' which does not exist",
                 f"{step.pointer}/dependencies/{index}",
                 hint=f"did you mean '{close[0]}'?" if close else None,
             )

@@ -37,5 +37,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for step in ctx.steps:
         if step.name and step.name != "ALL" and not SNAKE.match(step.name):
             yield ctx.finding(
-                ID, f"Step name '{step.name}' is not snake_case", f"{step.pointer}/name"
+                ID, f"Step name {step.label} is not snake_case", f"{step.pointer}/name"
             )

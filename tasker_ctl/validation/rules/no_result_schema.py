@@ -32,5 +32,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for step in ctx.steps:
         if step.raw.get("result_schema") is None:
             yield ctx.finding(
-                ID, f"Step '{step.name}' has no result_schema defined", f"{step.pointer}/name"
+                ID, f"Step {step.label} has no result_schema defined", f"{step.pointer}/name"
             )

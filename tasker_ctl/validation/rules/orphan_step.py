@@ -36,6 +36,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             ID,
-            f"Step '{step.name}' has no dependencies and nothing depends on it",
+            f"Step {step.label} has no dependencies and nothing depends on it",
             f"{step.pointer}/name",
         )

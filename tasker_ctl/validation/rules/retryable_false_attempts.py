@@ -36,7 +36,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(attempts, int) and attempts > 1:
             yield ctx.finding(
                 ID,
-                f"step '{step.name}' is not retryable, so max_attempts {attempts} has no "
+                f"step {step.label} is not retryable, so max_attempts {attempts} has no "
                 "effect: it runs once",
                 f"{step.pointer}/retry/max_attempts",
             )

@@ -32,6 +32,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(schema, dict) and "type" in schema and schema["type"] != "object":
             yield ctx.finding(
                 ID,
-                f"Step '{step.name}' result_schema type is '{schema['type']}', expected 'object'",
+                f"Step {step.label} result_schema type is '{schema['type']}', expected 'object'",
                 f"{step.pointer}/result_schema/type",
             )

@@ -27,6 +27,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if dep == step.name:
                 yield ctx.finding(
                     ID,
-                    f"Step '{step.name}' depends on itself",
+                    f"Step {step.label} depends on itself",
                     f"{step.pointer}/dependencies/{index}",
                 )

@@ -34,7 +34,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             yield ctx.finding(
                 ID,
-                f"initialization.timeout_ms {value!r} of step '{step.name}' is not a "
+                f"initialization.timeout_ms {value!r} of step {step.label} is not a "
                 "non-negative integer and is ignored",
                 f"{step.pointer}/handler/initialization/timeout_ms",
             )

@@ -30,7 +30,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(seconds, int) and isinstance(ms, int) and not isinstance(ms, bool):
             yield ctx.finding(
                 ID,
-                f"step '{step.name}': initialization.timeout_ms ({ms} ms) overrides "
+                f"step {step.label}: initialization.timeout_ms ({ms} ms) overrides "
                 f"timeout_seconds ({seconds} s)",
                 f"{step.pointer}/timeout_seconds",
             )

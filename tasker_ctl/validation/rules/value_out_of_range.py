@@ -53,7 +53,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if step.raw.get("timeout_seconds") == 0:
             yield ctx.finding(
                 ID,
-                f"step '{step.name}': timeout_seconds 0 is outside 1..=3600",
+                f"step {step.label}: timeout_seconds 0 is outside 1..=3600",
                 f"{step.pointer}/timeout_seconds",
             )
     lifecycle = ctx.data.get("lifecycle")

@@ -39,7 +39,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             why = "no step has that name" if kind is None else f"that step is {kind}"
             yield ctx.finding(
                 ID,
-                f"worker_template_name '{value}' of step '{step.name}' must name a "
+                f"worker_template_name '{value}' of step {step.label} must name a "
                 f"batch_worker step: {why}",
                 pointer,
             )

@@ -40,7 +40,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 continue  # BATCHABLE_WITHOUT_WORKER says what is missing
             yield ctx.finding(
                 ID,
-                f"batchable step '{step.name}' has no handler.initialization."
+                f"batchable step {step.label} has no handler.initialization."
                 "worker_template_name: a NoBatches outcome will fail at runtime",
                 f"{step.pointer}/handler",
                 key=True,
