@@ -231,7 +231,20 @@ def _template_factory(data: dict[str, Any] | None) -> Any:
 
 
 def expand_paths(paths: Sequence[Path]) -> Iterator[Path]:
-    """Files named directly, and ``*.yaml``/``*.yml`` under directories (sorted, recursive)."""
+    """Files named directly, and ``*.yaml``/``*.yml`` under directories (sorted, recursive).
+
+    A file reached twice (named twice, or also inside a named directory) is linted
+    once: it is the same template, not a duplicate of itself.
+    """
+    seen: set[Path] = set()
+    for path in _candidates(paths):
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            yield path
+
+
+def _candidates(paths: Sequence[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for directory, dirnames, filenames in os.walk(path):

@@ -149,3 +149,13 @@ def test_aliases_nested_deeper_than_the_limit_are_one_finding(cli, tmp_path: Pat
     assert diagnostic["rule_id"] == "YAML_TOO_COMPLEX"
     assert "deeper than 128 levels through aliases" in diagnostic["message"]
     assert diagnostic["line"] == 4 + 127
+
+
+def test_a_file_named_twice_is_linted_once(cli, tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text(GOOD)
+    result = cli(
+        "validate", str(tmp_path), str(tmp_path / "good.yaml"), "--strict", "--no-handler-check"
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "DUPLICATE_TEMPLATE_IDENTITY" not in result.stdout
+    assert "no problems in 1 file" in result.stdout
