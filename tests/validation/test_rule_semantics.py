@@ -130,3 +130,17 @@ def test_a_step_without_a_name_is_named_by_its_position(tmp_path: Path) -> None:
     messages = [d.message for d in _lint(tmp_path, steps).diagnostics]
     assert "Step #2 (no name) has an empty handler callable" in messages
     assert not any("None" in m for m in messages)
+
+
+def test_not_checked_hints_name_what_is_missing(tmp_path: Path) -> None:
+    steps = "  - name: a\n    handler: {callable: x.A}\n    result_schema: {type: object}\n"
+    path = tmp_path / "t.yaml"
+    path.write_text(HEAD.format(namespace="shop") + steps)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    unknown = lint_file(path, LintOptions(handlers_roots=(empty,)))
+    [note] = unknown.by_rule("HANDLER_NOT_CHECKED")
+    assert note.hint == "pass --language (python, ruby, typescript or rust) to check them"
+    known = lint_file(path, LintOptions(handlers_roots=(empty,), language="ruby"))
+    [note] = known.by_rule("HANDLER_NOT_CHECKED")
+    assert note.hint == "pass --handlers-root DIR with the ruby handler sources to check them"

@@ -40,5 +40,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             ID,
             f"{len(unchecked)} handler callable(s) not checked: {result.detail}",
             f"{step.pointer}/handler/callable",
-            hint="pass --handlers-root DIR (or --language) to check them",
+            hint=_hint(result.language, result.detail),
         )
+
+
+def _hint(language: str | None, detail: str) -> str | None:
+    if language is None:
+        return "pass --language (python, ruby, typescript or rust) to check them"
+    if detail.startswith(f"no {language} handler sources"):
+        return f"pass --handlers-root DIR with the {language} handler sources to check them"
+    return None
