@@ -207,6 +207,13 @@ KEY_HINTS: dict[tuple[str, str], str] = {
     ("TaskTemplate", "loaded_from"): "`loaded_from` is not part of the model; remove it",
     ("TaskTemplate", "step_templates"): "legacy key: the real system reads `steps`",
     ("TaskTemplate", "namespace"): "the real system reads `namespace_name`",
+    ("TaskTemplate", "task_handler"): (
+        "legacy key: the real system has no template-level handler; only step handlers run"
+    ),
+    ("TaskTemplate", "task_handler_class"): (
+        "legacy key: the real system has no template-level handler; only step handlers run"
+    ),
+    ("TaskTemplate", "named_steps"): "legacy key: the real system reads the steps from `steps`",
     ("HandlerDefinition", "handler_method"): "the real system reads `method`",
     ("HandlerDefinition", "handler_class"): "the real system reads `callable`",
     ("HandlerDefinition", "class"): "the real system reads `callable`",

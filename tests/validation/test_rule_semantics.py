@@ -144,3 +144,20 @@ def test_not_checked_hints_name_what_is_missing(tmp_path: Path) -> None:
     known = lint_file(path, LintOptions(handlers_roots=(empty,), language="ruby"))
     [note] = known.by_rule("HANDLER_NOT_CHECKED")
     assert note.hint == "pass --handlers-root DIR with the ruby handler sources to check them"
+
+
+def test_legacy_root_keys_say_what_the_real_system_does(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        "name: t\nnamespace_name: shop\nversion: 1.0.0\n"
+        "task_handler:\n  callable: shop.OrderHandler\n"
+        "named_steps: [a]\n"
+        "steps:\n  - name: a\n    handler: {callable: x.A}\n    result_schema: {type: object}\n"
+    )
+    result = lint_file(path, LintOptions(handler_check=False))
+    hints = {d.location.line: d.hint for d in result.by_rule("UNKNOWN_KEY")}
+    assert hints == {
+        4: "legacy key: the real system has no template-level handler; only step handlers run",
+        6: "legacy key: the real system reads the steps from `steps`",
+    }
+    assert not result.has_errors
