@@ -95,7 +95,7 @@ class Calls:
         self._job_ids += 1
         job_id = self._job_ids
         payloads = runner.payloads
-        event = runner.invoker.make_event(
+        event = runner.sdk.event(
             (runner.ids.new(), payloads.task_uuid, record.uuid, payloads.correlation_id),
             payloads.build(row, record.definition),
         )
@@ -160,7 +160,7 @@ class Calls:
         )
         outcome = HandlerOutcome(
             handler_name=flight.step.definition.handler.callable,
-            result=runner.invoker.failure(f"{kind}: {error}", kind, retryable=True),
+            result=runner.sdk.failure(f"{kind}: {error}", kind, retryable=True),
             exception_type=kind,
             location=where,
         )
@@ -209,7 +209,7 @@ class Calls:
                 "(and causing side effects) in the background",
                 name,
             )
-        result = runner.invoker.failure(message, flight.limit_kind, retryable=True)
+        result = runner.sdk.failure(message, flight.limit_kind, retryable=True)
         outcome = HandlerOutcome(
             handler_name=flight.step.definition.handler.callable,
             result=result,

@@ -64,18 +64,6 @@ class Invoker:
         self.registry = registry
         self.subscriber = sdk.new_subscriber(registry)
 
-    def make_event(self, ids: tuple[str, str, str, str], payload: dict[str, Any]) -> Any:
-        """A real ``FfiStepEvent`` (``event_id, task_uuid, step_uuid, correlation_id``)."""
-        event_id, task_uuid, step_uuid, correlation_id = ids
-        return self.sdk.FfiStepEvent(
-            event_id=event_id,
-            task_uuid=task_uuid,
-            step_uuid=step_uuid,
-            correlation_id=correlation_id,
-            task_correlation_id=correlation_id,
-            task_sequence_step=payload,
-        )
-
     def invoke(
         self, event: Any, dependencies: DependencyResults, run_async: AsyncRunner | None = None
     ) -> HandlerOutcome:
@@ -119,12 +107,6 @@ class Invoker:
             if isinstance(text, str):
                 outcome.location = location_from_text(text)
         return outcome
-
-    def failure(self, message: str, error_type: str, *, retryable: bool) -> Any:
-        """A ``StepHandlerResult`` failure built by the SDK."""
-        return self.sdk.StepHandlerResult.failure(
-            message=message, error_type=error_type, retryable=retryable
-        )
 
 
 def _is_user_file(filename: str) -> bool:

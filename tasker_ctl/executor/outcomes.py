@@ -27,7 +27,7 @@ from tasker_ctl.executor.events import (
 from tasker_ctl.executor.expansion import expand_batches, expand_decision
 from tasker_ctl.executor.invoke import HandlerOutcome
 from tasker_ctl.executor.notices import WarningCode
-from tasker_ctl.executor.persist import Checkpoint, Completion, now_iso, submit
+from tasker_ctl.executor.persist import Checkpoint, Completion, complete, now_iso, submit
 from tasker_ctl.executor.records import StepRecord
 from tasker_ctl.executor.result import StepFailure
 from tasker_ctl.executor.retry import retry_after_seconds
@@ -69,8 +69,7 @@ class OutcomeProcessor:
             else:
                 explained = runner.catalog.explain_missing(outcome.handler_name)
                 runner.warn(WarningCode.HANDLER_NOT_FOUND, explained, record.name)
-        sdk = runner.invoker.sdk
-        if not isinstance(result, sdk.StepHandlerResult):
+        if not isinstance(result, runner.sdk.StepHandlerResult):
             runner.warn(
                 WarningCode.INVALID_HANDLER_RESULT,
                 f"the handler returned {type(result).__name__}, not a StepHandlerResult; the "
@@ -79,11 +78,9 @@ class OutcomeProcessor:
                 "retryable ffi_timeout failure",
                 record.name,
             )
-            result = runner.invoker.failure(
-                f"handler returned {type(result).__name__} instead of a StepHandlerResult",
-                "ffi_timeout",
-                retryable=True,
-            )
+            message = f"handler returned {type(result).__name__} instead of a StepHandlerResult"
+            self._fail_attempt(flight, message, "ffi_timeout", outcome)
+            return
         submitted = submit(runner.invoker, flight.event, result, flight.uuids)
         if isinstance(submitted, Checkpoint):
             self._checkpoint(flight, submitted, outcome)
@@ -162,18 +159,18 @@ class OutcomeProcessor:
         retryable: bool = True,
     ) -> None:
         """End the attempt with a failure tasker-ctl (or the worker) made up."""
-        invoker = self.runner.invoker
-        failure = invoker.failure(message, error_type, retryable=retryable)
-        self._finish(flight, submit(invoker, flight.event, failure, flight.uuids), outcome, {})
+        runner = self.runner
+        failure = runner.sdk.failure(message, error_type, retryable=retryable)
+        completion = complete(runner.invoker, flight.event, failure, flight.uuids)
+        self._finish(flight, completion, outcome, {})
 
     def _finish(
         self,
         flight: InFlight,
-        completion: Checkpoint | Completion,
+        completion: Completion,
         outcome: HandlerOutcome,
         metadata: dict[str, Any],
     ) -> None:
-        assert isinstance(completion, Completion)
         runner, record = self.runner, flight.step
         if runner.observers:
             error = completion.entry.get("error") or {}

@@ -97,9 +97,16 @@ def submit(
     handlers that return anything else); ``uuids`` are the step, task and
     correlation UUIDs of ``event``.
     """
-    metadata = handler_result.metadata
-    if metadata.get("checkpoint_yield") is True:
+    if handler_result.metadata.get("checkpoint_yield") is True:
         return _checkpoint(handler_result.result or {})
+    return complete(invoker, event, handler_result, uuids)
+
+
+def complete(
+    invoker: Invoker, event: Any, handler_result: Any, uuids: tuple[UUID, UUID, UUID]
+) -> Completion:
+    """The completion the worker submits for ``handler_result`` (never a checkpoint)."""
+    metadata = handler_result.metadata
     sdk = invoker.sdk
     step_uuid, task_uuid, correlation_id = uuids
     if handler_result.is_success:

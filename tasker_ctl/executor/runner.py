@@ -88,6 +88,7 @@ class Runner:
         self.observers = observers
         self.graph = TemplateGraph(template)
         self.workflow = Workflow()
+        self.sdk = sdk
         self.invoker = Invoker(sdk, catalog.registry)
         self.catalog = catalog
         self.ids = IdSource()

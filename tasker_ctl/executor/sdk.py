@@ -28,17 +28,33 @@ class Sdk:
     StepHandlerResult: Any
     StepExecutionResult: Any
     StepError: Any
-    StepHandler: Any
     HandlerRegistry: Any
     StepExecutionSubscriber: Any
     EventBridge: Any
     PermanentError: Any
-    version: str
 
     def new_subscriber(self, registry: Any) -> Any:
         """A real ``StepExecutionSubscriber`` whose helpers classify results like the worker."""
         return self.StepExecutionSubscriber(
             event_bridge=self.EventBridge(), handler_registry=registry, worker_id="tasker-ctl"
+        )
+
+    def event(self, ids: tuple[str, str, str, str], payload: dict[str, Any]) -> Any:
+        """A real ``FfiStepEvent`` (``event_id, task_uuid, step_uuid, correlation_id``)."""
+        event_id, task_uuid, step_uuid, correlation_id = ids
+        return self.FfiStepEvent(
+            event_id=event_id,
+            task_uuid=task_uuid,
+            step_uuid=step_uuid,
+            correlation_id=correlation_id,
+            task_correlation_id=correlation_id,
+            task_sequence_step=payload,
+        )
+
+    def failure(self, message: str, error_type: str, *, retryable: bool) -> Any:
+        """A ``StepHandlerResult`` failure built by the SDK."""
+        return self.StepHandlerResult.failure(
+            message=message, error_type=error_type, retryable=retryable
         )
 
 
@@ -51,12 +67,11 @@ def load_sdk() -> Sdk:
     """
     os.environ.setdefault("RUST_LOG", "off")
     try:
-        import tasker_core
+        import tasker_core  # noqa: F401 - the package itself, not only cached submodules
         from tasker_core.errors import PermanentError
         from tasker_core.event_bridge import EventBridge
         from tasker_core.handler import HandlerRegistry
         from tasker_core.step_execution_subscriber import StepExecutionSubscriber
-        from tasker_core.step_handler.base import StepHandler
         from tasker_core.types import (
             FfiStepEvent,
             StepContext,
@@ -71,15 +86,13 @@ def load_sdk() -> Sdk:
             hint="the SDK has wheels for Linux x86_64 (glibc >= 2.34) and macOS arm64",
         ) from exc
     return Sdk(
-        FfiStepEvent=FfiStepEvent,
-        StepContext=StepContext,
-        StepHandlerResult=StepHandlerResult,
-        StepExecutionResult=StepExecutionResult,
-        StepError=StepError,
-        StepHandler=StepHandler,
-        HandlerRegistry=HandlerRegistry,
-        StepExecutionSubscriber=StepExecutionSubscriber,
-        EventBridge=EventBridge,
-        PermanentError=PermanentError,
-        version=str(getattr(tasker_core, "__version__", "unknown")),
+        FfiStepEvent,
+        StepContext,
+        StepHandlerResult,
+        StepExecutionResult,
+        StepError,
+        HandlerRegistry,
+        StepExecutionSubscriber,
+        EventBridge,
+        PermanentError,
     )
