@@ -54,11 +54,11 @@ def expand_decision(
     graph: TemplateGraph, decision: str, result: Any, existing: Collection[str]
 ) -> Expansion:
     """Steps created by the ``decision_point_outcome`` of a completed decision step."""
-    outcome = result.get("decision_point_outcome") if isinstance(result, Mapping) else None
-    kind = outcome.get("type") if isinstance(outcome, Mapping) else None
+    outcome = _outcome(result, "decision_point_outcome")
+    kind = outcome.get("type")
     if kind == "no_branches":
         return Expansion()
-    names = outcome.get("step_names") if isinstance(outcome, Mapping) else None
+    names = outcome.get("step_names")
     if kind != "create_steps" or not isinstance(names, list):
         return Expansion.nothing(
             WarningCode.DECISION_OUTCOME_MISSING,
@@ -100,6 +100,12 @@ def expand_decision(
             f"maximum of {MAX_STEPS_PER_DECISION}; production creates none of them",
         )
     return _with_decision_edges(graph, decision, to_create, notices)
+
+
+def _outcome(result: Any, key: str) -> Mapping[str, Any]:
+    """``result[key]`` when it is an object, else an empty one."""
+    outcome = result.get(key) if isinstance(result, Mapping) else None
+    return outcome if isinstance(outcome, Mapping) else {}
 
 
 def _names(names: list[Any]) -> str:
@@ -188,9 +194,9 @@ def expand_batches(
     graph: TemplateGraph, analyzer: str, result: Any, existing: Collection[str]
 ) -> Expansion:
     """Workers (and convergence steps) created by a ``batch_processing_outcome``."""
-    outcome = result.get("batch_processing_outcome") if isinstance(result, Mapping) else None
-    kind = outcome.get("type") if isinstance(outcome, Mapping) else None
-    if not isinstance(outcome, Mapping) or kind not in ("create_batches", "no_batches"):
+    outcome = _outcome(result, "batch_processing_outcome")
+    kind = outcome.get("type")
+    if kind not in ("create_batches", "no_batches"):
         return _batch_failure(
             analyzer, "the step result does not contain a batch_processing_outcome"
         )

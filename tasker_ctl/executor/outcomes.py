@@ -338,11 +338,7 @@ class OutcomeProcessor:
             runner.task(TaskEvent.PERMANENT_FAILURE)
             self.blocked = True
             return
-        ready = workflow.take_ready(runner.clock.now_ms())
-        if ready:
-            runner.task(TaskEvent.READY_STEPS_FOUND)
-            runner.enqueue(ready)
-            runner.task(TaskEvent.STEPS_ENQUEUED)
+        if runner.enqueue_ready():
             return
         if runner.queue or (runner.calls is not None and runner.calls.in_flight):
             return

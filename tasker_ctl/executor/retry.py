@@ -45,8 +45,7 @@ class BackoffPolicy:
     @classmethod
     def from_retry(cls, retry: RetryConfiguration) -> BackoffPolicy:
         """Read a step's ``retry`` block."""
-        base = retry.backoff_base_ms if retry.backoff_base_ms is not None else None
-        cap = retry.max_backoff_ms if retry.max_backoff_ms is not None else None
+        base, cap = retry.backoff_base_ms, retry.max_backoff_ms
         return cls(
             strategy=retry.backoff,
             base_ms=DEFAULT_BACKOFF_BASE_MS if base is None else base,

@@ -34,6 +34,7 @@ from tasker_ctl.executor.events import (
     TaskTransition,
     WarningRaised,
 )
+from tasker_ctl.executor.expansion import initial_inputs
 from tasker_ctl.executor.invoke import Invoker
 from tasker_ctl.executor.notices import Notice, RunWarning, WarningCode
 from tasker_ctl.executor.outcomes import OutcomeProcessor
@@ -188,8 +189,7 @@ class Runner:
         for name in initial:
             step = self.graph.steps[name]
             parents = tuple(d for d in self.graph.deps[name] if d in created)
-            inputs = dict(step.handler.initialization) if step.handler.initialization else None
-            self.create_step(name, name, inputs, None, parents)
+            self.create_step(name, name, initial_inputs(step), None, parents)
             for dep in self.graph.deps[name]:
                 if dep not in created and dep in self.graph.steps:
                     kind = self.graph.type_of(dep)
@@ -255,12 +255,7 @@ class Runner:
         if not self.workflow.order:
             self.task(TaskEvent.NO_STEPS_FOUND)
         else:
-            ready = self.workflow.take_ready(self.clock.now_ms())
-            if ready:
-                self.task(TaskEvent.READY_STEPS_FOUND)
-                self.enqueue(ready)
-                self.task(TaskEvent.STEPS_ENQUEUED)
-            else:
+            if not self.enqueue_ready():
                 self.task(TaskEvent.NO_DEPENDENCIES_READY)
             self.calls = Calls(self)
             try:
@@ -297,6 +292,16 @@ class Runner:
             if self.task_state is TaskState.WAITING_FOR_DEPENDENCIES:
                 self.task(TaskEvent.DEPENDENCIES_READY)
             self.outcomes.finalize()
+
+    def enqueue_ready(self) -> bool:
+        """Enqueue every ready step (the task goes to ``steps_in_process``), if any."""
+        ready = self.workflow.take_ready(self.clock.now_ms())
+        if not ready:
+            return False
+        self.task(TaskEvent.READY_STEPS_FOUND)
+        self.enqueue(ready)
+        self.task(TaskEvent.STEPS_ENQUEUED)
+        return True
 
     def enqueue(self, ready: list[StepRecord]) -> None:
         """Move ready steps to ``enqueued`` and append them to the dispatch queue."""
