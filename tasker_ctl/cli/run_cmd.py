@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -99,28 +100,24 @@ def run(
     try:
         with report_stream() as out:
             console = Console(file=out, highlight=False)
-            with open_handlers(
-                parsed,
-                template_path=template,
-                roots=[*(handlers_root or ()), *settings.handlers_roots],
-                packages=[*(handler_package or ()), *settings.handler_packages],
-            ) as catalog:
-                observers: list[Any] = [log] if log is not None else []
-                if fmt == "json":
-                    result = run_workflow(
-                        parsed, task_context, catalog, options=options, observers=observers
-                    )
-                    out.write(render_run_json(result))
-                else:
-                    with LiveView(console) as view:
-                        result = run_workflow(
-                            parsed,
-                            task_context,
-                            catalog,
-                            options=options,
-                            observers=[*observers, view],
-                        )
-                    print_run_summary(console, result)
+            view = LiveView(console) if fmt == "text" else None
+            observers = [o for o in (log, view) if o is not None]
+            with (
+                open_handlers(
+                    parsed,
+                    template_path=template,
+                    roots=[*(handlers_root or ()), *settings.handlers_roots],
+                    packages=[*(handler_package or ()), *settings.handler_packages],
+                ) as catalog,
+                view or nullcontext(),
+            ):
+                result = run_workflow(
+                    parsed, task_context, catalog, options=options, observers=observers
+                )
+            if view is None:
+                out.write(render_run_json(result))
+            else:
+                print_run_summary(console, result)
     finally:
         if log is not None:
             log.close()
