@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tasker_ctl.cli.validate_core import ValidateRequest
 from tasker_ctl.errors import ExitCode, TaskerCtlError
 
 _VALUE_OPTIONS = {
@@ -35,47 +36,69 @@ _FLAGS = {
 }
 
 
-def parse(args: Sequence[str]) -> dict[str, object] | None:
+def parse(args: Sequence[str]) -> ValidateRequest | None:
     """Parse ``validate`` arguments, or ``None`` when Typer must handle them."""
-    values: dict[str, object] = {"paths": [], "handlers_roots": [], "handler_packages": []}
-    items = list(args)
+    paths: list[str] = []
+    repeated: dict[str, list[str]] = {"handlers_roots": [], "handler_packages": []}
+    single: dict[str, str] = {}
+    flags: set[str] = set()
     index = 0
-    while index < len(items):
-        arg = items[index]
+    while index < len(args):
+        arg = args[index]
         if arg == "--":
-            values["paths"].extend(items[index + 1 :])  # type: ignore[attr-defined]
+            paths.extend(args[index + 1 :])
             break
-        name, has_value, inline = arg.partition("=")
+        # like Click: only long options take an inline value (`-f=json` is Typer's to reject)
+        name, has_value, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if name in _VALUE_OPTIONS:
             if not has_value:
                 index += 1
-                if index >= len(items):
+                if index >= len(args):
                     return None
-                inline = items[index]
+                value = args[index]
             key = _VALUE_OPTIONS[name]
-            if key in ("handlers_roots", "handler_packages"):
-                values[key].append(inline)  # type: ignore[attr-defined]
+            if key in repeated:
+                repeated[key].append(value)
             else:
-                values[key] = inline
+                single[key] = value
         elif arg in _FLAGS:
-            values[_FLAGS[arg]] = True
+            flags.add(_FLAGS[arg])
         elif arg.startswith("-") and arg != "-":
             return None
         else:
-            values["paths"].append(arg)  # type: ignore[attr-defined]
+            paths.append(arg)
         index += 1
-    return values
+    if not paths:
+        return None
+    output = single.get("output")
+    return ValidateRequest(
+        paths=tuple(Path(p) for p in paths),
+        output_format=single.get("output_format", "text"),
+        strict="strict" in flags,
+        handlers_roots=tuple(Path(p) for p in repeated["handlers_roots"]),
+        handler_packages=tuple(repeated["handler_packages"]),
+        no_handler_check="no_handler_check" in flags,
+        import_handlers="import_handlers" in flags,
+        language=single.get("language"),
+        output=Path(output) if output is not None else None,
+    )
 
 
 def try_fast_validate(argv: Sequence[str]) -> int | None:
     """Run ``validate`` without Typer; ``None`` means "not handled, use the Typer app"."""
     if not argv or argv[0] != "validate":
         return None
-    values = parse(argv[1:])
-    if values is None or not values["paths"]:
+    request = parse(argv[1:])
+    if request is None:
         return None
     try:
-        return _run(values)
+        from tasker_ctl.cli.validate_core import run_validate
+        from tasker_ctl.config import load_settings
+
+        settings = load_settings()
+        for warning in settings.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        return run_validate(request, settings)
     except TaskerCtlError as exc:
         _print_error(exc)
         return int(exc.exit_code)
@@ -91,29 +114,6 @@ def try_fast_validate(argv: Sequence[str]) -> int | None:
             "traceback above\n"
         )
         return int(ExitCode.INTERNAL)
-
-
-def _run(values: dict[str, object]) -> int:
-    from tasker_ctl.cli.validate_core import ValidateRequest, run_validate
-    from tasker_ctl.config import load_settings
-
-    settings = load_settings()
-    for warning in settings.warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    output = values.get("output")
-    language = values.get("language")
-    request = ValidateRequest(
-        paths=tuple(Path(str(p)) for p in values["paths"]),  # type: ignore[attr-defined]
-        output_format=str(values.get("output_format", "text")),
-        strict=bool(values.get("strict", False)),
-        handlers_roots=tuple(Path(str(p)) for p in values["handlers_roots"]),  # type: ignore[attr-defined]
-        handler_packages=tuple(str(p) for p in values["handler_packages"]),  # type: ignore[attr-defined]
-        no_handler_check=bool(values.get("no_handler_check", False)),
-        import_handlers=bool(values.get("import_handlers", False)),
-        language=str(language) if language is not None else None,
-        output=Path(str(output)) if output is not None else None,
-    )
-    return run_validate(request, settings)
 
 
 def _print_error(exc: TaskerCtlError) -> None:

@@ -159,3 +159,12 @@ def test_a_file_named_twice_is_linted_once(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stdout
     assert "DUPLICATE_TEMPLATE_IDENTITY" not in result.stdout
     assert "no problems in 1 file" in result.stdout
+
+
+def test_fast_entry_leaves_short_options_with_equals_to_typer(cli, tmp_path: Path) -> None:
+    # Click reads `-f=json` as the value "=json" and rejects it: the fast entry must not
+    # accept it as json, it leaves the command line to Typer
+    (tmp_path / "good.yaml").write_text(GOOD)
+    argv = ["validate", str(tmp_path / "good.yaml"), "-f=json"]
+    assert cli(*argv).exit_code == 2
+    assert try_fast_validate(argv) is None
