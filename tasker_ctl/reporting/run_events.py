@@ -38,7 +38,8 @@ class EventLog:
 
     def __init__(self, path: Path) -> None:
         try:
-            self._file: IO[str] = path.open("a", encoding="utf-8")
+            # lone surrogates (from undecodable bytes) become JSON escapes, never a crash
+            self._file: IO[str] = path.open("a", encoding="utf-8", errors="backslashreplace")
         except OSError as exc:
             raise InputFileError(
                 f"cannot open events file {path}: {exc.strerror or exc}",

@@ -133,3 +133,16 @@ def test_summary_names_the_kind_of_retry_wait(run: Run, real_time: bool, label: 
     first = buffer.getvalue().splitlines()[0]
     assert f", {label} " in first
     assert ("virtual" in first) is not real_time
+
+
+def test_event_log_survives_text_python_cannot_encode(tmp_path: Path) -> None:
+    from tasker_ctl.executor import RunWarning, WarningCode
+    from tasker_ctl.executor.events import WarningRaised
+
+    path = tmp_path / "events.jsonl"
+    log = EventLog(path)
+    odd = "module 'caf\udce9' failed to import"
+    log.on_event(WarningRaised(RunWarning(WarningCode.HANDLER_IMPORT_ERROR, odd)), 0.0)
+    log.close()
+    [line] = path.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["warning"]["message"] == odd
