@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from tasker_ctl.cli.boundary import command_boundary
-from tasker_ctl.cli.common import note, settings_from
+from tasker_ctl.cli.common import note, settings_from, warn
 from tasker_ctl.errors import (
     ExitCode,
     InputFileError,
@@ -121,6 +121,8 @@ def run(
     finally:
         if log is not None:
             log.close()
+            if log.failure is not None:
+                warn(f"the event log is incomplete: {log.failure}")
     if result.interrupted:
         return int(ExitCode.INTERRUPTED)
     return int(ExitCode.OK if result.complete else ExitCode.FINDINGS)

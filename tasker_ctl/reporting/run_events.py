@@ -10,6 +10,7 @@ accumulate in one log, each starting with a ``run_started`` line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import UTC, datetime
@@ -47,9 +48,13 @@ class EventLog:
             ) from exc
         self.path = path
         self._seq = 0
+        self.failure: str | None = None
+        """Why writing stopped (a full disk...): the run goes on, the log ends there."""
 
     def on_event(self, event: RunEvent, virtual_ms: float) -> None:
         """Append one line for ``event`` and flush it to the OS."""
+        if self.failure is not None:
+            return
         self._seq += 1
         line: dict[str, Any] = {
             "v": EVENTS_VERSION,
@@ -60,9 +65,13 @@ class EventLog:
         }
         for name in event.__slots__:
             line[name] = _plain(getattr(event, name))
-        self._file.write(json.dumps(line, default=str, ensure_ascii=False) + "\n")
-        self._file.flush()
+        try:
+            self._file.write(json.dumps(line, default=str, ensure_ascii=False) + "\n")
+            self._file.flush()
+        except OSError as exc:
+            self.failure = f"writing {self.path} failed at event {self._seq}: {exc}"
 
     def close(self) -> None:
         """Close the file."""
-        self._file.close()
+        with contextlib.suppress(OSError):
+            self._file.close()

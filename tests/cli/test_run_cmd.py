@@ -405,3 +405,13 @@ def test_context_from_standard_input(cli: Any) -> None:
     report = json.loads(result.stdout)
     assert [s["name"] for s in report["steps"]][2] == "auto_approve"
     assert report["not_created"] == ["manager_review", "finance_review"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_event_log_that_cannot_be_written_does_not_stop_the_run(cli: Any) -> None:
+    template, context = example("diamond")
+    result = cli("run", template, "--context", context, "--events", "/dev/full", "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["task"]["status"] == "complete"
+    assert "the event log is incomplete: writing /dev/full failed" in result.stderr
+    assert "Traceback" not in result.stderr
