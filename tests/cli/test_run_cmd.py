@@ -415,3 +415,55 @@ def test_an_event_log_that_cannot_be_written_does_not_stop_the_run(cli: Any) -> 
     assert json.loads(result.stdout)["task"]["status"] == "complete"
     assert "the event log is incomplete: writing /dev/full failed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_real_sigint_mid_run_exits_130_with_a_partial_report(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    build_file_tree(
+        tmp_path,
+        {
+            "slow.yaml": (
+                "name: slow\nnamespace_name: failing\nversion: 1.0.0\nsteps:\n"
+                "  - name: start\n    handler: {callable: failing.ok}\n"
+                "  - name: wait\n    dependencies: [start]\n"
+                "    handler: {callable: failing.hang, initialization: {seconds: 20}}\n"
+                "  - name: after\n    dependencies: [wait]\n    handler: {callable: failing.ok}\n"
+            )
+        },
+    )
+    events = tmp_path / "events.jsonl"
+    command = [
+        sys.executable, "-m", "tasker_ctl", "run", str(tmp_path / "slow.yaml"), "-f", "json",
+        "--handlers-root", str(FAILING.parent.parent), "--handler-package", "handlers",
+        "--events", str(events),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while not _started(events, "wait"):
+        assert process.poll() is None and time.monotonic() < deadline, process.stderr
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr[-2000:]
+    report = json.loads(stdout)
+    assert [s["status"] for s in report["steps"]] == ["complete", "in_progress", "pending"]
+    assert "interrupted" in {w["code"] for w in report["warnings"]}
+    lines = [json.loads(line) for line in events.read_text(encoding="utf-8").splitlines()]
+    assert lines[-1] == {**lines[-1], "type": "run_finished", "interrupted": True}
+    assert "Traceback" not in stderr
+
+
+def _started(events: Path, step: str) -> bool:
+    """Whether the event log shows ``step`` in progress (complete lines only)."""
+    text = events.read_text(encoding="utf-8") if events.exists() else ""
+    lines = [json.loads(line) for line in text.splitlines(keepends=True) if line.endswith("\n")]
+    return any(e.get("step") == step and e.get("to_state") == "in_progress" for e in lines)
