@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tasker_ctl.suggest import close_matches
+from tasker_ctl.validation.serde import escape_pointer
 
 TYPES = ("array", "boolean", "integer", "null", "number", "object", "string")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
@@ -88,7 +89,7 @@ def schema_problems(schema: Any, pointer: str = "", depth: int = 0) -> Iterator[
     if depth > MAX_DEPTH:
         return
     for key, value in schema.items():
-        at = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+        at = f"{pointer}/{escape_pointer(key)}"
         yield from _keyword(key, value, at, depth)
 
 
@@ -100,7 +101,7 @@ def _keyword(key: str, value: Any, at: str, depth: int) -> Iterator[tuple[str, s
             yield at, f"`{key}` must map names to schemas, got {_kind(value)}"
         else:
             for name, sub in value.items():
-                yield from schema_problems(sub, f"{at}/{name}", depth + 1)
+                yield from schema_problems(sub, f"{at}/{escape_pointer(name)}", depth + 1)
     elif key in _SCHEMA_VALUES:
         yield from schema_problems(value, at, depth + 1)
     elif key in _SCHEMA_LISTS:

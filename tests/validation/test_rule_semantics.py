@@ -161,3 +161,18 @@ def test_legacy_root_keys_say_what_the_real_system_does(tmp_path: Path) -> None:
         6: "legacy key: the real system reads the steps from `steps`",
     }
     assert not result.has_errors
+
+
+def test_schema_findings_under_property_names_with_slashes_are_located(tmp_path: Path) -> None:
+    steps = (
+        "  - name: a\n    handler: {callable: x.A}\n    result_schema:\n      type: object\n"
+        '      properties:\n        "a/b":\n          type: strin\n'
+        '        "c~d":\n          type: intger\n'
+    )
+    found = [
+        (d.location.line, d.pointer) for d in _lint(tmp_path, steps).by_rule("INVALID_JSON_SCHEMA")
+    ]
+    assert found == [
+        (11, "/steps/0/result_schema/properties/a~1b/type"),
+        (13, "/steps/0/result_schema/properties/c~0d/type"),
+    ]
