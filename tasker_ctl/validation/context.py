@@ -132,6 +132,40 @@ class RuleContext:
             found |= descendants
         return found
 
+    @cached_property
+    def created_by_decision_pass(self) -> set[str]:
+        """Steps that a decision's own pass creates (orchestration spec 3.3).
+
+        Everything reachable from a decision's children without passing through a
+        ``batch_worker`` or ``deferred_convergence`` step, then the deferred steps
+        below a decision that converge some of those, and what follows them. Batch
+        workers, and the convergence steps of their batches, are created later by
+        the batch, not by the decision.
+        """
+        found: set[str] = set()
+        todo = [
+            child for decision in self.decision_descendants for child in self.dependents[decision]
+        ]
+        while True:
+            while todo:
+                name = todo.pop()
+                kind = self.step_type(name)
+                if name not in found and kind not in ("batch_worker", "deferred_convergence"):
+                    found.add(name)
+                    todo.extend(self.dependents.get(name, ()))
+            converging = [
+                step.name
+                for step in self.steps
+                if step.type == "deferred_convergence"
+                and step.name in self.created_by_decision
+                and step.name not in found
+                and any(dep in found for dep in step.dependencies)
+            ]
+            if not converging:
+                return found
+            found.update(n for n in converging if n is not None)
+            todo = [after for name in converging if name for after in self.dependents[name]]
+
     def descendants(self, name: str) -> set[str]:
         """Every step reachable forward from ``name`` (not including it unless cyclic)."""
         seen: set[str] = set()

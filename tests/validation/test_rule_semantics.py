@@ -176,3 +176,25 @@ def test_schema_findings_under_property_names_with_slashes_are_located(tmp_path:
         (11, "/steps/0/result_schema/properties/a~1b/type"),
         (13, "/steps/0/result_schema/properties/c~0d/type"),
     ]
+
+
+def test_a_deferred_step_after_batch_convergence_under_a_decision_is_unreachable(
+    tmp_path: Path,
+) -> None:
+    # the decision creates the analyzer; the batch creates the workers and `aggregate`;
+    # nobody creates `final`, which only follows `aggregate`
+    steps = (
+        "  - name: start\n    handler: {callable: x.S}\n    result_schema: {type: object}\n"
+        "  - name: route\n    type: decision\n    dependencies: [start]\n"
+        "    handler: {callable: x.R}\n    result_schema: {type: object}\n"
+        + BATCH.replace("  - name: analyze\n", "  - name: analyze\n    dependencies: [route]\n")
+        + "  - name: final\n    type: deferred_convergence\n    dependencies: [aggregate]\n"
+        "    handler: {callable: x.F}\n    result_schema: {type: object}\n"
+    )
+    result = _lint(tmp_path, steps)
+    [(rule, line, message)] = _found(result)
+    assert (rule, line) == ("DEFERRED_UNREACHABLE", 35)
+    assert "'final' is never created" in message
+    # converging the decision's branches directly is fine
+    fine = steps.replace("dependencies: [aggregate]", "dependencies: [analyze]")
+    assert _found(_lint(tmp_path, fine)) == []

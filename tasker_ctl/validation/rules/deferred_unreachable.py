@@ -34,15 +34,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for step in ctx.steps:
         if step.type != "deferred_convergence" or step.name is None:
             continue
-        dynamic = [
-            d
-            for d in step.dependencies
-            if ctx.step_type(d) == "batch_worker" or d in ctx.created_by_decision
-        ]
-        if dynamic or (has_decisions and step.name in ctx.created_by_decision):
-            continue
-        if has_decisions:
+        if has_decisions and step.name not in ctx.created_by_decision:
             continue  # created at init with the rest of the graph: it acts as a standard step
+        if any(
+            ctx.step_type(d) == "batch_worker" or d in ctx.created_by_decision_pass
+            for d in step.dependencies
+        ):
+            continue
         deferred = [d for d in step.dependencies if ctx.step_type(d) == "deferred_convergence"]
         yield ctx.finding(
             ID,
