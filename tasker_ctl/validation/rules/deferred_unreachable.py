@@ -3,7 +3,11 @@
 A deferred step is created dynamically, when a batch or a decision creates one
 of its dependencies. In a template without decision steps, a deferred step none
 of whose dependencies is a ``batch_worker`` is never created: it never runs, and
-neither does anything after it.
+neither does anything after it. Below a decision, the decision creates its
+branches (up to the next batch worker or deferred step) and the deferred steps
+that converge them; a batch creates only its workers and the deferred steps that
+list the worker template. A deferred step that waits only on another deferred
+step is created by neither.
 
 FAIL::
 
