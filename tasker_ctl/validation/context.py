@@ -166,6 +166,17 @@ class RuleContext:
             found.update(n for n in converging if n is not None)
             todo = [after for name in converging if name for after in self.dependents[name]]
 
+    def ancestors(self, name: str) -> set[str]:
+        """Every step ``name`` waits for, directly or transitively (by declared dependencies)."""
+        seen: set[str] = set()
+        todo = list(self.by_name[name].dependencies) if name in self.by_name else []
+        while todo:
+            current = todo.pop()
+            if current not in seen and current in self.by_name:
+                seen.add(current)
+                todo.extend(self.by_name[current].dependencies)
+        return seen
+
     def descendants(self, name: str) -> set[str]:
         """Every step reachable forward from ``name`` (not including it unless cyclic)."""
         seen: set[str] = set()

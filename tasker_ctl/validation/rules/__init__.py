@@ -16,6 +16,7 @@ from tasker_ctl.validation.rules import (
     batchable_without_worker,
     callable_whitespace,
     composition_callable_convention,
+    convergence_dependency_ignored,
     cycle_detected,
     decision_join_not_deferred,
     decision_no_branches,
@@ -128,6 +129,7 @@ _CATEGORIES = {
         batchable_without_worker,
         batch_worker_parent,
         batch_worker_dependent,
+        convergence_dependency_ignored,
     ),
     "decision": (
         decision_no_branches,
