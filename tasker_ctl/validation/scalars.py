@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tasker_ctl.validation.yaml_source import Scalar
+from tasker_ctl.validation.yaml_nodes import Scalar
 
 TRUE_WORDS = frozenset({"true", "True", "TRUE"})
 FALSE_WORDS = frozenset({"false", "False", "FALSE"})

@@ -36,7 +36,7 @@ from tasker_ctl.validation.serde_spec import (
     Field,
     Kind,
 )
-from tasker_ctl.validation.yaml_source import Mapping, Node, Scalar, Sequence
+from tasker_ctl.validation.yaml_nodes import Mapping, Node, Scalar, Sequence
 
 _CORE_TAG = "tag:yaml.org,2002:"
 STR_TAGS = frozenset({_CORE_TAG + "str", "!!str"})

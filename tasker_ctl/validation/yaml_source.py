@@ -25,57 +25,27 @@ from __future__ import annotations
 
 import errno
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tasker_ctl.validation.yaml_nodes import Mapping, Node, Scalar, Sequence, relocated
+
+__all__ = [
+    "Document",
+    "LoadProblem",
+    "Mapping",
+    "Node",
+    "NotRegularFileError",
+    "Scalar",
+    "Sequence",
+    "parse_document",
+    "read_document",
+]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 128
 MAX_EXPANDED_NODES = 200_000
-
-
-@dataclass(eq=False, slots=True)
-class Node:
-    """A YAML node and where it starts (1-based line and column)."""
-
-    line: int
-    column: int
-    tag: str | None
-    """Explicit tag as written (``!!str``, ``!custom``), ``None`` when untagged."""
-
-
-@dataclass(eq=False, slots=True)
-class Scalar(Node):
-    """A scalar with its raw text; ``plain`` is false for quoted and block scalars."""
-
-    value: str
-    plain: bool
-
-    @property
-    def is_null(self) -> bool:
-        """Whether serde_yaml reads this scalar as null (``~``, ``null``, empty)."""
-        return self.plain and self.tag is None and self.value in NULL_WORDS
-
-
-@dataclass(eq=False, slots=True)
-class Mapping(Node):
-    """A mapping; ``pairs`` keeps every key in order, duplicates included."""
-
-    pairs: list[tuple[Node, Node]] = field(default_factory=list)
-    size: int = 1
-    height: int = 1
-
-
-@dataclass(eq=False, slots=True)
-class Sequence(Node):
-    """A sequence of nodes."""
-
-    items: list[Node] = field(default_factory=list)
-    size: int = 1
-    height: int = 1
-
-
-NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +348,7 @@ class _Composer:
             raise _Stop(self._too_deep(mark, " through aliases"))
         self.from_aliases += size
         self._count(size, event)
-        return _relocated(target, mark.line + 1, mark.column + 1)
+        return relocated(target, mark.line + 1, mark.column + 1)
 
     def _count(self, nodes: int, event: Any) -> None:
         self.expanded += nodes
@@ -399,36 +369,6 @@ class _Composer:
                     hint=hint,
                 )
             )
-
-
-def _relocated(node: Node, line: int, column: int) -> Node:
-    """A copy of an anchored node placed where its alias is, so findings point there."""
-    if isinstance(node, Scalar):
-        return Scalar(line, column, node.tag, node.value, node.plain)
-    copy = _empty_copy(node, line, column)
-    todo: list[tuple[Node, Node]] = [(node, copy)]
-    while todo:
-        source, target = todo.pop()
-        if isinstance(source, Sequence) and isinstance(target, Sequence):
-            for item in source.items:
-                child = _empty_copy(item, line, column)
-                target.items.append(child)
-                todo.append((item, child))
-        elif isinstance(source, Mapping) and isinstance(target, Mapping):
-            for key, value in source.pairs:
-                pair = (_empty_copy(key, line, column), _empty_copy(value, line, column))
-                target.pairs.append(pair)
-                todo += [(key, pair[0]), (value, pair[1])]
-    return copy
-
-
-def _empty_copy(node: Node, line: int, column: int) -> Node:
-    if isinstance(node, Mapping):
-        return Mapping(line, column, node.tag, size=node.size, height=node.height)
-    if isinstance(node, Sequence):
-        return Sequence(line, column, node.tag, size=node.size, height=node.height)
-    assert isinstance(node, Scalar)
-    return Scalar(line, column, node.tag, node.value, node.plain)
 
 
 def _tag(tag: str | None) -> str | None:
