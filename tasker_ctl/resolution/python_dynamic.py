@@ -13,6 +13,7 @@ mapping, class lookup, resolver hint) and its ``method`` is checked with
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pkgutil
@@ -34,8 +35,7 @@ def check_dynamic(
     os.environ.setdefault("RUST_LOG", "off")
     try:
         from tasker_core.handler import HandlerRegistry
-        from tasker_core.registry.handler_definition import HandlerDefinition
-        from tasker_core.registry.resolver_chain import ResolverNotFoundError
+        from tasker_core.registry import handler_definition, resolver_chain  # noqa: F401
     except ImportError as exc:
         raise MissingDependencyError(
             f"--import needs the Tasker Python SDK (tasker_core): {exc}",
@@ -47,9 +47,22 @@ def check_dynamic(
             sys.path.insert(0, str(root))
     names = list(packages) or _discover_packages(roots)
     registry = HandlerRegistry()
-    for name in names:
-        check.import_problems.extend(_import_all(name, imported))
-        registry.discover_handlers(name)
+    # Handler modules run now: what they print must not end up in the report on stdout
+    # (`--format json`), and a module calling sys.exit() is an import error, not the end.
+    with contextlib.redirect_stdout(sys.stderr):
+        for name in names:
+            check.import_problems.extend(_import_all(name, imported))
+            with contextlib.suppress(Exception, SystemExit):
+                registry.discover_handlers(name)
+        _resolve_steps(check, steps, registry)
+    return check
+
+
+def _resolve_steps(check: HandlerCheck, steps: Sequence[Any], registry: Any) -> None:
+    """Resolve each step's callable as ``HandlerRegistry.resolve`` would; check its method."""
+    from tasker_core.registry.handler_definition import HandlerDefinition
+    from tasker_core.registry.resolver_chain import ResolverNotFoundError
+
     for step in steps:
         callable_ = step.handler.get("callable")
         if not isinstance(callable_, str) or not callable_:
@@ -65,7 +78,7 @@ def check_dynamic(
         except ResolverNotFoundError as exc:
             check.results[step.index] = Resolution(Status.NOT_FOUND, "python", str(exc))
             continue
-        except Exception as exc:  # a handler constructor that raises
+        except (Exception, SystemExit) as exc:  # a handler constructor that raises
             check.results[step.index] = Resolution(
                 Status.NOT_FOUND, "python", f"resolving '{callable_}' raised {exc!r}"
             )
@@ -84,7 +97,6 @@ def check_dynamic(
         method = step.handler.get("method")
         if isinstance(method, str) and method and method != "call" and not hasattr(handler, method):
             check.missing_methods[step.index] = method
-    return check
 
 
 def _discover_packages(roots: Sequence[Path]) -> list[str]:
@@ -122,20 +134,20 @@ def _import_all(package: str, imported: set[str]) -> list[ImportProblem]:
     modules = [package]
     try:
         root = importlib.import_module(package)
-    except Exception as exc:
+        if hasattr(root, "__path__"):
+            found = pkgutil.walk_packages(
+                root.__path__, prefix=f"{package}.", onerror=lambda name: None
+            )
+            modules.extend(info.name for info in found)
+    except (Exception, SystemExit) as exc:
         return [_problem(package, exc)]
-    if hasattr(root, "__path__"):
-        found = pkgutil.walk_packages(
-            root.__path__, prefix=f"{package}.", onerror=lambda name: None
-        )
-        modules.extend(info.name for info in found)
     for name in modules:
         if name in imported:
             continue
         imported.add(name)
         try:
             importlib.import_module(name)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             problems.append(_problem(name, exc))
     return problems
 

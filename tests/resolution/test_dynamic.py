@@ -124,3 +124,33 @@ def test_an_unimportable_package_is_not_located_in_tasker_ctl(cli, tmp_path: Pat
     assert "tasker_ctl" not in problem["path"]
     assert "No module named 'no_such_pkg_xyz'" in problem["message"]
     assert "--handlers-root" in problem["message"]
+
+
+def test_noisy_or_exiting_handler_modules_do_not_break_the_report(cli, tmp_path: Path) -> None:
+    package = tmp_path / "root" / "shop_noisy"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('print("loading shop handlers")\n')
+    (package / "quits.py").write_text("import sys\n\nsys.exit(0)\n")
+    path = tmp_path / "t.yaml"
+    path.write_text(TEMPLATE.format(callable="shop_noisy.nothing", extra=""))
+    result = cli(
+        "validate",
+        str(path),
+        "--import",
+        "--handlers-root",
+        str(tmp_path / "root"),
+        "--handler-package",
+        "shop_noisy",
+        "--format",
+        "json",
+    )
+    document = json.loads(result.stdout)  # nothing the modules print reaches stdout
+    assert result.exit_code == 1
+    assert "loading shop handlers" in result.stderr
+    [problem] = [
+        d for d in document["files"][0]["diagnostics"] if d["rule_id"] == "HANDLER_IMPORT_ERROR"
+    ]
+    assert problem["message"] == "importing shop_noisy.quits failed: SystemExit: 0"
+    assert problem["path"].endswith("quits.py") and problem["line"] == 3
+    for name in [n for n in sys.modules if n.startswith("shop_noisy")]:
+        del sys.modules[name]
