@@ -36,6 +36,15 @@ class ConversionError(ValueError):
         )
 
 
+class _Rejected(Exception):
+    """Raised deep inside a value; containers add their part of the path on the way out."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.parts: list[str] = []
+
+
 def rust_json(value: Any, path: str) -> Any:
     """``value`` as Rust stores it (a JSON-safe copy), or :class:`ConversionError`.
 
@@ -46,33 +55,80 @@ def rust_json(value: Any, path: str) -> Any:
     Raises:
         ConversionError: Rust's conversion would fail.
     """
-    if value is None or isinstance(value, bool):
+    try:
+        return _convert(value)
+    except _Rejected as rejected:
+        raise ConversionError(rejected.reason, path + "".join(reversed(rejected.parts))) from None
+
+
+def _convert(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        if not value.isascii():
+            _check_text(value)
+        return value
+    if kind is int:
+        if not _I64_MIN <= value <= _U64_MAX:
+            raise _Rejected("JSON number out of range")
+        return value
+    if value is None or kind is bool or kind is float and math.isfinite(value):
+        return value
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
+        converted = {}
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii():
+                _check_key(key)
+            try:
+                converted[key] = _convert(item)
+            except _Rejected as rejected:
+                rejected.parts.append(f".{key}")
+                raise
+        return converted
+    if kind is list or isinstance(value, tuple | set | frozenset):
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(_convert(item))
+            except _Rejected as rejected:
+                rejected.parts.append(f"[{index}]")
+                raise
+        return items
+    if value is None or kind is bool:
         return value
     if isinstance(value, str):
-        _check_text(value, path)
+        if not value.isascii():
+            _check_text(value)
         return value
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         if not _I64_MIN <= value <= _U64_MAX:
-            raise ConversionError("JSON number out of range", path)
+            raise _Rejected("JSON number out of range")
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, Mapping):
-        converted = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ConversionError(
-                    f"unexpected type: '{type(key).__name__}' object cannot be cast as 'str'",
-                    f"{path}[{key!r}]",
-                )
-            _check_text(key, f"{path}[{key!r}]")
-            converted[key] = rust_json(item, f"{path}.{key}")
-        return converted
-    if isinstance(value, list | tuple | set | frozenset):
-        return [rust_json(item, f"{path}[{index}]") for index, item in enumerate(value)]
     if isinstance(value, bytes | bytearray):
-        raise ConversionError("invalid type: byte array, expected any valid JSON value", path)
-    raise ConversionError(f"unsupported type {type(value).__name__}", path)
+        raise _Rejected("invalid type: byte array, expected any valid JSON value")
+    raise _Rejected(f"unsupported type {kind.__name__}")
+
+
+def _check_key(key: Any) -> None:
+    if not isinstance(key, str):
+        rejected = _Rejected(
+            f"unexpected type: '{type(key).__name__}' object cannot be cast as 'str'"
+        )
+        rejected.parts.append(f"[{key!r}]")
+        raise rejected
+    try:
+        _check_text(key)
+    except _Rejected as rejected:
+        rejected.parts.append(f"[{key!r}]")
+        raise
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _Rejected(f"UnicodeEncodeError: {exc}") from None
 
 
 def check_count(value: Any, path: str) -> int:
@@ -90,11 +146,3 @@ def check_count(value: Any, path: str) -> int:
     if value > _U64_MAX:
         raise ConversionError("OverflowError: int too big to convert", path)
     return int(value)
-
-
-def _check_text(text: str, path: str) -> None:
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ConversionError(f"UnicodeEncodeError: {exc}", path) from None
