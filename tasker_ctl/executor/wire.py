@@ -71,7 +71,7 @@ def _convert(value: Any) -> Any:
         if not _I64_MIN <= value <= _U64_MAX:
             raise _Rejected("JSON number out of range")
         return value
-    if value is None or kind is bool or kind is float and math.isfinite(value):
+    if value is None or kind is bool or (kind is float and math.isfinite(value)):
         return value
     if kind is dict or (kind is not list and isinstance(value, Mapping)):
         converted = {}
