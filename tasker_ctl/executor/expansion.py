@@ -92,14 +92,18 @@ def expand_decision(
     ]
     chosen.update(dict.fromkeys(new_convergence))
     notices = _post_convergence(graph, decision, chosen, new_convergence, existing)
-    to_create = [n for n in graph.in_template_order(chosen) if n not in existing]
+    ordered = graph.in_template_order(chosen)
+    to_create = [n for n in ordered if n not in existing]
+    reused = [
+        n for n in ordered if n in existing and graph.type_of(n) is StepType.DEFERRED_CONVERGENCE
+    ]
     if len(to_create) > MAX_STEPS_PER_DECISION:
         return Expansion.nothing(
             WarningCode.DECISION_TOO_MANY_STEPS,
             f"decision step '{decision}' would create {len(to_create)} steps, more than the "
             f"maximum of {MAX_STEPS_PER_DECISION}; production creates none of them",
         )
-    return _with_decision_edges(graph, decision, to_create, notices)
+    return _with_decision_edges(graph, decision, to_create, reused, notices)
 
 
 def _outcome(result: Any, key: str) -> Mapping[str, Any]:
@@ -164,8 +168,17 @@ def _post_convergence(
 
 
 def _with_decision_edges(
-    graph: TemplateGraph, decision: str, to_create: list[str], notices: list[Notice]
+    graph: TemplateGraph,
+    decision: str,
+    to_create: list[str],
+    reused: list[str],
+    notices: list[Notice],
 ) -> Expansion:
+    """Parents of the new steps, and edges into convergence steps that already exist.
+
+    Production finds an existing convergence step instead of creating it again and
+    adds edges from its dependencies created in this pass.
+    """
     created = set(to_create)
     steps: list[NewStep] = []
     for name in to_create:
@@ -187,7 +200,8 @@ def _with_decision_edges(
             else:
                 parents.append(decision)
         steps.append(NewStep(name, name, initial_inputs(graph.steps[name]), tuple(parents)))
-    return Expansion(steps=tuple(steps), notices=tuple(notices))
+    extra = tuple((dep, name) for name in reused for dep in graph.deps[name] if dep in created)
+    return Expansion(steps=tuple(steps), edges_to_existing=extra, notices=tuple(notices))
 
 
 def expand_batches(

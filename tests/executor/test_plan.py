@@ -168,6 +168,22 @@ def test_post_convergence_walk_says_nothing_about_steps_that_exist() -> None:
     assert [n.code for n in fresh.notices] == [WarningCode.POST_CONVERGENCE_STEP_SKIPPED]
 
 
+def test_a_convergence_step_that_exists_gets_edges_from_the_new_branch() -> None:
+    g = graph(
+        step("start", "h"),
+        step("d1", "h", ("start",), type="decision"),
+        step("d2", "h", ("start",), type="decision"),
+        step("b1", "h", ("d1",)),
+        step("b2", "h", ("d2",)),
+        step("join", "h", ("b1", "b2"), type="deferred_convergence"),
+    )
+    outcome = {"decision_point_outcome": {"type": "create_steps", "step_names": ["b2"]}}
+    # d1's pass created b1 and join; d2's pass finds join and adds the edge from b2
+    expansion = expand_decision(g, "d2", outcome, {"start", "d1", "d2", "b1", "join"})
+    assert created(expansion) == {"b2": ("d2",)}
+    assert expansion.edges_to_existing == (("b2", "join"),)
+
+
 def test_nested_decision_is_created_as_an_exit_but_not_expanded() -> None:
     g = graph(
         step("d1", "h", type="decision"),

@@ -217,3 +217,23 @@ def test_checkpoint_rust_cannot_convert_times_out_like_production(run: Run, kind
     assert "unsupported type datetime" in odd.error.message
     warning = next(w for w in result.warnings if w.code is WarningCode.RESULT_NOT_JSON)
     assert "cursor: unsupported type datetime" in warning.message
+
+
+def test_two_decisions_converge_on_one_step_that_waits_for_both_branches(
+    run: Run, kind: str, seen: list[dict[str, Any]]
+) -> None:
+    behave = STYLES[kind]
+    steps = [
+        step("start", behave),
+        step("d1", DECIDERS[kind], ("start",), type="decision", config={"route": ["b1"]}),
+        step("d2", DECIDERS[kind], ("start",), type="decision", config={"route": ["b2"]}),
+        step("b1", behave, ("d1",)),
+        step("b2", behave, ("d2",)),
+        step("join", behave, ("b1", "b2"), type="deferred_convergence"),
+    ]
+    result = run(steps)
+    assert result.complete
+    assert result.step("join").parents == ("b1", "b2")
+    assert [s["step"] for s in seen][-1] == "join"
+    join = next(s for s in seen if s["step"] == "join")
+    assert sorted(join["dependencies"]) == ["b1", "b2", "d1", "d2", "start"]
