@@ -20,7 +20,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from tasker_ctl.executor import RunEvent, RunResult, StepReport, StepState
+from tasker_ctl.executor import RunEvent, RunResult, RunWarning, StepReport, StepState
 from tasker_ctl.executor.events import (
     AttemptFinished,
     BatchCreated,
@@ -43,6 +43,8 @@ STATUS_STYLES = {
     "waiting_for_dependencies": "yellow",
 }
 _COLLAPSE_WORKERS = 10
+_STEPS_NAMED = 3
+_FAILURES_SHOWN = 10
 _RECENT = 12
 
 
@@ -247,23 +249,40 @@ def print_run_summary(console: Console, result: RunResult) -> None:
         console.print(f"Not created: {', '.join(result.not_created)}", soft_wrap=True)
     if result.warnings:
         console.print(Text("Warnings:", style="bold yellow"))
-        for warning in result.warnings:
-            where = f" {warning.step}:" if warning.step else ""
+        for (code, message), steps in _grouped(result.warnings).items():
             console.print(
                 Text.assemble(
-                    ("  [", "dim"),
-                    (str(warning.code), "yellow"),
-                    ("]", "dim"),
-                    where,
-                    " ",
-                    warning.message,
+                    ("  [", "dim"), (code, "yellow"), ("]", "dim"), _steps(steps), " ", message
                 ),
                 soft_wrap=True,
                 highlight=False,
             )
-    for step in result.failed_steps:
+    failed = result.failed_steps
+    for step in failed[:_FAILURES_SHOWN]:
         _print_failure(console, step)
+    if len(failed) > _FAILURES_SHOWN:
+        console.print(
+            f"... and {len(failed) - _FAILURES_SHOWN} more failed steps (all in --format json)",
+            highlight=False,
+        )
     console.print(_verdict(result), highlight=False, soft_wrap=True)
+
+
+def _grouped(warnings: tuple[RunWarning, ...]) -> dict[tuple[str, str], list[str | None]]:
+    """Warnings with the same code and message, once, with every step they concern."""
+    groups: dict[tuple[str, str], list[str | None]] = {}
+    for warning in warnings:
+        groups.setdefault((str(warning.code), warning.message), []).append(warning.step)
+    return groups
+
+
+def _steps(steps: list[str | None]) -> str:
+    named = [s for s in steps if s]
+    if not named:
+        return ""
+    if len(named) <= _STEPS_NAMED:
+        return f" {', '.join(named)}:"
+    return f" {', '.join(named[:_STEPS_NAMED])} and {len(named) - _STEPS_NAMED} more steps:"
 
 
 def _rows(steps: tuple[StepReport, ...]) -> list[tuple[RenderableType, ...]]:

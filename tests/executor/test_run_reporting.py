@@ -146,3 +146,19 @@ def test_event_log_survives_text_python_cannot_encode(tmp_path: Path) -> None:
     log.close()
     [line] = path.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["warning"]["message"] == odd
+
+
+def test_summary_groups_repeated_warnings_and_caps_failures(run: Run) -> None:
+    steps = [step(f"dated{i}", STYLES["dsl"], config={"fail": "datetime"}) for i in range(5)] + [
+        step(f"bad{i:02}", STYLES["dsl"], config={"fail": "permanent"}) for i in range(12)
+    ]
+    result = run(steps)
+    assert len([w for w in result.warnings if w.code == "result_converted"]) == 5  # the data
+    out, buffer = console(terminal=False)
+    print_run_summary(out, result)
+    text = buffer.getvalue()
+    converted = [line for line in text.splitlines() if "[result_converted]" in line]
+    assert len(converted) == 1
+    assert converted[0].startswith("  [result_converted] dated0, dated1, dated2 and 2 more steps: ")
+    assert text.count("✗ ") == 10 and "✗ bad09:" in text and "✗ bad10:" not in text
+    assert "... and 2 more failed steps (all in --format json)" in text
