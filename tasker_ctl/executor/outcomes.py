@@ -30,7 +30,6 @@ from tasker_ctl.executor.notices import WarningCode
 from tasker_ctl.executor.persist import Checkpoint, Completion, complete, now_iso, submit
 from tasker_ctl.executor.records import StepRecord
 from tasker_ctl.executor.result import StepFailure
-from tasker_ctl.executor.retry import retry_after_seconds
 from tasker_ctl.executor.schemas import ResultSchemas
 from tasker_ctl.executor.states import StepEvent, TaskEvent, TaskState
 from tasker_ctl.model import StepType
@@ -85,7 +84,7 @@ class OutcomeProcessor:
         if isinstance(submitted, Checkpoint):
             self._checkpoint(flight, submitted, outcome)
             return
-        self._finish(flight, submitted, outcome, result.metadata)
+        self._finish(flight, submitted, outcome)
 
     def _checkpoint(
         self, flight: InFlight, checkpoint: Checkpoint, outcome: HandlerOutcome
@@ -162,15 +161,9 @@ class OutcomeProcessor:
         runner = self.runner
         failure = runner.sdk.failure(message, error_type, retryable=retryable)
         completion = complete(runner.invoker, flight.event, failure, flight.uuids)
-        self._finish(flight, completion, outcome, {})
+        self._finish(flight, completion, outcome)
 
-    def _finish(
-        self,
-        flight: InFlight,
-        completion: Completion,
-        outcome: HandlerOutcome,
-        metadata: dict[str, Any],
-    ) -> None:
+    def _finish(self, flight: InFlight, completion: Completion, outcome: HandlerOutcome) -> None:
         runner, record = self.runner, flight.step
         if runner.observers:
             error = completion.entry.get("error") or {}
@@ -222,7 +215,7 @@ class OutcomeProcessor:
             record.error = StepFailure(strict_failure or "", "result_schema_violation", False)
             self._fail(record, StepEvent.FAIL)
         else:
-            self._failed_attempt(record, completion, outcome, metadata)
+            self._failed_attempt(record, completion, outcome)
         self.finalize()
 
     def _complete(self, record: StepRecord, completion: Completion) -> None:
@@ -238,11 +231,7 @@ class OutcomeProcessor:
         self.runner.workflow.errored += 1
 
     def _failed_attempt(
-        self,
-        record: StepRecord,
-        completion: Completion,
-        outcome: HandlerOutcome,
-        metadata: dict[str, Any],
+        self, record: StepRecord, completion: Completion, outcome: HandlerOutcome
     ) -> None:
         runner = self.runner
         error = completion.entry.get("error") or {}
@@ -256,7 +245,7 @@ class OutcomeProcessor:
             self._fail(record, StepEvent.FAIL)
             return
         runner.step_to(record, StepEvent.WAIT_FOR_RETRY)
-        requested = retry_after_seconds(metadata)
+        requested = completion.retry_after_s
         delay = record.policy.delay_ms(record.attempts, requested)
         record.backoff_ms.append(delay)
         if requested is not None:

@@ -22,6 +22,7 @@ from typing import Any
 from uuid import UUID
 
 from tasker_ctl.executor.invoke import Invoker
+from tasker_ctl.executor.retry import retry_after_seconds
 from tasker_ctl.executor.wire import ConversionError, check_count, rust_json
 
 _METADATA_DEFAULTS: dict[str, Any] = {
@@ -60,6 +61,8 @@ class Completion:
     entry: dict[str, Any]
     serialization_error: str | None = None
     converted: bool = False
+    retry_after_s: float | None = None
+    """The delay a failed handler asked for (dropped by Rust, kept here to report it)."""
 
     @property
     def success(self) -> bool:
@@ -152,7 +155,8 @@ def complete(
             _STRICT_JSON.encode(handler_result.result)
         except (TypeError, ValueError):
             converted = True
-    return Completion(entry, serialization_error, converted)
+    retry_after = None if handler_result.is_success else retry_after_seconds(metadata)
+    return Completion(entry, serialization_error, converted, retry_after)
 
 
 def _checkpoint(data: dict[str, Any]) -> Checkpoint:
