@@ -280,7 +280,13 @@ def _parse_cursors(value: Any) -> list[dict[str, Any]] | None:
 def _worker_template_problem(graph: TemplateGraph, name: str) -> str | None:
     step = graph.steps.get(name)
     if step is None:
-        return f"worker template '{name}' is not a step of the template"
+        default = (
+            " (Batchable.batch_analyzer_success uses that name unless it gets "
+            "worker_template_name=...)"
+            if name == "batch_worker"
+            else ""
+        )
+        return f"worker template '{name}' is not a step of the template{default}"
     if step.type is not StepType.BATCH_WORKER:
         return f"worker template '{name}' is a {step.type} step, not batch_worker"
     if step.batch_config is None:

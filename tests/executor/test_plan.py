@@ -307,3 +307,12 @@ def test_existing_aggregator_gets_edges_instead_of_a_copy() -> None:
     expansion = expand_batches(batch_graph(), "analyze", outcome("001"), {"analyze", "aggregate"})
     assert created(expansion) == {"work_001": ("analyze",)}
     assert expansion.edges_to_existing == (("work_001", "aggregate"),)
+
+
+def test_the_sdk_default_worker_template_name_is_explained() -> None:
+    result = outcome("001")
+    result["batch_processing_outcome"]["worker_template_name"] = "batch_worker"
+    expansion = expand_batches(batch_graph(), "analyze", result, {"analyze"})
+    [notice] = expansion.notices
+    assert "worker template 'batch_worker' is not a step of the template" in notice.message
+    assert "unless it gets worker_template_name=..." in notice.message
