@@ -39,7 +39,6 @@ class Mapping(Node):
 
     pairs: list[tuple[Node, Node]] = field(default_factory=list)
     size: int = 1
-    height: int = 1
 
 
 @dataclass(eq=False, slots=True)
@@ -48,10 +47,26 @@ class Sequence(Node):
 
     items: list[Node] = field(default_factory=list)
     size: int = 1
-    height: int = 1
 
 
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+def height(node: Node) -> int:
+    """How many container levels ``node`` spans (0 for a scalar); iterative."""
+    deepest = 0
+    todo: list[tuple[Node, int]] = [(node, 0)]
+    while todo:
+        current, level = todo.pop()
+        if isinstance(current, Sequence):
+            todo.extend((item, level + 1) for item in current.items)
+        elif isinstance(current, Mapping):
+            todo.extend((value, level + 1) for _key, value in current.pairs)
+        else:
+            deepest = max(deepest, level)
+            continue
+        deepest = max(deepest, level + 1)
+    return deepest
 
 
 def relocated(node: Node, line: int, column: int) -> Node:
@@ -75,8 +90,8 @@ def relocated(node: Node, line: int, column: int) -> Node:
 
 def _empty_copy(node: Node, line: int, column: int) -> Node:
     if isinstance(node, Mapping):
-        return Mapping(line, column, node.tag, size=node.size, height=node.height)
+        return Mapping(line, column, node.tag, size=node.size)
     if isinstance(node, Sequence):
-        return Sequence(line, column, node.tag, size=node.size, height=node.height)
+        return Sequence(line, column, node.tag, size=node.size)
     assert isinstance(node, Scalar)
     return Scalar(line, column, node.tag, node.value, node.plain)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tasker_ctl.validation.yaml_nodes import Mapping, Node, Scalar, Sequence, relocated
+from tasker_ctl.validation.yaml_nodes import Mapping, Node, Scalar, Sequence, height, relocated
 
 __all__ = [
     "Document",
@@ -298,18 +298,16 @@ class _Composer:
 
     def _attach(self, frame: tuple[Node, list[Node], str | None], node: Node) -> None:
         parent, pending, _anchor = frame
-        assert isinstance(parent, Mapping | Sequence)
-        if isinstance(node, Mapping | Sequence):
-            parent.size += node.size
-            parent.height = max(parent.height, node.height + 1)
-        else:
-            parent.size += 1
+        size = node.size if isinstance(node, Mapping | Sequence) else 1
         if isinstance(parent, Sequence):
             parent.items.append(node)
-        elif pending:
-            parent.pairs.append((pending.pop(), node))
-        else:
-            pending.append(node)
+            parent.size += size
+        elif isinstance(parent, Mapping):
+            if pending:
+                parent.pairs.append((pending.pop(), node))
+            else:
+                pending.append(node)
+            parent.size += size
 
     @staticmethod
     def _too_deep(mark: Any, how: str = "") -> LoadProblem:
@@ -343,11 +341,11 @@ class _Composer:
                 )
             )
         size = target.size if isinstance(target, Mapping | Sequence) else 1
-        height = target.height if isinstance(target, Mapping | Sequence) else 0
-        if len(self.stack) + height > MAX_DEPTH:
-            raise _Stop(self._too_deep(mark, " through aliases"))
         self.from_aliases += size
         self._count(size, event)
+        # aliases nest: a chain of them can be deeper than any line of the file
+        if len(self.stack) + height(target) > MAX_DEPTH:
+            raise _Stop(self._too_deep(mark, " through aliases"))
         return relocated(target, mark.line + 1, mark.column + 1)
 
     def _count(self, nodes: int, event: Any) -> None:
