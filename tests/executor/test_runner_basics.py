@@ -162,3 +162,15 @@ def test_production_environment_overrides_reach_handlers_only(
     assert call["config"] == {"endpoint": "prod", "keep": True, "extra": 1}
     # orchestration creates the step from the unresolved template
     assert call["step_inputs"] == {"endpoint": "dev", "keep": True}
+
+
+def test_max_attempts_zero_still_runs_once(
+    run: Run, style: str, seen: list[dict[str, Any]]
+) -> None:
+    result = run([step("once", style, config={"fail": "retryable"}, retry={"max_attempts": 0})])
+    once = result.step("once")
+    # the first attempt is always allowed; a retryable failure then exhausts it
+    assert once.status is StepState.ERROR and once.attempts == 1 and once.backoff_ms == ()
+    assert result.status is TaskState.BLOCKED_BY_FAILURES
+    # the SDK turns max_attempts 0 into max_retries 3 in the handler's context
+    assert [c["max_retries"] for c in seen] == [3]
