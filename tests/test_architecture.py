@@ -81,3 +81,25 @@ def test_help_and_version_stay_light(args: list[str]) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert "HEAVY=\n" in result.stdout, result.stdout[-500:]
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``tasker-ctl ... | head`` dies of SIGPIPE like other tools: no traceback, no exit 1."""
+    import signal
+
+    if not hasattr(signal, "SIGPIPE"):
+        pytest.skip("no SIGPIPE on this platform")
+    for i in range(400):  # far more output than a pipe buffer holds
+        (tmp_path / f"t{i}.yaml").write_text("name: x\nversion: 1\nsteps: []\n")
+    lint = subprocess.Popen(
+        [sys.executable, "-m", "tasker_ctl", "validate", "--format", "json", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert lint.stdout is not None and lint.stderr is not None
+    lint.stdout.read(1)
+    lint.stdout.close()  # the reader goes away before the output is complete
+    with lint.stderr:
+        stderr = lint.stderr.read().decode()
+    assert lint.wait(timeout=120) == -signal.SIGPIPE
+    assert "Traceback" not in stderr

@@ -11,9 +11,25 @@ import sys
 from collections.abc import Sequence
 
 
+def _default_sigpipe() -> None:
+    """Die quietly of SIGPIPE, like other Unix tools, when the reader goes away.
+
+    Python turns SIGPIPE into ``BrokenPipeError``, and Rich then exits with status 1, so
+    ``tasker-ctl run ... | head`` would look like a failed task.
+    """
+    import contextlib
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):
+        # ValueError: not the main thread (main() called from a library).
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``tasker-ctl`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _default_sigpipe()
     if args in (["--version"], ["-V"]):
         from tasker_ctl import __version__
 
