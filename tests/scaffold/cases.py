@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from tasker_ctl.scaffold import ConflictPolicy, GenerateRequest, generate
 from tasker_ctl.scaffold.catalog import builtin_templates
 from tasker_ctl.scaffold.manifest import load_template_manifest
 
@@ -61,3 +63,15 @@ def all_cases() -> list[Case]:
         styles: tuple[str | None, ...] = style.choices if style and style.choices else (None,)
         cases.extend(Case(source.language, source.name, s) for s in styles)
     return cases
+
+
+def render(case: Case, out: Path, **extra: str) -> list[Path]:
+    """Generate ``case`` (with ``extra`` parameters) into ``out``; return the files."""
+    request = GenerateRequest(
+        kind=case.kind,
+        language=case.language,
+        params={**case.params, **extra},
+        output_dir=out,
+        policy=ConflictPolicy.ERROR,
+    )
+    return [w.target for w in generate(request).plan.writes]

@@ -12,24 +12,11 @@ import pytest
 import yaml
 
 from tasker_ctl.model import TaskTemplate
-from tasker_ctl.scaffold import ConflictPolicy, GenerateRequest, generate
-from tests.scaffold.cases import Case, all_cases
+from tests.scaffold.cases import Case, all_cases, render
 
 PYTHON_CASES = [c for c in all_cases() if c.language == "python" and c.kind != "task_template"]
 YAML_CASES = [c for c in all_cases() if c.kind == "task_template"]
 HAS_SDK = importlib.util.find_spec("tasker_core") is not None
-
-
-def render(case: Case, out: Path, **extra: str) -> list[Path]:
-    request = GenerateRequest(
-        kind=case.kind,
-        language=case.language,
-        params={**case.params, **extra},
-        output_dir=out,
-        policy=ConflictPolicy.ERROR,
-    )
-    result = generate(request)
-    return [w.target for w in result.plan.writes]
 
 
 def ruff(*args: str, cwd: Path) -> None:

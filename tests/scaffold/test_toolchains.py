@@ -27,9 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from tasker_ctl.scaffold import ConflictPolicy, GenerateRequest, generate
 from tests.conftest import ROOT
-from tests.scaffold.cases import Case, all_cases
+from tests.scaffold.cases import Case, all_cases, render
 
 LANGUAGES = ("ruby", "typescript", "rust")
 CASES = [c for c in all_cases() if c.language in LANGUAGES and c.kind != "task_template"]
@@ -54,17 +53,6 @@ def awkward_params(case: Case) -> dict[str, str]:
     return params
 
 
-def _render(case: Case, out: Path, extra: dict[str, str]) -> list[Path]:
-    request = GenerateRequest(
-        kind=case.kind,
-        language=case.language,
-        params={**case.params, **extra},
-        output_dir=out,
-        policy=ConflictPolicy.ERROR,
-    )
-    return [w.target for w in generate(request).plan.writes]
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], list[Path]]:
     """(language, "canonical" | "awkward") -> every file generated for it."""
@@ -77,7 +65,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
             ("near_miss", NEAR_MISS[case.language]),
         ):
             out = root / variant / case.id
-            files.setdefault((case.language, variant), []).extend(_render(case, out, extra))
+            files.setdefault((case.language, variant), []).extend(render(case, out, **extra))
     return files
 
 
