@@ -1,4 +1,9 @@
-"""Text output of the ``template`` commands (list, info, generate)."""
+"""Text output of the ``template`` commands (list, info, generate).
+
+Names, descriptions and paths come from plugin manifests and parameters, so
+they are always printed as plain :class:`~rich.text.Text`, never parsed as
+Rich markup: a description holding ``[/]`` is text, not a markup error.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,18 @@ _ACTION_WORDS = {
     Action.SKIP: ("skipped (exists)", "would skip (exists)", "dim"),
     Action.UNCHANGED: ("unchanged", "unchanged", "dim"),
 }
+
+
+def _line(console: Console, *parts: str | tuple[str, str]) -> None:
+    """Print one line of plain text parts (``(text, style)`` tuples are styled)."""
+    console.print(Text.assemble(*parts), soft_wrap=True)
+
+
+def _table(*columns: str) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, no_wrap=column != "DESCRIPTION")
+    return table
 
 
 def print_template_list(
@@ -38,14 +55,12 @@ def print_template_list(
         ]
         console.file.write(json.dumps(rows, indent=2) + "\n")
         return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("TEMPLATE", no_wrap=True)
-    table.add_column("LANGUAGE", no_wrap=True)
-    table.add_column("SOURCE", no_wrap=True)
-    table.add_column("DESCRIPTION")
+    if not templates:
+        return
+    table = _table("TEMPLATE", "LANGUAGE", "SOURCE", "DESCRIPTION")
     for t in templates:
         language = f"{t.language}/{t.framework}" if t.framework else t.language
-        table.add_row(t.name, language, t.origin, t.description)
+        table.add_row(Text(t.name), Text(language), Text(t.origin), Text(t.description))
     console.print(table)
 
 
@@ -53,38 +68,35 @@ def print_template_info(
     console: Console, source: TemplateSource, manifest: TemplateManifest
 ) -> None:
     """Parameters and outputs of one template."""
-    console.print(Text.assemble(("Template: ", "bold"), manifest.name))
-    console.print(
-        f"  Language:    {source.language}" + (f"/{source.framework}" if source.framework else "")
-    )
+    _line(console, ("Template: ", "bold"), manifest.name)
+    framework = f"/{source.framework}" if source.framework else ""
     version = f" (v{source.origin_version})" if source.origin_version else ""
-    console.print(f"  Source:      {source.origin}{version}", soft_wrap=True)
-    console.print(f"  Directory:   {source.directory}", soft_wrap=True)
-    console.print(f"  Description: {manifest.description}", soft_wrap=True)
+    _line(console, f"  Language:    {source.language}{framework}")
+    _line(console, f"  Source:      {source.origin}{version}")
+    _line(console, f"  Directory:   {source.directory}")
+    _line(console, f"  Description: {manifest.description}")
     console.print()
-    console.print(Text("Parameters:", style="bold"))
-    if not manifest.parameters:
-        console.print("  (none)")
-    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
-    for column in ("NAME", "REQUIRED", "DEFAULT", "CHOICES", "DESCRIPTION"):
-        table.add_column(column, no_wrap=column != "DESCRIPTION")
-    for p in manifest.parameters:
-        table.add_row(
-            p.name,
-            "yes" if p.is_missing_when_absent else "no",
-            "" if p.default is None else p.default,
-            ", ".join(p.choices),
-            p.description,
-        )
+    _line(console, ("Parameters:", "bold"))
     if manifest.parameters:
+        table = _table("NAME", "REQUIRED", "DEFAULT", "CHOICES", "DESCRIPTION")
+        for p in manifest.parameters:
+            table.add_row(
+                Text(p.name),
+                "yes" if p.is_missing_when_absent else "no",
+                Text("" if p.default is None else p.default),
+                Text(", ".join(p.choices)),
+                Text(p.description),
+            )
         console.print(table)
+    else:
+        _line(console, "  (none)")
     console.print()
-    console.print(Text("Outputs:", style="bold"))
+    _line(console, ("Outputs:", "bold"))
     for output in manifest.outputs:
         path = (
             f"{output.subdir.rstrip('/')}/{output.filename}" if output.subdir else output.filename
         )
-        console.print(f"  {path}  [dim](from {output.template})[/]", soft_wrap=True)
+        _line(console, f"  {path}  ", (f"(from {output.template})", "dim"))
 
 
 def print_generate_result(console: Console, result: GenerateResult, *, show_diff: bool) -> None:
@@ -93,18 +105,15 @@ def print_generate_result(console: Console, result: GenerateResult, *, show_diff
     for write in result.plan.writes:
         done, would, style = _ACTION_WORDS[write.action]
         word = would if result.dry_run else done
-        console.print(Text.assemble((f"{word:>19} ", style), str(write.target)), soft_wrap=True)
+        _line(console, (f"{word:>19} ", style), str(write.target))
         if show_diff and write.changes_disk:
             console.file.write(write.diff())
     changed = sum(1 for w in result.plan.writes if w.changes_disk)
     label = f"{source.language}/{source.name}"
     if result.dry_run:
-        console.print(
+        _line(
+            console,
             f"Dry run: {changed} file(s) would be written from {label}; nothing was written.",
-            soft_wrap=True,
         )
     else:
-        console.print(
-            f"Generated {changed} file(s) from {label} in {result.plan.output_dir}.",
-            soft_wrap=True,
-        )
+        _line(console, f"Generated {changed} file(s) from {label} in {result.plan.output_dir}.")

@@ -228,3 +228,22 @@ def test_broken_template_manifest_is_a_clear_error(cli, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "template.toml" in result.stderr
     assert "[[outputs]]" in result.stderr
+
+
+def test_markup_like_text_from_a_plugin_is_printed_as_is(cli, tmp_path: Path) -> None:
+    files = plugin_files("p", filename="[x]{{ name | snake_case }}.txt")
+    files["tasker-plugin.toml"] = files["tasker-plugin.toml"].replace(
+        'description = "a greeting from p"', 'description = "list [/] [bold]text"'
+    )
+    files["templates/greeting/template.toml"] = files["templates/greeting/template.toml"].replace(
+        'description = "a greeting"', 'description = "info [/] [red]text"'
+    )
+    build_file_tree(tmp_path, prefixed("plug", files))
+    write_config(tmp_path, "plug")
+    listed = cli("template", "list", cwd=tmp_path)
+    assert listed.exit_code == 0, listed.output
+    assert "list [/] [bold]text" in listed.stdout
+    info = cli("template", "info", "greeting", "-l", "python", cwd=tmp_path)
+    assert info.exit_code == 0, info.output
+    assert "info [/] [red]text" in info.stdout
+    assert "[x]{{ name | snake_case }}.txt" in info.stdout
