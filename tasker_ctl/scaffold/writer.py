@@ -23,6 +23,8 @@ from pathlib import Path, PurePosixPath
 from tasker_ctl.errors import FileConflictError, UnsafePathError, WriteRefusedError
 from tasker_ctl.scaffold.render import RenderedFile
 
+_DEFAULT_NAME_MAX = 255
+
 
 class ConflictPolicy(enum.StrEnum):
     """What to do when a generated file already exists with other content."""
@@ -76,6 +78,27 @@ class WritePlan:
     writes: tuple[PlannedWrite, ...]
 
 
+def _name_max(directory: Path) -> int:
+    """The longest file name (in bytes) the file system under ``directory`` accepts."""
+    while not directory.exists() and directory != directory.parent:
+        directory = directory.parent
+    try:
+        return os.pathconf(directory, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return _DEFAULT_NAME_MAX
+
+
+def _check_name_lengths(root: Path, relpath: PurePosixPath, name_max: int) -> None:
+    for part in relpath.parts:
+        size = len(part.encode("utf-8"))
+        if size > name_max:
+            raise WriteRefusedError(
+                f"cannot write '{relpath}' in {root}: the name '{part[:40]}...' is {size} bytes "
+                f"long and the file system allows at most {name_max}; nothing was written",
+                hint="choose a shorter value for the parameters used in file names",
+            )
+
+
 def _check_containment(root: Path, relpath: PurePosixPath) -> Path:
     """Return the target path, refusing symlinks that lead outside ``root``."""
     current = root
@@ -104,7 +127,9 @@ def plan_writes(
         )
     writes: list[PlannedWrite] = []
     conflicts: list[str] = []
+    name_max = _name_max(root)
     for file in files:
+        _check_name_lengths(root, file.relpath, name_max)
         target = _check_containment(root, file.relpath)
         existing: bytes | None = None
         if target.exists() or target.is_symlink():
@@ -169,8 +194,9 @@ def apply_plan(plan: WritePlan) -> None:
             if not write.changes_disk:
                 continue
             _mkdirs(write.target.parent, created_dirs)
+            # A short temporary name: the target's own name may be as long as allowed.
             fd, tmp_name = tempfile.mkstemp(
-                prefix=f".{write.target.name}.", suffix=".tasker-ctl-tmp", dir=write.target.parent
+                prefix=".tasker-ctl-", suffix=".tmp", dir=write.target.parent
             )
             tmp = Path(tmp_name)
             staged.append((write, tmp))
