@@ -80,7 +80,7 @@ def render_files(
 ) -> tuple[dict[str, str], list[RenderedFile]]:
     """Resolve ``params`` for ``source`` and render its files in memory."""
     manifest = load_template_manifest(source.directory)
-    values = resolve_parameters(manifest, params, template_label=source.label)
+    values = resolve_parameters(manifest, params, source)
     return values, render_template(source, manifest, values)
 
 

@@ -215,23 +215,18 @@ def build_catalog(plugin_paths: Sequence[Path] = ()) -> Catalog:
             catalog.warnings.append(f"skipped plugin {directory}: {exc}")
             continue
         catalog.plugins.append(manifest)
-        for ref in manifest.templates:
-            if not ref.path.is_dir():
-                catalog.warnings.append(
-                    f"plugin {manifest.name}: template '{ref.name}' directory {ref.path} "
-                    "does not exist; skipped"
-                )
-                continue
-            catalog.templates.append(
-                TemplateSource(
-                    name=ref.name,
-                    language=normalize_language(manifest.language),
-                    description=ref.description,
-                    directory=ref.path,
-                    origin=manifest.name,
-                    origin_version=manifest.version,
-                    framework=manifest.framework,
-                )
+        catalog.warnings.extend(manifest.warnings)
+        catalog.templates.extend(
+            TemplateSource(
+                name=ref.name,
+                language=normalize_language(manifest.language),
+                description=ref.description,
+                directory=ref.path,
+                origin=manifest.name,
+                origin_version=manifest.version,
+                framework=manifest.framework,
             )
+            for ref in manifest.templates
+        )
     catalog.templates.extend(builtin_templates())
     return catalog

@@ -8,7 +8,11 @@ holds ``tasker-plugin.toml`` with a ``[plugin]`` table and ``[[templates]]``.
 
 We accept two backward-compatible extensions on parameters, which the real
 tool ignores: ``choices`` (a list of allowed values) and ``pattern`` (a
-regular expression the value must match in full).
+regular expression the value must match in full). A default must satisfy
+both, since a template whose own default is refused cannot be generated.
+
+Errors name the file and, where the table can be found in the text, the line
+of the ``[[...]]`` entry (or of the offending key) at fault.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from tasker_ctl.toml_files import read_toml
 
 TEMPLATE_MANIFEST = "template.toml"
 PLUGIN_MANIFEST = "tasker-plugin.toml"
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,14 @@ class ParameterSpec:
         """Whether leaving the parameter out is an error (required, no default)."""
         return self.required and self.default is None
 
+    def problem(self, value: str) -> str | None:
+        """Why ``value`` is not acceptable for this parameter, or ``None`` if it is."""
+        if self.choices and value not in self.choices:
+            return f"must be one of: {', '.join(self.choices)} (got '{value}')"
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            return f"has an invalid value '{value}': {self.description}"
+        return None
+
 
 @dataclass(frozen=True)
 class OutputSpec:
@@ -49,6 +63,8 @@ class OutputSpec:
     template: str
     filename: str
     subdir: str | None = None
+    line: int | None = None
+    """Line of this ``[[outputs]]`` entry in ``template.toml``, if known."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +93,7 @@ class PluginTemplateRef:
 
 @dataclass(frozen=True)
 class PluginManifest:
-    """A parsed ``tasker-plugin.toml``."""
+    """A parsed ``tasker-plugin.toml``; ``templates`` holds only the usable entries."""
 
     name: str
     description: str
@@ -86,142 +102,214 @@ class PluginManifest:
     framework: str | None
     templates: tuple[PluginTemplateRef, ...]
     directory: Path
+    warnings: tuple[str, ...] = ()
+    """Entries that were left out (duplicate names, missing directories), one line each."""
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
-    return read_toml(path, TemplateDefinitionError)
+class _Manifest:
+    """A parsed TOML manifest that can point at the line of its tables and keys."""
 
+    def __init__(self, path: Path, hint: str) -> None:
+        self.path = path
+        self.hint = hint
+        self.data = read_toml(path, TemplateDefinitionError, hint=hint)
+        self._lines = path.read_text(encoding="utf-8").splitlines()
 
-def _req_str(table: dict[str, Any], key: str, path: Path, where: str) -> str:
-    value = table.get(key)
-    if not isinstance(value, str):
-        raise TemplateDefinitionError(
-            f"{where}: missing or non-string '{key}'", location=Location(path)
+    def line(self, table: str | None = None, index: int = 0, key: str | None = None) -> int | None:
+        """The line of ``[table]`` (or the ``index``-th ``[[table]]``), or of ``key`` in it.
+
+        ``table=None`` means the top level (then only a key has a line).
+        ``None`` when the text does not show it (inline tables, for instance).
+        """
+        start = 0 if table is None else None
+        seen = 0
+        for number, text in enumerate(self._lines):
+            header = _HEADER.match(text)
+            if header:
+                if start is not None:
+                    break  # the table we were in has ended
+                if header.group(2) == table:
+                    if seen == index:
+                        start = number
+                    seen += 1
+                continue
+            if (
+                start is not None
+                and key is not None
+                and re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*=", text)
+            ):
+                return number + 1
+        return None if start is None or table is None else start + 1
+
+    def error(
+        self,
+        message: str,
+        table: str | None = None,
+        index: int = 0,
+        key: str | None = None,
+        hint: str | None = None,
+    ) -> TemplateDefinitionError:
+        """An error located at ``table``/``key`` (see :meth:`line`)."""
+        return TemplateDefinitionError(
+            message,
+            location=Location(self.path, self.line(table, index, key)),
+            hint=hint or self.hint,
         )
-    return value
+
+    def entries(self, key: str, *, required: bool = False) -> list[tuple[int, dict[str, Any]]]:
+        """The ``[[key]]`` tables, numbered; refuse anything that is not a list of tables."""
+        raw = self.data.get(key)
+        if raw is None and not required:
+            return []
+        if not isinstance(raw, list):
+            raise self.error(f"'{key}' must be an array of tables ([[{key}]])", key=key)
+        for index, entry in enumerate(raw):
+            if not isinstance(entry, dict):
+                raise self.error(f"{key}[{index}] must be a table", key=key)
+        return list(enumerate(raw))
+
+    def required(self, table: dict[str, Any], key: str, where: tuple[str | None, int]) -> str:
+        """``table[key]``, which must be a string; ``where`` is (table name, index)."""
+        value = table.get(key)
+        if isinstance(value, str):
+            return value
+        name, index = where
+        label = f"{name}[{index}]: " if name else ""
+        problem = "missing" if value is None else "not a string"
+        raise self.error(f"{label}'{key}' is {problem}", name, index, key)
+
+    def optional(
+        self, table: dict[str, Any], key: str, where: tuple[str | None, int]
+    ) -> str | None:
+        """``table[key]`` if present, which must then be a string."""
+        return None if table.get(key) is None else self.required(table, key, where)
 
 
-def _opt_str(table: dict[str, Any], key: str, path: Path, where: str) -> str | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TemplateDefinitionError(f"{where}: '{key}' must be a string", location=Location(path))
-    return value
+_TEMPLATE_HINT = (
+    "fix template.toml: top-level name and description, [[parameters]] with name and "
+    "description, [[outputs]] with template (a file next to template.toml) and filename"
+)
+_PLUGIN_HINT = (
+    "fix tasker-plugin.toml: a [plugin] table with name, description, version and language, "
+    "and [[templates]] with name, path and description"
+)
 
 
-def _parse_parameter(raw: Any, index: int, path: Path) -> ParameterSpec:
-    where = f"parameters[{index}]"
-    if not isinstance(raw, dict):
-        raise TemplateDefinitionError(f"{where} must be a table", location=Location(path))
+def _parse_parameter(doc: _Manifest, index: int, raw: dict[str, Any]) -> ParameterSpec:
+    where = ("parameters", index)
     required = raw.get("required", False)
     if not isinstance(required, bool):
-        raise TemplateDefinitionError(
-            f"{where}: 'required' must be true or false", location=Location(path)
+        raise doc.error(
+            f"parameters[{index}]: 'required' must be true or false", *where, key="required"
         )
-    choices_raw = raw.get("choices", [])
-    if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
-        raise TemplateDefinitionError(
-            f"{where}: 'choices' must be a list of strings", location=Location(path)
+    choices = raw.get("choices", [])
+    if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+        raise doc.error(
+            f"parameters[{index}]: 'choices' must be a list of strings", *where, key="choices"
         )
-    pattern = _opt_str(raw, "pattern", path, where)
+    pattern = doc.optional(raw, "pattern", where)
     if pattern is not None:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise TemplateDefinitionError(
-                f"{where}: invalid 'pattern': {exc}", location=Location(path)
+            raise doc.error(
+                f"parameters[{index}]: invalid 'pattern': {exc}", *where, key="pattern"
             ) from exc
     spec = ParameterSpec(
-        name=_req_str(raw, "name", path, where),
-        description=_req_str(raw, "description", path, where),
+        name=doc.required(raw, "name", where),
+        description=doc.required(raw, "description", where),
         required=required,
-        default=_opt_str(raw, "default", path, where),
-        choices=tuple(choices_raw),
+        default=doc.optional(raw, "default", where),
+        choices=tuple(choices),
         pattern=pattern,
     )
-    if spec.choices and spec.default is not None and spec.default not in spec.choices:
-        raise TemplateDefinitionError(
-            f"{where}: default '{spec.default}' is not one of its choices", location=Location(path)
+    problem = None if spec.default is None else spec.problem(spec.default)
+    if problem is not None:
+        raise doc.error(
+            f"parameter '{spec.name}': its own default {problem}",
+            *where,
+            key="default",
+            hint="make the default satisfy the parameter's choices and pattern, or remove it",
         )
     return spec
 
 
 def load_template_manifest(directory: Path) -> TemplateManifest:
     """Parse ``directory/template.toml``; raise :class:`TemplateDefinitionError` if broken."""
-    path = directory / TEMPLATE_MANIFEST
-    data = _load_toml(path)
-    params_raw = data.get("parameters", [])
-    if not isinstance(params_raw, list):
-        raise TemplateDefinitionError("'parameters' must be an array", location=Location(path))
-    outputs_raw = data.get("outputs")
-    if not isinstance(outputs_raw, list):
-        raise TemplateDefinitionError(
+    doc = _Manifest(directory / TEMPLATE_MANIFEST, _TEMPLATE_HINT)
+    if "outputs" not in doc.data:
+        raise doc.error(
             "missing '[[outputs]]': a template must declare the files it writes",
-            location=Location(path),
+            hint="add [[outputs]] tables with template and filename",
         )
-    parameters = tuple(_parse_parameter(p, i, path) for i, p in enumerate(params_raw))
-    names = [p.name for p in parameters]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise TemplateDefinitionError(
-            f"parameter declared twice: {', '.join(duplicates)}", location=Location(path)
+    parameters = tuple(_parse_parameter(doc, i, raw) for i, raw in doc.entries("parameters"))
+    seen: set[str] = set()
+    for index, spec in enumerate(parameters):
+        if spec.name in seen:
+            raise doc.error(f"parameter '{spec.name}' is declared twice", "parameters", index)
+        seen.add(spec.name)
+    outputs = tuple(
+        OutputSpec(
+            template=doc.required(raw, "template", ("outputs", index)),
+            filename=doc.required(raw, "filename", ("outputs", index)),
+            subdir=doc.optional(raw, "subdir", ("outputs", index)),
+            line=doc.line("outputs", index),
         )
-    outputs = []
-    for index, raw in enumerate(outputs_raw):
-        where = f"outputs[{index}]"
-        if not isinstance(raw, dict):
-            raise TemplateDefinitionError(f"{where} must be a table", location=Location(path))
-        outputs.append(
-            OutputSpec(
-                template=_req_str(raw, "template", path, where),
-                filename=_req_str(raw, "filename", path, where),
-                subdir=_opt_str(raw, "subdir", path, where),
-            )
-        )
+        for index, raw in doc.entries("outputs", required=True)
+    )
     return TemplateManifest(
-        name=_req_str(data, "name", path, "template"),
-        description=_req_str(data, "description", path, "template"),
+        name=doc.required(doc.data, "name", (None, 0)),
+        description=doc.required(doc.data, "description", (None, 0)),
         parameters=parameters,
-        outputs=tuple(outputs),
+        outputs=outputs,
         directory=directory,
     )
 
 
 def load_plugin_manifest(directory: Path) -> PluginManifest:
-    """Parse ``directory/tasker-plugin.toml``; raise :class:`TemplateDefinitionError` if broken."""
-    path = directory / PLUGIN_MANIFEST
-    data = _load_toml(path)
-    plugin = data.get("plugin")
+    """Parse ``directory/tasker-plugin.toml``; raise :class:`TemplateDefinitionError` if broken.
+
+    Entries that cannot be used (a name declared before, case-insensitively,
+    or a ``path`` that is not a directory) are left out with a warning.
+    """
+    doc = _Manifest(directory / PLUGIN_MANIFEST, _PLUGIN_HINT)
+    plugin = doc.data.get("plugin")
     if not isinstance(plugin, dict):
-        raise TemplateDefinitionError("missing [plugin] table", location=Location(path))
-    templates_raw = data.get("templates", [])
-    if not isinstance(templates_raw, list):
-        raise TemplateDefinitionError("'templates' must be an array", location=Location(path))
-    templates = []
-    for index, raw in enumerate(templates_raw):
-        where = f"templates[{index}]"
-        if not isinstance(raw, dict):
-            raise TemplateDefinitionError(f"{where} must be a table", location=Location(path))
-        templates.append(
-            PluginTemplateRef(
-                name=_req_str(raw, "name", path, where),
-                path=directory / _req_str(raw, "path", path, where),
-                description=_req_str(raw, "description", path, where),
-            )
-        )
-    name = _req_str(plugin, "name", path, "[plugin]")
-    language = _req_str(plugin, "language", path, "[plugin]")
+        raise doc.error("missing [plugin] table")
+    where = ("plugin", 0)
+    name = doc.required(plugin, "name", where)
+    language = doc.required(plugin, "language", where)
     if not name.strip() or not language.strip():
-        raise TemplateDefinitionError(
-            "[plugin] 'name' and 'language' must not be empty", location=Location(path)
+        raise doc.error("[plugin] 'name' and 'language' must not be empty", "plugin")
+    templates: list[PluginTemplateRef] = []
+    warnings: list[str] = []
+    for index, raw in doc.entries("templates"):
+        entry = ("templates", index)
+        ref = PluginTemplateRef(
+            name=doc.required(raw, "name", entry),
+            path=directory / doc.required(raw, "path", entry),
+            description=doc.required(raw, "description", entry),
         )
+        at = Location(doc.path, doc.line("templates", index))
+        if any(t.name.lower() == ref.name.lower() for t in templates):
+            warnings.append(
+                f"{at}: plugin {name} declares template '{ref.name}' twice; "
+                "the first declaration is used"
+            )
+        elif not ref.path.is_dir():
+            warnings.append(
+                f"{at}: plugin {name}: template '{ref.name}' directory {ref.path} "
+                "does not exist; skipped"
+            )
+        else:
+            templates.append(ref)
     return PluginManifest(
         name=name,
-        description=_req_str(plugin, "description", path, "[plugin]"),
-        version=_req_str(plugin, "version", path, "[plugin]"),
+        description=doc.required(plugin, "description", where),
+        version=doc.required(plugin, "version", where),
         language=language,
-        framework=_opt_str(plugin, "framework", path, "[plugin]"),
+        framework=doc.optional(plugin, "framework", where),
         templates=tuple(templates),
         directory=directory,
+        warnings=tuple(warnings),
     )

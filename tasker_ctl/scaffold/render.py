@@ -23,7 +23,7 @@ from jinja2.exceptions import SecurityError
 from tasker_ctl.errors import Location, ParameterError, RenderError, UnsafePathError
 from tasker_ctl.scaffold.catalog import BUILTIN_ROOT, TemplateSource
 from tasker_ctl.scaffold.environment import make_environment
-from tasker_ctl.scaffold.manifest import TemplateManifest
+from tasker_ctl.scaffold.manifest import TEMPLATE_MANIFEST, OutputSpec, TemplateManifest
 from tasker_ctl.suggest import did_you_mean
 
 
@@ -44,14 +44,20 @@ def parse_param_args(items: Iterable[str]) -> dict[str, str]:
         if not sep or not key.strip():
             raise ParameterError(
                 f"invalid --param '{item}': expected KEY=VALUE",
-                hint="write it as --param name=ProcessOrder",
+                hint=f"write it as --param {key.strip() or 'name'}=VALUE",
             )
         params[key.strip()] = value
     return params
 
 
+def info_command(source: TemplateSource) -> str:
+    """The ``template info`` command line that shows exactly this template."""
+    plugin = "" if source.builtin else f" --plugin {source.origin}"
+    return f"tasker-ctl template info {source.name} --language {source.language}{plugin}"
+
+
 def resolve_parameters(
-    manifest: TemplateManifest, given: Mapping[str, str], *, template_label: str
+    manifest: TemplateManifest, given: Mapping[str, str], source: TemplateSource
 ) -> dict[str, str]:
     """Validate ``given`` against the manifest and fill in defaults."""
     problems: list[str] = []
@@ -73,19 +79,14 @@ def resolve_parameters(
             continue
         else:
             continue
-        if spec.choices and value not in spec.choices:
-            problems.append(
-                f"parameter '{spec.name}' must be one of: {', '.join(spec.choices)} (got '{value}')"
-            )
-        elif spec.pattern and not re.fullmatch(spec.pattern, value):
-            problems.append(
-                f"parameter '{spec.name}' has an invalid value '{value}': {spec.description}"
-            )
+        problem = spec.problem(value)
+        if problem is not None:
+            problems.append(f"parameter '{spec.name}' {problem}")
         values[spec.name] = value
     if problems:
         raise ParameterError(
-            f"invalid parameters for template {template_label}:\n  - " + "\n  - ".join(problems),
-            hint=f"see 'tasker-ctl template info {manifest.name}' for its parameters",
+            f"invalid parameters for template {source.label}:\n  - " + "\n  - ".join(problems),
+            hint=f"see '{info_command(source)}' for its parameters",
         )
     return values
 
@@ -101,31 +102,50 @@ def _template_location(exc: BaseException, template_dir: Path) -> Location | Non
 
 
 def _render(
-    env: jinja2.Environment, render: str, context: dict[str, str], source: TemplateSource, what: str
+    env: jinja2.Environment,
+    source: TemplateSource,
+    output: OutputSpec,
+    context: dict[str, str],
+    pattern: str | None = None,
 ) -> str:
+    """Render ``output``'s template file, or (given) one of its path ``pattern``s."""
+    manifest_at = Location(source.directory / TEMPLATE_MANIFEST, output.line)
     try:
-        template = env.get_template(render) if what == "file" else env.from_string(render)
+        if pattern is not None:
+            template = env.from_string(pattern)
+        else:
+            try:
+                template = env.get_template(output.template)
+            except jinja2.TemplateNotFound as exc:
+                raise RenderError(
+                    f"template {source.label}: its output template '{output.template}' is not "
+                    f"a file in {source.directory}",
+                    location=manifest_at,
+                    hint="create that file next to template.toml, or correct 'template' in "
+                    "this [[outputs]] entry",
+                ) from exc
         return template.render(context)
     except jinja2.TemplateNotFound as exc:
         raise RenderError(
-            f"template {source.label} refers to a missing file '{exc.name}'",
-            location=Location(source.directory / "template.toml"),
+            f"template {source.label} includes a missing file '{exc.name}'",
+            location=_template_location(exc, source.directory) or manifest_at,
+            hint=f"included files are looked up in {source.directory}",
         ) from exc
     except SecurityError as exc:
         raise RenderError(
             f"template {source.label} tried an operation the sandbox forbids: {exc}",
-            location=_template_location(exc, source.directory),
+            location=_template_location(exc, source.directory) or manifest_at,
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(
             f"template syntax error in {source.label}: {exc.message}",
-            location=_template_location(exc, source.directory),
+            location=_template_location(exc, source.directory) or manifest_at,
             hint="templates use Jinja syntax (Tera templates work where the syntax is shared)",
         ) from exc
     except (jinja2.UndefinedError, TypeError, ValueError) as exc:
         raise RenderError(
             f"rendering {source.label} failed: {exc}",
-            location=_template_location(exc, source.directory),
+            location=_template_location(exc, source.directory) or manifest_at,
         ) from exc
 
 
@@ -163,17 +183,17 @@ def render_template(
     files: list[RenderedFile] = []
     seen: dict[PurePosixPath, str] = {}
     for output in manifest.outputs:
-        filename = _render(env, output.filename, context, source, "string")
-        subdir = _render(env, output.subdir, context, source, "string") if output.subdir else ""
+        filename = _render(env, source, output, context, output.filename)
+        subdir = _render(env, source, output, context, output.subdir) if output.subdir else ""
         text_path = f"{subdir.rstrip('/')}/{filename}" if subdir.strip() else filename
         relpath = check_relative_path(text_path, origin=f"output of {output.template}")
         if relpath in seen:
             raise RenderError(
                 f"template {source.label} renders two outputs to the same path '{relpath}' "
                 f"({seen[relpath]} and {output.template})",
-                location=Location(source.directory / "template.toml"),
+                location=Location(source.directory / TEMPLATE_MANIFEST, output.line),
             )
         seen[relpath] = output.template
-        content = _render(env, output.template, context, source, "file")
+        content = _render(env, source, output, context)
         files.append(RenderedFile(relpath=relpath, content=content, template=output.template))
     return files

@@ -94,10 +94,14 @@ def test_force_and_skip_existing_together_is_a_usage_error(cli, tmp_path: Path) 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        (["name"], "invalid --param 'name': expected KEY=VALUE"),
+        (
+            ["name"],
+            "invalid --param 'name': expected KEY=VALUE\nhint: write it as --param name=VALUE",
+        ),
         (["=x"], "invalid --param '=x': expected KEY=VALUE"),
         (["name=ProcessOrder", "nmae=X"], "unknown parameter 'nmae'; did you mean 'name'?"),
         ([], "missing required parameter 'name'"),
+        ([], "hint: see 'tasker-ctl template info step_handler --language python' for its"),
         (["name=ProcessOrder", "style=klass"], "parameter 'style' must be one of: dsl, class"),
         (["name=123abc"], "parameter 'name' has an invalid value '123abc'"),
         (["name=class"], "parameter 'name' has an invalid value 'class'"),
