@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tasker_ctl.cli.boundary import command_boundary
 from tasker_ctl.cli.common import note, settings_from, warn
+from tasker_ctl.config import LOCAL_CONFIG_NAME, UNIFIED_CONFIG_PATH, Settings
 from tasker_ctl.errors import ParameterError
 from tasker_ctl.reporting.console import stdout_console
+from tasker_ctl.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from tasker_ctl.scaffold import Catalog
 
 app = typer.Typer(
     help="Generate step handlers and task templates from built-in or plugin templates.",
@@ -38,15 +43,13 @@ def list_templates(
 ) -> int:
     """List the available templates (built-in and from plugin-paths)."""
     from tasker_ctl.reporting.scaffold import print_template_list
-    from tasker_ctl.scaffold import build_catalog
 
     fmt = _check_format(output_format, ("text", "json"))
-    catalog = build_catalog(settings_from(ctx).plugin_paths)
-    for message in catalog.warnings:
-        warn(message)
+    _, catalog = _catalog(ctx)
     templates = catalog.filtered(language)
     if not templates and fmt == "text":
-        warn(f"no templates found for language '{language}'")
+        close = did_you_mean(str(language).lower(), catalog.languages())
+        warn(f"no templates found for language '{language}'" + (f"; {close}" if close else ""))
     print_template_list(stdout_console(), templates, as_json=fmt == "json")
     return 0
 
@@ -61,10 +64,9 @@ def info(
 ) -> int:
     """Show a template's parameters (required, defaults, choices) and the files it writes."""
     from tasker_ctl.reporting.scaffold import print_template_info
-    from tasker_ctl.scaffold import build_catalog, load_template_manifest
+    from tasker_ctl.scaffold import load_template_manifest
 
-    settings = settings_from(ctx)
-    catalog = build_catalog(settings.plugin_paths)
+    settings, catalog = _catalog(ctx)
     selection = catalog.find(
         kind, language=language, plugin=plugin, preferred_language=settings.default_language
     )
@@ -105,7 +107,7 @@ def generate(
 
     if force and skip_existing:
         raise ParameterError("--force and --skip-existing cannot be used together")
-    settings = settings_from(ctx)
+    settings, catalog = _catalog(ctx)
     policy = (
         ConflictPolicy.FORCE
         if force
@@ -122,15 +124,38 @@ def generate(
         plugin=plugin,
         policy=policy,
         dry_run=dry_run,
-        plugin_paths=settings.plugin_paths,
     )
-    result = run_generate(request)
-    for message in result.warnings:
-        warn(message)
+    result = run_generate(request, catalog)
     for other in result.selection.shadowed:
         note(f"using {result.selection.source.label}; {other.origin} offers it too (see --plugin)")
     print_generate_result(stdout_console(), result, show_diff=dry_run)
     return 0
+
+
+def _catalog(ctx: typer.Context) -> tuple[Settings, Catalog]:
+    """The settings and the template catalog; prints their warnings on stderr."""
+    from tasker_ctl.scaffold import build_catalog
+
+    settings = settings_from(ctx)
+    if settings.source is None:
+        _note_config_above(Path.cwd())
+    catalog = build_catalog(settings.plugin_paths)
+    for message in catalog.warnings:
+        warn(message)
+    return settings, catalog
+
+
+def _note_config_above(cwd: Path) -> None:
+    """Say so when a parent directory has a configuration file, which is not read."""
+    for directory in cwd.parents:
+        for candidate in (directory / LOCAL_CONFIG_NAME, directory / UNIFIED_CONFIG_PATH):
+            if candidate.is_file():
+                note(
+                    f"{candidate} is not used: configuration is read from the current "
+                    f"directory only; run from {directory} or pass "
+                    f"'tasker-ctl --config {candidate} template ...'"
+                )
+                return
 
 
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:

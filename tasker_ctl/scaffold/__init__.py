@@ -45,7 +45,6 @@ __all__ = [
     "generate",
     "load_template_manifest",
     "parse_param_args",
-    "render_files",
 ]
 
 
@@ -72,16 +71,6 @@ class GenerateResult:
     params: Mapping[str, str]
     plan: WritePlan
     dry_run: bool
-    warnings: tuple[str, ...] = ()
-
-
-def render_files(
-    source: TemplateSource, params: Mapping[str, str]
-) -> tuple[dict[str, str], list[RenderedFile]]:
-    """Resolve ``params`` for ``source`` and render its files in memory."""
-    manifest = load_template_manifest(source.directory)
-    values = resolve_parameters(manifest, params, source)
-    return values, render_template(source, manifest, values)
 
 
 def generate(request: GenerateRequest, catalog: Catalog | None = None) -> GenerateResult:
@@ -93,7 +82,9 @@ def generate(request: GenerateRequest, catalog: Catalog | None = None) -> Genera
         plugin=request.plugin,
         preferred_language=request.preferred_language,
     )
-    values, files = render_files(selection.source, request.params)
+    manifest = load_template_manifest(selection.source.directory)
+    values = resolve_parameters(manifest, request.params, selection.source)
+    files = render_template(selection.source, manifest, values)
     plan = plan_writes(files, request.output_dir, request.policy)
     if not request.dry_run:
         apply_plan(plan)
@@ -102,5 +93,4 @@ def generate(request: GenerateRequest, catalog: Catalog | None = None) -> Genera
         params=values,
         plan=plan,
         dry_run=request.dry_run,
-        warnings=tuple(catalog.warnings),
     )

@@ -97,6 +97,10 @@ class Catalog:
         wanted = normalize_language(language)
         return [t for t in self.templates if t.language == wanted]
 
+    def languages(self) -> list[str]:
+        """The languages that have at least one template, sorted."""
+        return sorted({t.language for t in self.templates})
+
     def find(
         self,
         name: str,

@@ -207,6 +207,13 @@ def test_list_filters_by_language_and_speaks_json(cli) -> None:
     assert all(r["source"] == "built-in" for r in rows)
 
 
+def test_list_suggests_a_language_for_a_typo(cli) -> None:
+    result = cli("template", "list", "--language", "pyton")
+    assert result.exit_code == 0
+    assert "no templates found for language 'pyton'; did you mean 'python'?" in result.stderr
+    assert result.stdout == ""
+
+
 def test_info_shows_parameters_and_outputs(cli) -> None:
     result = cli("template", "info", "step_handler", "--language", "python")
     assert result.exit_code == 0, result.output

@@ -359,3 +359,29 @@ def test_a_template_declared_twice_in_one_plugin_is_reported_and_the_first_used(
     assert "tasker-plugin.toml:12: plugin p declares template 'Greeting' twice" in result.stderr
     assert "offers it too" not in result.stderr
     assert (out / "x.txt").read_text() == "Hello X from p\n"
+
+
+def test_info_reports_plugin_path_problems_too(cli, tmp_path: Path) -> None:
+    write_config(tmp_path, "no-such-dir")
+    result = cli("template", "info", "step_handler", "-l", "python", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "no-such-dir is not a directory" in result.stderr
+
+
+def test_a_configuration_file_above_the_current_directory_is_pointed_out(
+    cli, tmp_path: Path
+) -> None:
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("p")))
+    write_config(tmp_path, "plug")
+    subdir = tmp_path / "src" / "app"
+    subdir.mkdir(parents=True)
+    result = gen(cli, subdir, "-p", "name=X", out=subdir / "out")
+    assert result.exit_code == 2
+    assert "no template named 'greeting'" in result.stderr
+    config = tmp_path / ".tasker-ctl.toml"
+    assert f"note: {config} is not used" in result.stderr
+    assert f"run from {tmp_path} or pass 'tasker-ctl --config {config} template" in result.stderr
+    assert not (subdir / "out").exists()
+    from_root = gen(cli, tmp_path, "-p", "name=X", out=subdir / "out")
+    assert from_root.exit_code == 0, from_root.output
+    assert "is not used" not in from_root.stderr
