@@ -60,6 +60,30 @@ def test_generated_pytest_tests_pass_against_the_real_sdk(case: Case, tmp_path: 
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
+DSL_CASES = [c for c in PYTHON_CASES if c.style == "dsl"]
+
+
+@pytest.mark.sdk
+@pytest.mark.skipif(not HAS_SDK, reason="needs the tasker_core SDK: pip install 'tasker-ctl[sdk]'")
+@pytest.mark.parametrize("case", DSL_CASES, ids=[c.id for c in DSL_CASES])
+def test_generated_tests_pass_for_names_close_to_their_own(case: Case, tmp_path: Path) -> None:
+    # The handler functions are named after the handler: neither a name that the
+    # test module uses itself nor one pytest would collect may break the tests.
+    for name in ("make_context", "Test Str", "uuid"):
+        render(case, tmp_path, name=name)
+    env = {**os.environ, "RUST_LOG": "off", "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    ruff("check", "--select", "E,F,W,I,B,UP,SIM", "--ignore", "E501", cwd=tmp_path)
+
+
 @pytest.mark.parametrize("case", YAML_CASES, ids=[c.id for c in YAML_CASES])
 def test_generated_task_template_follows_the_model(case: Case, tmp_path: Path) -> None:
     (path,) = render(case, tmp_path)

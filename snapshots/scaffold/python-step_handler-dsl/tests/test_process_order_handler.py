@@ -8,10 +8,10 @@ from typing import Any
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.process_order_handler import (
-    CALLABLE,
-    process_order,
-)
+from handlers import process_order_handler as handler_module
+
+HANDLER = handler_module.process_order._handler_class
+"""The handler class the DSL built; the worker instantiates it for each step."""
 
 
 def make_context(
@@ -50,11 +50,11 @@ def completed(result: dict[str, Any]) -> dict[str, Any]:
 
 def call(context: StepContext) -> StepHandlerResult:
     """Run the handler the way the worker does: instantiate its class, call it."""
-    return process_order._handler_class().call(context)
+    return HANDLER().call(context)
 
 
 def test_registers_under_its_callable_name() -> None:
-    assert process_order._handler_class.handler_name == CALLABLE
+    assert HANDLER.handler_name == handler_module.CALLABLE
 
 
 def test_returns_the_task_input() -> None:

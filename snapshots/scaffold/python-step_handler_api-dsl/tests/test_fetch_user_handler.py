@@ -10,11 +10,10 @@ import httpx
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.fetch_user_handler import (
-    BASE_URL,
-    CALLABLE,
-    fetch_user,
-)
+from handlers import fetch_user_handler as handler_module
+
+HANDLER = handler_module.fetch_user._handler_class
+"""The handler class the DSL built; the worker instantiates it for each step."""
 
 
 def make_context(
@@ -55,15 +54,15 @@ def call_with(
     responder: Callable[[httpx.Request], httpx.Response], endpoint: str = "/users/1"
 ) -> StepHandlerResult:
     """Run the handler with its HTTP client answered by ``responder``."""
-    handler = fetch_user._handler_class()
+    handler = HANDLER()
     handler._client = httpx.Client(
-        base_url=BASE_URL, transport=httpx.MockTransport(responder)
+        base_url=handler_module.BASE_URL, transport=httpx.MockTransport(responder)
     )
     return handler.call(make_context({"endpoint": endpoint}))
 
 
 def test_registers_under_its_callable_name() -> None:
-    assert fetch_user._handler_class.handler_name == CALLABLE
+    assert HANDLER.handler_name == handler_module.CALLABLE
 
 
 def test_success_returns_the_json_body() -> None:

@@ -8,14 +8,12 @@ from typing import Any
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.process_csv_handler import (
-    ANALYZE_STEP,
-    ANALYZER,
-    WORKER_STEP,
-    process_csv_aggregator,
-    process_csv_analyzer,
-    process_csv_worker,
-)
+from handlers import process_csv_handler as handler_module
+
+# The handler classes the DSL built; the worker instantiates one for each step.
+ANALYZER_HANDLER = handler_module.process_csv_analyzer._handler_class
+WORKER_HANDLER = handler_module.process_csv_worker._handler_class
+AGGREGATOR_HANDLER = handler_module.process_csv_aggregator._handler_class
 
 
 def make_context(
@@ -72,13 +70,11 @@ def worker_inputs(
 
 
 def analyze(total_items: Any) -> StepHandlerResult:
-    return process_csv_analyzer._handler_class().call(
-        make_context({"total_items": total_items})
-    )
+    return ANALYZER_HANDLER().call(make_context({"total_items": total_items}))
 
 
 def test_analyzer_registers_under_its_callable_name() -> None:
-    assert process_csv_analyzer._handler_class.handler_name == ANALYZER
+    assert ANALYZER_HANDLER.handler_name == handler_module.ANALYZER
 
 
 def test_analyzer_splits_the_items_into_cursor_ranges() -> None:
@@ -87,7 +83,7 @@ def test_analyzer_splits_the_items_into_cursor_ranges() -> None:
     assert result.result is not None
     outcome = result.result["batch_processing_outcome"]
     assert outcome["type"] == "create_batches"
-    assert outcome["worker_template_name"] == WORKER_STEP
+    assert outcome["worker_template_name"] == handler_module.WORKER_STEP
     ranges = [(c["start_cursor"], c["end_cursor"]) for c in outcome["cursor_configs"]]
     assert ranges == [(0, 100), (100, 200), (200, 250)]
 
@@ -107,7 +103,7 @@ def test_analyzer_rejects_a_count_that_is_not_a_number() -> None:
 
 def test_worker_processes_its_cursor_range() -> None:
     context = make_context(step_inputs=worker_inputs("002", 100, 200))
-    result = process_csv_worker._handler_class().call(context)
+    result = WORKER_HANDLER().call(context)
     assert result.is_success
     assert result.result is not None
     assert result.result["items_processed"] == 100
@@ -115,16 +111,14 @@ def test_worker_processes_its_cursor_range() -> None:
 
 def test_placeholder_worker_does_nothing() -> None:
     context = make_context(step_inputs=worker_inputs("000", 0, 0, no_op=True))
-    result = process_csv_worker._handler_class().call(context)
+    result = WORKER_HANDLER().call(context)
     assert result.is_success
     assert result.result is not None
     assert result.result["no_op"] is True
 
 
 def aggregate(dependency_results: dict[str, Any]) -> dict[str, Any]:
-    result = process_csv_aggregator._handler_class().call(
-        make_context({}, dependency_results)
-    )
+    result = AGGREGATOR_HANDLER().call(make_context({}, dependency_results))
     assert result.is_success, result.error_message
     assert result.result is not None
     return result.result
@@ -133,16 +127,15 @@ def aggregate(dependency_results: dict[str, Any]) -> dict[str, Any]:
 def test_aggregator_sums_the_workers() -> None:
     analyzer_result = analyze(250).result
     assert analyzer_result is not None
-    deps = {ANALYZE_STEP: completed(analyzer_result)}
+    deps = {handler_module.ANALYZE_STEP: completed(analyzer_result)}
     for config in analyzer_result["batch_processing_outcome"]["cursor_configs"]:
         inputs = worker_inputs(
             config["batch_id"], config["start_cursor"], config["end_cursor"]
         )
-        worker = process_csv_worker._handler_class().call(
-            make_context(step_inputs=inputs)
-        )
+        worker = WORKER_HANDLER().call(make_context(step_inputs=inputs))
         assert worker.result is not None
-        deps[f"{WORKER_STEP}_{config['batch_id']}"] = completed(worker.result)
+        worker_step = f"{handler_module.WORKER_STEP}_{config['batch_id']}"
+        deps[worker_step] = completed(worker.result)
     assert aggregate(deps) == {
         "total_processed": 250,
         "worker_count": 3,
@@ -153,8 +146,9 @@ def test_aggregator_sums_the_workers() -> None:
 def test_aggregator_handles_the_no_batches_path() -> None:
     analyzer_result = analyze(0).result
     assert analyzer_result is not None
+    placeholder = f"{handler_module.WORKER_STEP}_000"
     deps = {
-        ANALYZE_STEP: completed(analyzer_result),
-        f"{WORKER_STEP}_000": completed({"items_processed": 0, "no_op": True}),
+        handler_module.ANALYZE_STEP: completed(analyzer_result),
+        placeholder: completed({"items_processed": 0, "no_op": True}),
     }
     assert aggregate(deps)["scenario"] == "no_batches"

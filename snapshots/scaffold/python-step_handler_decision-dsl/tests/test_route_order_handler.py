@@ -9,10 +9,10 @@ import pytest
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.route_order_handler import (
-    CALLABLE,
-    route_order,
-)
+from handlers import route_order_handler as handler_module
+
+HANDLER = handler_module.route_order._handler_class
+"""The handler class the DSL built; the worker instantiates it for each step."""
 
 
 def make_context(
@@ -51,9 +51,7 @@ def completed(result: dict[str, Any]) -> dict[str, Any]:
 
 def decide(route_key: str | None) -> dict[str, Any]:
     """Run the handler and return its ``decision_point_outcome``."""
-    result: StepHandlerResult = route_order._handler_class().call(
-        make_context({"route_key": route_key})
-    )
+    result: StepHandlerResult = HANDLER().call(make_context({"route_key": route_key}))
     assert result.is_success, result.error_message
     assert result.result is not None
     outcome: dict[str, Any] = result.result["decision_point_outcome"]
@@ -61,7 +59,7 @@ def decide(route_key: str | None) -> dict[str, Any]:
 
 
 def test_registers_under_its_callable_name() -> None:
-    assert route_order._handler_class.handler_name == CALLABLE
+    assert HANDLER.handler_name == handler_module.CALLABLE
 
 
 @pytest.mark.parametrize(
