@@ -52,40 +52,6 @@ module Handlers
 
     module_function
 
-    # The analyzer's result: total_items split into cursor ranges of
-    # BATCH_SIZE, in the batch_processing_outcome shape the orchestrator reads.
-    # Zero items give the no_batches outcome (one no-op placeholder runs).
-    def analyze(total_items)
-      count = whole_number(total_items)
-      if count.zero?
-        return {
-          total_items: 0,
-          reason: 'no items to process',
-          batch_processing_outcome: { type: 'no_batches' }
-        }
-      end
-
-      configs = (0...count).step(BATCH_SIZE).each_with_index.map do |start, index|
-        finish = [start + BATCH_SIZE, count].min
-        {
-          batch_id: format('%03d', index + 1),
-          start_cursor: start,
-          end_cursor: finish,
-          batch_size: finish - start
-        }
-      end
-      {
-        total_items: count,
-        batch_processing_outcome: {
-          type: 'create_batches',
-          worker_template_name: WORKER_STEP,
-          worker_count: configs.size,
-          cursor_configs: configs,
-          total_items: count
-        }
-      }
-    end
-
     # The worker's result for its step inputs ({cursor, batch_metadata,
     # is_no_op}): process the items of [start_cursor, end_cursor).
     def process(step_inputs)
@@ -139,13 +105,17 @@ module Handlers
   end
 
   # Splits total_items (from the task context) into batches of
-  # ProcessCsvBatches::BATCH_SIZE.
+  # ProcessCsvBatches::BATCH_SIZE: the DSL turns the BatchConfig into cursor
+  # ranges for the worker step, or into the no-batches outcome for zero items.
   ProcessCsvAnalyzerHandler = batch_analyzer(
     'Handlers::ProcessCsvAnalyzerHandler',
     worker_template: 'process_csv_batch',
     inputs: [:total_items]
   ) do |total_items:, context:|
-    ProcessCsvBatches.analyze(total_items)
+    BatchConfig.new(
+      total_items: ProcessCsvBatches.whole_number(total_items),
+      batch_size: ProcessCsvBatches::BATCH_SIZE
+    )
   rescue ProcessCsvBatches::InvalidInput => e
     raise TaskerCore::Errors::PermanentError.new(e.message, error_code: 'INVALID_TOTAL_ITEMS')
   end

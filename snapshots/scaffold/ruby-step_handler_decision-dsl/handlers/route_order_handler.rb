@@ -39,45 +39,18 @@ require 'tasker_core'
 module Handlers
   extend TaskerCore::StepHandler::Functional
 
-  # The routing rule of RouteOrderHandler, plain data in and out.
-  module RouteOrderRouting
-    FAST_TRACK_STEPS = ['fast_track_processing'].freeze
-    REVIEW_STEPS = ['manual_review'].freeze
-    STANDARD_STEPS = ['standard_processing'].freeze
-
-    module_function
-
-    # The step result for route_key, carrying the decision_point_outcome the
-    # orchestrator reads: create_steps with the branch's step names, or
-    # no_branches to create none of them.
-    def decide(route_key)
-      case route_key
-      when 'fast_track' then create_steps('fast_track', FAST_TRACK_STEPS)
-      when 'review' then create_steps('review', REVIEW_STEPS)
-      when 'skip'
-        {
-          routing_context: { route: 'skip' },
-          reason: 'route_key asked to skip every branch',
-          decision_point_outcome: { type: 'no_branches' }
-        }
-      else create_steps('standard', STANDARD_STEPS)
-      end
-    end
-
-    def create_steps(route, step_names)
-      {
-        routing_context: { route: route },
-        decision_point_outcome: { type: 'create_steps', step_names: step_names }
-      }
-    end
-  end
-
   # Picks the branch from route_key in the task context: fast_track, review,
   # skip (no branch at all) or anything else (standard processing).
+  # Decision.route creates the named steps, Decision.skip none of them.
   RouteOrderHandler = decision_handler(
     'Handlers::RouteOrderHandler',
     inputs: [:route_key]
   ) do |route_key:, context:|
-    RouteOrderRouting.decide(route_key)
+    case route_key
+    when 'fast_track' then Decision.route(['fast_track_processing'], route: 'fast_track')
+    when 'review' then Decision.route(['manual_review'], route: 'review')
+    when 'skip' then Decision.skip('route_key asked to skip every branch')
+    else Decision.route(['standard_processing'], route: 'standard')
+    end
   end
 end
