@@ -1,4 +1,4 @@
-"""Tests for the ProcessOrderHandler step handler, using real tasker_core objects."""
+"""Tests for the ProcessOrder step handler, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.process_order_handler import (
-    ProcessOrderHandler,
-)
+from handlers import process_order_handler as handler_module
+
+HANDLER = handler_module.ProcessOrderHandler
 
 
 def make_context(
@@ -48,13 +48,13 @@ def completed(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def call(context: StepContext) -> StepHandlerResult:
-    """Run the handler the way the worker does: instantiate it, call it."""
-    return ProcessOrderHandler().call(context)
+    """Run the handler the way the worker does: instantiate its class, call it."""
+    return HANDLER().call(context)
 
 
-def test_registers_under_its_import_path() -> None:
-    expected = f"{ProcessOrderHandler.__module__}.{ProcessOrderHandler.__name__}"
-    assert ProcessOrderHandler.handler_name == expected
+def test_registers_under_its_callable_name() -> None:
+    # A class registers under its import path (module and class name).
+    assert HANDLER.handler_name == f"{HANDLER.__module__}.{HANDLER.__name__}"
 
 
 def test_returns_the_task_input() -> None:

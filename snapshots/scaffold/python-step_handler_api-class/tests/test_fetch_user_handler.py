@@ -1,4 +1,4 @@
-"""Tests for the FetchUserHandler API handler, using a mocked HTTP server."""
+"""Tests for the FetchUser API handler, using a mocked HTTP server."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import httpx
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.fetch_user_handler import (
-    FetchUserHandler,
-)
+from handlers import fetch_user_handler as handler_module
+
+HANDLER = handler_module.FetchUserHandler
 
 
 def make_context(
@@ -53,16 +53,16 @@ def call_with(
     responder: Callable[[httpx.Request], httpx.Response], endpoint: str = "/users/1"
 ) -> StepHandlerResult:
     """Run the handler with its HTTP client answered by ``responder``."""
-    handler = FetchUserHandler()
+    handler = HANDLER()
     handler._client = httpx.Client(
-        base_url=FetchUserHandler.base_url, transport=httpx.MockTransport(responder)
+        base_url=HANDLER.base_url, transport=httpx.MockTransport(responder)
     )
     return handler.call(make_context({"endpoint": endpoint}))
 
 
-def test_registers_under_its_import_path() -> None:
-    expected = f"{FetchUserHandler.__module__}.{FetchUserHandler.__name__}"
-    assert FetchUserHandler.handler_name == expected
+def test_registers_under_its_callable_name() -> None:
+    # A class registers under its import path (module and class name).
+    assert HANDLER.handler_name == f"{HANDLER.__module__}.{HANDLER.__name__}"
 
 
 def test_success_returns_the_json_body() -> None:

@@ -56,7 +56,7 @@ def call_with(
     """Run the handler with its HTTP client answered by ``responder``."""
     handler = HANDLER()
     handler._client = httpx.Client(
-        base_url=handler_module.BASE_URL, transport=httpx.MockTransport(responder)
+        base_url=HANDLER.base_url, transport=httpx.MockTransport(responder)
     )
     return handler.call(make_context({"endpoint": endpoint}))
 

@@ -1,4 +1,4 @@
-"""Tests for the ProcessCsv batch handler classes, using real tasker_core objects."""
+"""Tests for the ProcessCsv batch handlers, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from typing import Any
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.process_csv_handler import (
-    ANALYZE_STEP,
-    WORKER_STEP,
-    ProcessCsvAggregatorHandler,
-    ProcessCsvAnalyzerHandler,
-    ProcessCsvWorkerHandler,
-)
+from handlers import process_csv_handler as handler_module
+
+ANALYZER_HANDLER = handler_module.ProcessCsvAnalyzerHandler
+WORKER_HANDLER = handler_module.ProcessCsvWorkerHandler
+AGGREGATOR_HANDLER = handler_module.ProcessCsvAggregatorHandler
 
 
 def make_context(
@@ -71,15 +69,12 @@ def worker_inputs(
 
 
 def analyze(total_items: Any) -> StepHandlerResult:
-    return ProcessCsvAnalyzerHandler().call(make_context({"total_items": total_items}))
+    return ANALYZER_HANDLER().call(make_context({"total_items": total_items}))
 
 
-def test_handlers_register_under_their_import_paths() -> None:
-    for handler in (
-        ProcessCsvAnalyzerHandler,
-        ProcessCsvWorkerHandler,
-        ProcessCsvAggregatorHandler,
-    ):
+def test_handlers_register_under_their_callable_names() -> None:
+    # A class registers under its import path (module and class name).
+    for handler in (ANALYZER_HANDLER, WORKER_HANDLER, AGGREGATOR_HANDLER):
         assert handler.handler_name == f"{handler.__module__}.{handler.__name__}"
 
 
@@ -89,7 +84,7 @@ def test_analyzer_splits_the_items_into_cursor_ranges() -> None:
     assert result.result is not None
     outcome = result.result["batch_processing_outcome"]
     assert outcome["type"] == "create_batches"
-    assert outcome["worker_template_name"] == WORKER_STEP
+    assert outcome["worker_template_name"] == handler_module.WORKER_STEP
     ranges = [(c["start_cursor"], c["end_cursor"]) for c in outcome["cursor_configs"]]
     assert ranges == [(0, 100), (100, 200), (200, 250)]
 
@@ -109,7 +104,7 @@ def test_analyzer_rejects_a_count_that_is_not_a_number() -> None:
 
 def test_worker_processes_its_cursor_range() -> None:
     context = make_context(step_inputs=worker_inputs("002", 100, 200))
-    result = ProcessCsvWorkerHandler().call(context)
+    result = WORKER_HANDLER().call(context)
     assert result.is_success
     assert result.result is not None
     assert result.result["items_processed"] == 100
@@ -117,14 +112,14 @@ def test_worker_processes_its_cursor_range() -> None:
 
 def test_placeholder_worker_does_nothing() -> None:
     context = make_context(step_inputs=worker_inputs("000", 0, 0, no_op=True))
-    result = ProcessCsvWorkerHandler().call(context)
+    result = WORKER_HANDLER().call(context)
     assert result.is_success
     assert result.result is not None
     assert result.result["no_op"] is True
 
 
 def aggregate(dependency_results: dict[str, Any]) -> dict[str, Any]:
-    result = ProcessCsvAggregatorHandler().call(make_context({}, dependency_results))
+    result = AGGREGATOR_HANDLER().call(make_context({}, dependency_results))
     assert result.is_success, result.error_message
     assert result.result is not None
     return result.result
@@ -133,14 +128,15 @@ def aggregate(dependency_results: dict[str, Any]) -> dict[str, Any]:
 def test_aggregator_sums_the_workers() -> None:
     analyzer_result = analyze(250).result
     assert analyzer_result is not None
-    deps = {ANALYZE_STEP: completed(analyzer_result)}
+    deps = {handler_module.ANALYZE_STEP: completed(analyzer_result)}
     for config in analyzer_result["batch_processing_outcome"]["cursor_configs"]:
         inputs = worker_inputs(
             config["batch_id"], config["start_cursor"], config["end_cursor"]
         )
-        worker = ProcessCsvWorkerHandler().call(make_context(step_inputs=inputs))
+        worker = WORKER_HANDLER().call(make_context(step_inputs=inputs))
         assert worker.result is not None
-        deps[f"{WORKER_STEP}_{config['batch_id']}"] = completed(worker.result)
+        worker_step = f"{handler_module.WORKER_STEP}_{config['batch_id']}"
+        deps[worker_step] = completed(worker.result)
     assert aggregate(deps) == {
         "total_processed": 250,
         "worker_count": 3,
@@ -151,8 +147,9 @@ def test_aggregator_sums_the_workers() -> None:
 def test_aggregator_handles_the_no_batches_path() -> None:
     analyzer_result = analyze(0).result
     assert analyzer_result is not None
+    placeholder = f"{handler_module.WORKER_STEP}_000"
     deps = {
-        ANALYZE_STEP: completed(analyzer_result),
-        f"{WORKER_STEP}_000": completed({"items_processed": 0, "no_op": True}),
+        handler_module.ANALYZE_STEP: completed(analyzer_result),
+        placeholder: completed({"items_processed": 0, "no_op": True}),
     }
     assert aggregate(deps)["scenario"] == "no_batches"

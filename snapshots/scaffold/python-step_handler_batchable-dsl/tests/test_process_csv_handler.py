@@ -73,8 +73,10 @@ def analyze(total_items: Any) -> StepHandlerResult:
     return ANALYZER_HANDLER().call(make_context({"total_items": total_items}))
 
 
-def test_analyzer_registers_under_its_callable_name() -> None:
+def test_handlers_register_under_their_callable_names() -> None:
     assert ANALYZER_HANDLER.handler_name == handler_module.ANALYZER
+    assert WORKER_HANDLER.handler_name == handler_module.WORKER
+    assert AGGREGATOR_HANDLER.handler_name == handler_module.AGGREGATOR
 
 
 def test_analyzer_splits_the_items_into_cursor_ranges() -> None:

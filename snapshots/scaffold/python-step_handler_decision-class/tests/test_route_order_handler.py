@@ -1,4 +1,4 @@
-"""Tests for the RouteOrderHandler decision handler, using real tasker_core objects."""
+"""Tests for the RouteOrder decision handler, using real tasker_core objects."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from tasker_core import StepContext, StepHandlerResult
 from tasker_core.types import FfiStepEvent
 
-from handlers.route_order_handler import (
-    RouteOrderHandler,
-)
+from handlers import route_order_handler as handler_module
+
+HANDLER = handler_module.RouteOrderHandler
 
 
 def make_context(
@@ -50,18 +50,16 @@ def completed(result: dict[str, Any]) -> dict[str, Any]:
 
 def decide(route_key: str | None) -> dict[str, Any]:
     """Run the handler and return its ``decision_point_outcome``."""
-    result: StepHandlerResult = RouteOrderHandler().call(
-        make_context({"route_key": route_key})
-    )
+    result: StepHandlerResult = HANDLER().call(make_context({"route_key": route_key}))
     assert result.is_success, result.error_message
     assert result.result is not None
     outcome: dict[str, Any] = result.result["decision_point_outcome"]
     return outcome
 
 
-def test_registers_under_its_import_path() -> None:
-    expected = f"{RouteOrderHandler.__module__}.{RouteOrderHandler.__name__}"
-    assert RouteOrderHandler.handler_name == expected
+def test_registers_under_its_callable_name() -> None:
+    # A class registers under its import path (module and class name).
+    assert HANDLER.handler_name == f"{HANDLER.__module__}.{HANDLER.__name__}"
 
 
 @pytest.mark.parametrize(
