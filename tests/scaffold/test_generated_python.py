@@ -96,3 +96,16 @@ def test_generated_task_template_follows_the_model(case: Case, tmp_path: Path) -
     assert step.handler.callable == case.params["handler_callable"]
     assert step.retry.max_attempts == 3
     assert f"language:{case.language}" in (template.metadata.tags if template.metadata else [])
+
+
+@pytest.mark.parametrize(("name", "namespace"), [("True", "null"), ("Null", "yes"), ("On", "off")])
+def test_task_template_names_that_yaml_reads_as_other_types_stay_strings(
+    name: str, namespace: str, tmp_path: Path
+) -> None:
+    case = YAML_CASES[0]
+    (path,) = render(case, tmp_path, name=name, namespace=namespace)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))  # YAML 1.1, as the Python worker
+    template = TaskTemplate.model_validate(data)
+    assert (template.name, template.namespace_name) == (name.lower(), namespace)
+    assert template.steps[0].name == name.lower()
+    assert f"namespace:{namespace}" in (template.metadata.tags if template.metadata else [])
