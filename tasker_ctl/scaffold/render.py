@@ -151,23 +151,21 @@ def _render(
 
 def check_relative_path(text: str, *, origin: str) -> PurePosixPath:
     """Accept only a plain relative path; anything that could escape is refused."""
+    escape = ", so the file could land outside the output directory"
     problem = None
     if not text.strip():
         problem = "is empty"
-    elif "\x00" in text:
-        problem = "contains a NUL character"
+    elif any(ord(char) < 0x20 or ord(char) == 0x7F for char in text):
+        problem = "contains a control character (a newline, tab or NUL, for instance)"
     elif "\\" in text:
-        problem = "contains a backslash"
+        problem = "contains a backslash" + escape
     elif text.startswith("/") or re.match(r"^[A-Za-z]:", text):
-        problem = "is absolute"
-    else:
-        parts = PurePosixPath(text).parts
-        if any(part == ".." for part in parts):
-            problem = "contains '..'"
+        problem = "is absolute" + escape
+    elif ".." in PurePosixPath(text).parts:
+        problem = "contains '..'" + escape
     if problem is not None:
         raise UnsafePathError(
-            f"refusing to write '{text}' ({origin}): the path {problem}, so the file could "
-            "land outside the output directory",
+            f"refusing to write {text!r} ({origin}): the path {problem}",
             hint="check the parameter values used in file names (no '/', '..' or absolute paths)",
         )
     return PurePosixPath(*[p for p in PurePosixPath(text).parts if p != "."])

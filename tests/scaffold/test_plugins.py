@@ -385,3 +385,14 @@ def test_a_configuration_file_above_the_current_directory_is_pointed_out(
     from_root = gen(cli, tmp_path, "-p", "name=X", out=subdir / "out")
     assert from_root.exit_code == 0, from_root.output
     assert "is not used" not in from_root.stderr
+
+
+def test_a_control_character_in_a_file_name_is_refused(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("p", filename="{{ name }}.txt")))
+    write_config(tmp_path, "plug")
+    out = tmp_path / "out"
+    result = gen(cli, tmp_path, "-p", "name=two\nlines", out=out)
+    assert result.exit_code == 2
+    assert "refusing to write 'two\\nlines.txt'" in result.stderr
+    assert "control character" in result.stderr
+    assert not out.exists()
