@@ -1,4 +1,9 @@
-"""Tests for the FetchUser API handler, using a mocked HTTP server."""
+"""Tests for the FetchUser API handler, using a mocked HTTP server.
+
+Run them from the project root with ``python -m pytest tests`` (or set
+``pythonpath = ["."]`` in the pytest configuration) so that the
+``handlers`` package can be imported.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Tests for the RouteOrder decision handler, using real tasker_core objects."""
+"""Tests for the RouteOrder decision handler, using real tasker_core objects.
+
+Run them from the project root with ``python -m pytest tests`` (or set
+``pythonpath = ["."]`` in the pytest configuration) so that the
+``handlers`` package can be imported.
+"""
 
 from __future__ import annotations
 
