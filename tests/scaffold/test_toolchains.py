@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -278,3 +279,25 @@ def test_names_that_break_identifiers_are_refused(
     assert result.exit_code == 2, result.output
     assert "invalid value" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# --- Rust: the step function cannot be shadowed by the file's own names ------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.language == "rust" and c.kind != "step_handler_batchable"],
+    ids=lambda c: c.id,
+)
+def test_rust_calls_of_the_step_function_are_path_qualified(case: Case, tmp_path: Path) -> None:
+    # The step function is named after the handler, so it can have the name of a
+    # local variable or test helper of the generated file (`status`, `context`,
+    # `results`...), which would shadow it in a bare call; `self::f(...)` and
+    # `super::f(...)` always reach the module's function. (rustfmt cannot see
+    # name resolution, hence this check of the source.)
+    (path,) = render(case, tmp_path)
+    step_function = case.params["name"]
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", step_function).lower()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for call in re.finditer(rf"(?<![\w:.]){snake}\(", line):
+            assert line[: call.start()].rstrip().endswith("fn"), f"{path.name}:{number}: {line}"

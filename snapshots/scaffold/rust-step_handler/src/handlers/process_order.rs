@@ -85,7 +85,7 @@ impl RustStepHandler for ProcessOrderHandler {
             .as_u64()
             .unwrap_or(0);
 
-        let result = process_order(&context, &dependency_results, retry_count);
+        let result = self::process_order(&context, &dependency_results, retry_count);
 
         let duration_ms = start.elapsed().as_millis() as i64;
         Ok(success_result(
@@ -110,7 +110,8 @@ mod tests {
 
     #[test]
     fn returns_the_task_input() {
-        let result = process_order(&json!({"input_value": "test_value"}), &HashMap::new(), 0);
+        let result =
+            super::process_order(&json!({"input_value": "test_value"}), &HashMap::new(), 0);
         assert_eq!(result["processed"], json!(true));
         assert_eq!(result["handler"], json!("process_order"));
         assert_eq!(result["input_received"], json!("test_value"));
@@ -121,19 +122,19 @@ mod tests {
     #[test]
     fn sees_the_previous_step_result() {
         let dependencies = results(&[("previous_step", json!({"value": 42}))]);
-        let result = process_order(&json!({}), &dependencies, 0);
+        let result = super::process_order(&json!({}), &dependencies, 0);
         assert_eq!(result["had_previous_result"], json!(true));
     }
 
     #[test]
     fn a_missing_input_is_null() {
-        let result = process_order(&json!({}), &HashMap::new(), 0);
+        let result = super::process_order(&json!({}), &HashMap::new(), 0);
         assert_eq!(result["input_received"], Value::Null);
     }
 
     #[test]
     fn reports_the_attempt_number_on_a_retry() {
-        let result = process_order(&json!({}), &HashMap::new(), 1);
+        let result = super::process_order(&json!({}), &HashMap::new(), 1);
         assert_eq!(result["attempt"], json!(2));
     }
 }

@@ -90,7 +90,7 @@ impl FetchUserHandler {
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let body = response.text().await.map_err(transport)?;
-        fetch_user(url, status, &body)
+        self::fetch_user(url, status, &body)
     }
 }
 
@@ -150,14 +150,17 @@ mod tests {
 
     #[test]
     fn success_returns_the_json_body() {
-        let result = fetch_user(URL, 200, r#"{"id": 1, "name": "Ada"}"#);
+        let result = super::fetch_user(URL, 200, r#"{"id": 1, "name": "Ada"}"#);
         assert_eq!(result, Ok(json!({"id": 1, "name": "Ada"})));
     }
 
     #[test]
     fn a_body_that_is_not_an_object_is_wrapped() {
-        assert_eq!(fetch_user(URL, 200, "[1, 2]"), Ok(json!({"data": [1, 2]})));
-        assert_eq!(fetch_user(URL, 204, ""), Ok(json!({})));
+        assert_eq!(
+            super::fetch_user(URL, 200, "[1, 2]"),
+            Ok(json!({"data": [1, 2]}))
+        );
+        assert_eq!(super::fetch_user(URL, 204, ""), Ok(json!({})));
     }
 
     #[test]
@@ -172,7 +175,7 @@ mod tests {
             (404, false),
             (422, false),
         ] {
-            let failure = fetch_user(URL, status, "{}").unwrap_err();
+            let failure = super::fetch_user(URL, status, "{}").unwrap_err();
             assert_eq!(failure.retryable, retryable, "HTTP {status}");
             assert_eq!(failure.status, Some(status));
         }

@@ -92,7 +92,7 @@ impl RustStepHandler for RouteOrderHandler {
         let start = Instant::now();
         let context = serde_json::to_value(&step_data.task.context)?;
 
-        let result = route_order(&context);
+        let result = self::route_order(&context);
 
         let duration_ms = start.elapsed().as_millis() as i64;
         Ok(success_result(
@@ -109,7 +109,7 @@ mod tests {
     use super::*;
 
     fn outcome(route_key: Value) -> Value {
-        route_order(&json!({ "route_key": route_key }))["decision_point_outcome"].clone()
+        super::route_order(&json!({ "route_key": route_key }))["decision_point_outcome"].clone()
     }
 
     #[test]
