@@ -235,36 +235,22 @@ def test_info_without_language_for_a_multi_language_template_asks_for_one(cli) -
     assert "--language" in result.stderr
 
 
+def generate_rust_handler(cli, out: Path, name: str):
+    return cli(
+        "template", "generate", "step_handler", "-l", "rust", "-p", f"name={name}", "-o", str(out)
+    )
+
+
 def test_a_file_name_as_long_as_the_file_system_allows_is_written(cli, tmp_path: Path) -> None:
     name = "a" * 252  # src/handlers/aaa...a.rs: a 255-byte file name
-    result = cli(
-        "template",
-        "generate",
-        "step_handler",
-        "-l",
-        "rust",
-        "-p",
-        f"name={name}",
-        "-o",
-        str(tmp_path),
-    )
+    result = generate_rust_handler(cli, tmp_path, name)
     assert result.exit_code == 0, result.output
     assert sorted(read_tree(tmp_path)) == [f"src/handlers/{name}.rs"]
 
 
 def test_a_file_name_too_long_for_the_file_system_is_refused(cli, tmp_path: Path) -> None:
     name = "a" * 300
-    result = cli(
-        "template",
-        "generate",
-        "step_handler",
-        "-l",
-        "rust",
-        "-p",
-        f"name={name}",
-        "-o",
-        str(tmp_path),
-    )
+    result = generate_rust_handler(cli, tmp_path, name)
     assert result.exit_code == 2
     assert "is 303 bytes long and the file system allows at most 255" in result.stderr
     assert "shorter" in result.stderr

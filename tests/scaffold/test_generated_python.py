@@ -30,6 +30,21 @@ def ruff(*args: str, cwd: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def run_generated_tests(project: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m pytest tests`` in ``project``, as the generated test modules say."""
+    env = {**os.environ, "RUST_LOG": "off", "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    return result
+
+
 @pytest.mark.parametrize("case", PYTHON_CASES, ids=[c.id for c in PYTHON_CASES])
 def test_generated_python_passes_ruff(case: Case, tmp_path: Path) -> None:
     canonical = tmp_path / "canonical"
@@ -47,16 +62,7 @@ def test_generated_python_passes_ruff(case: Case, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", PYTHON_CASES, ids=[c.id for c in PYTHON_CASES])
 def test_generated_pytest_tests_pass_against_the_real_sdk(case: Case, tmp_path: Path) -> None:
     render(case, tmp_path, module_name="app.handlers")
-    env = {**os.environ, "RUST_LOG": "off", "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    result = run_generated_tests(tmp_path)
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
@@ -71,16 +77,7 @@ def test_generated_tests_pass_for_names_close_to_their_own(case: Case, tmp_path:
     # test module uses itself nor one pytest would collect may break the tests.
     for name in ("make_context", "Test Str", "uuid"):
         render(case, tmp_path, name=name)
-    env = {**os.environ, "RUST_LOG": "off", "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    run_generated_tests(tmp_path)
     ruff("check", "--select", "E,F,W,I,B,UP,SIM", "--ignore", "E501", cwd=tmp_path)
 
 
