@@ -94,56 +94,38 @@ def py_str(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+_CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_TS_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "'": "\\'", **_CONTROL_ESCAPES, "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+_RB_SINGLE_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'"})
+_RB_DOUBLE_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "#": "\\#", **_CONTROL_ESCAPES})
+_RS_ESCAPES = str.maketrans(
+    {
+        **{chr(code): f"\\u{{{code:x}}}" for code in [*range(0x20), 0x7F]},
+        "\\": "\\\\",
+        '"': '\\"',
+        **_CONTROL_ESCAPES,
+    }
+)
+
+
 def ts_str(value: object) -> str:
     """A single-quoted TypeScript/JavaScript string literal holding ``value``."""
-    text = str(value)
-    escaped = (
-        text.replace("\\", "\\\\")
-        .replace("'", "\\'")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
-    return f"'{escaped}'"
+    return "'" + str(value).translate(_TS_ESCAPES) + "'"
 
 
 def rb_str(value: object) -> str:
     """A Ruby string literal: single-quoted unless it needs escapes."""
     text = str(value)
-    if "\n" in text or "\r" in text or "\t" in text:
-        escaped = (
-            text.replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("#", "\\#")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-        )
-        return f'"{escaped}"'
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if any(char in text for char in _CONTROL_ESCAPES):
+        return '"' + text.translate(_RB_DOUBLE_ESCAPES) + '"'
+    return "'" + text.translate(_RB_SINGLE_ESCAPES) + "'"
 
 
 def rs_str(value: object) -> str:
     """A Rust string literal holding ``value``."""
-    out = []
-    for char in str(value):
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{{{ord(char):x}}}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
+    return '"' + str(value).translate(_RS_ESCAPES) + '"'
 
 
 _YAML_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.:/@+-]*$")
