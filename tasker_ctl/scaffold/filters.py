@@ -84,11 +84,6 @@ def camel_case(value: object) -> str:
     return words[0].lower() + "".join(_capitalize(w) for w in words[1:])
 
 
-def shouty_snake_case(value: object) -> str:
-    """``processPayment`` -> ``PROCESS_PAYMENT`` (constant names)."""
-    return "_".join(w.upper() for w in _split_words(_require_str("shouty_snake_case", value)))
-
-
 def py_str(value: object) -> str:
     """A double-quoted Python string literal holding ``value``."""
     return json.dumps(str(value), ensure_ascii=False)
@@ -155,5 +150,4 @@ QUOTE_FILTERS: dict[str, Callable[[object], str]] = {
     "rb_str": rb_str,
     "rs_str": rs_str,
     "yaml_str": yaml_str,
-    "shouty_snake_case": shouty_snake_case,
 }
