@@ -22,8 +22,8 @@ from tasker_ctl.errors import TemplateDefinitionError, TemplateNotFoundError
 from tasker_ctl.scaffold.manifest import (
     PLUGIN_MANIFEST,
     TEMPLATE_MANIFEST,
-    PluginManifest,
     load_plugin_manifest,
+    load_template_manifest,
 )
 from tasker_ctl.suggest import did_you_mean
 
@@ -87,7 +87,6 @@ class Catalog:
     """Every template known to this run, in precedence order."""
 
     templates: list[TemplateSource] = field(default_factory=list)
-    plugins: list[PluginManifest] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def filtered(self, language: str | None = None) -> list[TemplateSource]:
@@ -182,8 +181,6 @@ def discover_plugin_dirs(plugin_paths: Sequence[Path]) -> tuple[list[Path], list
 
 def builtin_templates() -> list[TemplateSource]:
     """The templates shipped in ``tasker_ctl/templates``."""
-    from tasker_ctl.scaffold.manifest import load_template_manifest
-
     sources = []
     for language in BUILTIN_LANGUAGES:
         lang_dir = BUILTIN_ROOT / language
@@ -218,7 +215,6 @@ def build_catalog(plugin_paths: Sequence[Path] = ()) -> Catalog:
         except TemplateDefinitionError as exc:
             catalog.warnings.append(f"skipped plugin {directory}: {exc}")
             continue
-        catalog.plugins.append(manifest)
         catalog.warnings.extend(manifest.warnings)
         catalog.templates.extend(
             TemplateSource(
