@@ -147,6 +147,17 @@ def _render(
             f"rendering {source.label} failed: {exc}",
             location=_template_location(exc, source.directory) or manifest_at,
         ) from exc
+    except RecursionError as exc:
+        raise RenderError(
+            f"rendering {source.label} failed: it recurses without end",
+            location=manifest_at,
+            hint="look for a file that includes itself or a macro that calls itself",
+        ) from exc
+    except Exception as exc:  # anything else a template's own code raises (1 / 0, ...)
+        raise RenderError(
+            f"rendering {source.label} failed: {type(exc).__name__}: {exc}",
+            location=_template_location(exc, source.directory) or manifest_at,
+        ) from exc
 
 
 def check_relative_path(text: str, *, origin: str) -> PurePosixPath:

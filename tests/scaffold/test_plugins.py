@@ -396,3 +396,24 @@ def test_a_control_character_in_a_file_name_is_refused(cli, tmp_path: Path) -> N
     assert "refusing to write 'two\\nlines.txt'" in result.stderr
     assert "control character" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{% include "body.tera" %}\n', "it recurses without end"),
+        ("{% for i in range(10**9) %}x{% endfor %}\n", "OverflowError: Range too big"),
+        ("{{ 1 / 0 }}\n", "ZeroDivisionError"),
+    ],
+)
+def test_a_template_that_fails_at_run_time_is_a_template_error(
+    cli, tmp_path: Path, body: str, message: str
+) -> None:
+    build_file_tree(tmp_path, prefixed("plug", plugin_files("p", body=body)))
+    write_config(tmp_path, "plug")
+    out = tmp_path / "out"
+    result = gen(cli, tmp_path, "-p", "name=X", out=out)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
