@@ -100,10 +100,19 @@ def _check_name_lengths(root: Path, relpath: PurePosixPath, name_max: int) -> No
 
 
 def _check_containment(root: Path, relpath: PurePosixPath) -> Path:
-    """Return the target path, refusing symlinks that lead outside ``root``."""
+    """Return the target path, refusing symlinks that lead outside ``root``.
+
+    A file where the path needs a directory is refused too.
+    """
     current = root
-    for part in relpath.parts:
+    for index, part in enumerate(relpath.parts):
         current = current / part
+        if index < len(relpath.parts) - 1 and current.exists() and not current.is_dir():
+            raise WriteRefusedError(
+                f"cannot write '{relpath}': {current} is a file, not a directory; "
+                "nothing was written",
+                hint="rename or remove that file, or choose another --output directory",
+            )
         if current.is_symlink():
             resolved = current.resolve()
             if not resolved.is_relative_to(root):

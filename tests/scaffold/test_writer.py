@@ -60,3 +60,11 @@ def test_a_directory_in_the_way_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x.txt").mkdir()
     with pytest.raises(WriteRefusedError, match="a directory with that name exists"):
         plan_writes(files("x.txt"), tmp_path, ConflictPolicy.FORCE)
+
+
+def test_a_file_where_a_directory_is_needed_is_refused_before_writing(tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {"a": "a file named like the directory\n"})
+    before = read_tree(tmp_path)
+    with pytest.raises(WriteRefusedError, match="a is a file, not a directory"):
+        plan_writes(files("new.txt", "a/b/c.txt"), tmp_path, ConflictPolicy.FORCE)
+    assert read_tree(tmp_path) == before
