@@ -146,8 +146,10 @@ def _catalog(ctx: typer.Context) -> tuple[Settings, Catalog]:
 
 
 def _note_config_above(cwd: Path) -> None:
-    """Say so when a parent directory has a configuration file, which is not read."""
+    """Say so when a parent directory (below home) has a configuration file, not read."""
     for directory in cwd.parents:
+        if directory == Path.home():
+            return
         for candidate in (directory / LOCAL_CONFIG_NAME, directory / UNIFIED_CONFIG_PATH):
             if candidate.is_file():
                 note(

@@ -208,3 +208,18 @@ def test_a_control_character_in_a_file_name_is_refused(cli, tmp_path: Path) -> N
     assert "refusing to write 'two\\nlines.txt'" in result.stderr
     assert "control character" in result.stderr
     assert not out.exists()
+
+
+def test_a_configuration_file_in_the_home_directory_is_not_pointed_out(
+    cli, tmp_path: Path, monkeypatch
+) -> None:
+    home = tmp_path / "home"
+    write_config(home.parent, "plug")  # above home: not looked at
+    (home / ".config").mkdir(parents=True)
+    (home / ".config" / "tasker.toml").write_text("[cli]\n")  # home's own file
+    project = home / "projects" / "app"
+    project.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    result = cli("template", "list", "-l", "python", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert "is not used" not in result.stderr
