@@ -128,6 +128,8 @@ def generate(
     result = run_generate(request, catalog)
     for other in result.selection.shadowed:
         note(f"using {result.selection.source.label}; {other.origin} offers it too (see --plugin)")
+    for message in result.notes:
+        note(message)
     print_generate_result(stdout_console(), result, show_diff=dry_run)
     return 0
 

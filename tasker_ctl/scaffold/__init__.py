@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasker_ctl.scaffold.catalog import Catalog, Selection, TemplateSource, build_catalog
+from tasker_ctl.scaffold.filters import pascal_case, snake_case
 from tasker_ctl.scaffold.manifest import TemplateManifest, load_template_manifest
 from tasker_ctl.scaffold.render import (
     RenderedFile,
@@ -71,6 +72,22 @@ class GenerateResult:
     params: Mapping[str, str]
     plan: WritePlan
     dry_run: bool
+    notes: tuple[str, ...] = ()
+    """Things worth knowing about the result (a name that doubles a suffix, say)."""
+
+
+def _naming_notes(source: TemplateSource, values: Mapping[str, str]) -> tuple[str, ...]:
+    """The built-in handler templates add ``Handler`` to the name: say so if it is there already."""
+    name = values.get("name", "")
+    shorter = pascal_case(name).removesuffix("Handler")
+    if not source.builtin or not source.name.startswith("step_handler"):
+        return ()
+    if not snake_case(name).endswith("_handler") or not shorter:
+        return ()
+    return (
+        f"name={name} already ends in 'Handler' and the generated names add another one; "
+        f"pass name={shorter} to avoid the double suffix",
+    )
 
 
 def generate(request: GenerateRequest, catalog: Catalog | None = None) -> GenerateResult:
@@ -93,4 +110,5 @@ def generate(request: GenerateRequest, catalog: Catalog | None = None) -> Genera
         params=values,
         plan=plan,
         dry_run=request.dry_run,
+        notes=_naming_notes(selection.source, values),
     )

@@ -255,3 +255,14 @@ def test_a_file_name_too_long_for_the_file_system_is_refused(cli, tmp_path: Path
     assert "is 303 bytes long and the file system allows at most 255" in result.stderr
     assert "shorter" in result.stderr
     assert read_tree(tmp_path) == {}
+
+
+def test_a_name_ending_in_handler_gets_a_note_about_the_double_suffix(cli, tmp_path: Path) -> None:
+    result = generate(cli, tmp_path, "--param", "name=ProcessOrderHandler")
+    assert result.exit_code == 0, result.output
+    assert "note: name=ProcessOrderHandler already ends in 'Handler'" in result.stderr
+    assert "pass name=ProcessOrder to avoid the double suffix" in result.stderr
+    assert "handlers/process_order_handler_handler.py" in result.stdout
+    plain = generate(cli, tmp_path / "plain", "--param", "name=Handler")
+    assert plain.exit_code == 0, plain.output
+    assert "double suffix" not in plain.stderr
