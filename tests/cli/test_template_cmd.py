@@ -106,6 +106,10 @@ def test_force_and_skip_existing_together_is_a_usage_error(cli, tmp_path: Path) 
         (["name=123abc"], "parameter 'name' has an invalid value '123abc'"),
         (["name=class"], "parameter 'name' has an invalid value 'class'"),
         (["name=IF"], "parameter 'name' has an invalid value 'IF'"),
+        (
+            ["name=Éclair"],
+            "invalid value 'Éclair': handler name in any case, e.g. ProcessOrder; ASCII",
+        ),
         (["name=async"], "parameter 'name' has an invalid value 'async'"),
         (["name=X", "module_name=app.import"], "invalid value 'app.import'"),
         (["name=X", "module_name=None.handlers"], "invalid value 'None.handlers'"),
