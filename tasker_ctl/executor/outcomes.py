@@ -302,8 +302,17 @@ class OutcomeProcessor:
             return
         for notice in expansion.notices:
             runner.warn(notice.code, notice.message, record.name)
-        for new in expansion.steps:
-            runner.create_step(new.name, new.template_name, new.inputs, record.name, new.parents)
+        created = [
+            (
+                runner.create_step(
+                    new.name, new.template_name, new.inputs, record.name, new.parents
+                ),
+                new,
+            )
+            for new in expansion.steps
+        ]
+        for step, new in created:
+            runner.connect_parents(step, new.parents)
         for parent, child in expansion.edges_to_existing:
             runner.workflow.connect(runner.workflow.steps[parent], runner.workflow.steps[child])
         workers = tuple(

@@ -146,7 +146,11 @@ class Runner:
         created_by: str | None,
         parents: tuple[str, ...],
     ) -> StepRecord:
-        """Create a workflow step with edges from ``parents`` (which must exist)."""
+        """Create a workflow step; its edges from ``parents`` come with :meth:`connect_parents`.
+
+        Production creates every step of a pass first and the edges after, so a step may
+        name parents created later in the same pass (any declaration order works).
+        """
         definition = self.graph.steps[template_step]
         policy = self._policies.get(template_step)
         if policy is None:
@@ -162,8 +166,6 @@ class Runner:
             policy,
         )
         self.workflow.add(record)
-        for parent in parents:
-            self.workflow.connect(self.workflow.steps[parent], record)
         if self.observers:
             self.emit(StepCreated(name, template_step, str(definition.type), parents, created_by))
         handler = definition.handler
@@ -183,13 +185,22 @@ class Runner:
             )
         return record
 
+    def connect_parents(self, record: StepRecord, parents: tuple[str, ...]) -> None:
+        """Add the edges ``parent -> record`` (every parent must exist by now)."""
+        steps = self.workflow.steps
+        for parent in parents:
+            self.workflow.connect(steps[parent], record)
+
     def _create_initial_steps(self) -> None:
         initial = self.graph.initial_steps()
         created = set(initial)
+        edges: list[tuple[StepRecord, tuple[str, ...]]] = []
         for name in initial:
             step = self.graph.steps[name]
             parents = tuple(d for d in self.graph.deps[name] if d in created)
-            self.create_step(name, name, initial_inputs(step), None, parents)
+            edges.append(
+                (self.create_step(name, name, initial_inputs(step), None, parents), parents)
+            )
             for dep in self.graph.deps[name]:
                 if dep not in created and dep in self.graph.steps:
                     kind = self.graph.type_of(dep)
@@ -207,6 +218,8 @@ class Runner:
                         f"runs without waiting for '{dep}'",
                         name,
                     )
+        for record, parents in edges:
+            self.connect_parents(record, parents)
 
     # -- the loop ----------------------------------------------------------
     def run(self) -> RunResult:

@@ -237,3 +237,23 @@ def test_two_decisions_converge_on_one_step_that_waits_for_both_branches(
     assert [s["step"] for s in seen][-1] == "join"
     join = next(s for s in seen if s["step"] == "join")
     assert sorted(join["dependencies"]) == ["b1", "b2", "d1", "d2", "start"]
+
+
+def test_declaration_order_does_not_matter_for_decisions_and_convergence(
+    run: Run, kind: str
+) -> None:
+    # upstream's conditional-approval template declares the convergence step first
+    forward = run(decision_steps(kind), {"route": ["large"]})
+    backward = run(list(reversed(decision_steps(kind))), {"route": ["large"]})
+    assert backward.status is forward.status is TaskState.COMPLETE
+    assert sorted(s.name for s in backward.steps) == sorted(s.name for s in forward.steps)
+    assert backward.step("finish").parents == ("large",)
+    assert backward.not_created == forward.not_created
+
+
+def test_a_chain_declared_bottom_up_runs(run: Run) -> None:
+    steps = [step(f"s{i}", STYLES["dsl"], (f"s{i - 1}",) if i else ()) for i in range(5)]
+    result = run(list(reversed(steps)))
+    assert result.complete
+    assert [s.name for s in result.steps] == ["s4", "s3", "s2", "s1", "s0"]
+    assert [s.parents for s in result.steps][:-1] == [("s3",), ("s2",), ("s1",), ("s0",)]
