@@ -250,3 +250,114 @@ class DependencyResults(dict):  # type: ignore[type-arg]
 
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
         return copy.deepcopy(self.copy(), memo)
+
+
+class Lineage:
+    """A worker's view of the task graph: edges, completed results, ancestor sets.
+
+    The orchestrator sends every edge once (``graph``) and every completed result
+    once (``result``, or the worker keeps what it produced itself); the worker
+    builds each call's dependency results from them. Every ancestor of a ready
+    step is complete, so a step's ancestors are everything reachable through its
+    parents that has a result here. An ancestor set is shared along chains: the
+    last child that needs its parent's set extends it in place (O(1)); others copy.
+    """
+
+    __slots__ = ("_consumers", "_parents", "_sets", "entries", "texts")
+
+    def __init__(self) -> None:
+        self._parents: dict[str, list[str]] = {}
+        self._consumers: dict[str, int] = {}
+        self._sets: dict[str, AncestorSet] = {}
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.texts = _LazyTexts(self.entries)
+
+    def connect(self, parent: str, child: str) -> None:
+        """Add the edge ``parent -> child``."""
+        self._parents.setdefault(child, []).append(parent)
+        if child not in self._sets:
+            self._consumers[parent] = self._consumers.get(parent, 0) + 1
+
+    def store(self, name: str, entry: dict[str, Any], text: str | None = None) -> None:
+        """Keep the persisted result of a completed step (``text``: its JSON, if known)."""
+        self.entries[name] = entry
+        self.texts.put(name, text)
+
+    def ancestors(self, name: str) -> AncestorSet:
+        """The completed ancestors of ``name`` (built once per step, shared along chains)."""
+        built = self._sets.get(name)
+        if built is not None:
+            return built
+        entries = self.entries
+        parents = [p for p in self._parents.get(name, ()) if p in entries]
+        if not parents:
+            built = AncestorSet()
+        else:
+            base = max(parents, key=self._size)
+            built = self._take_or_copy(base)
+            for parent in parents:
+                if parent != base:
+                    built.merge(self._set_of(parent))
+            for parent in parents:
+                built.add(parent, entries[parent])
+        consumers = self._consumers
+        for parent in self._parents.get(name, ()):
+            left = consumers.get(parent, 0) - 1
+            consumers[parent] = left
+            if left <= 0 and parent in entries:
+                self._sets.pop(parent, None)
+        self._sets[name] = built
+        return built
+
+    def _size(self, name: str) -> int:
+        found = self._sets.get(name)
+        return len(found) if found is not None else 0
+
+    def _take_or_copy(self, parent: str) -> AncestorSet:
+        source = self._set_of(parent)
+        if self._consumers.get(parent, 0) == 1:
+            self._sets.pop(parent, None)
+            return source
+        return source.copy()
+
+    def _set_of(self, parent: str) -> AncestorSet:
+        found = self._sets.get(parent)
+        if found is not None:
+            return found
+        rebuilt = AncestorSet()
+        seen: set[str] = set()
+        stack = list(self._parents.get(parent, ()))
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.entries:
+                continue
+            seen.add(current)
+            rebuilt.add(current, self.entries[current])
+            stack.extend(self._parents.get(current, ()))
+        return rebuilt
+
+
+class _LazyTexts(Mapping[str, str]):
+    """JSON text of each stored entry, encoded on first use unless it came with one."""
+
+    def __init__(self, entries: dict[str, dict[str, Any]]) -> None:
+        self._entries = entries
+        self._cache: dict[str, str] = {}
+
+    def put(self, name: str, text: str | None) -> None:
+        if text is None:
+            self._cache.pop(name, None)
+        else:
+            self._cache[name] = text
+
+    def __getitem__(self, name: str) -> str:
+        text = self._cache.get(name)
+        if text is None:
+            text = self._cache[name] = json.dumps(self._entries[name])
+        return text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -149,28 +149,39 @@ def _has_package(root: Path, name: str) -> bool:
 def handler_scope(
     sdk: Sdk, sources: HandlerSources, callables: Iterable[str] = ()
 ) -> Iterator[HandlerCatalog]:
-    """Import the handler packages into a fresh private registry for one run.
+    """:func:`load_handlers`, with ``sys.path`` restored afterwards (for in-process runs).
 
     Raises:
         HandlerPackageError: A handler package does not exist on the roots or ``sys.path``.
     """
     saved_path = list(sys.path)
-    sys.path[:0] = [str(root) for root in sources.roots]
-    importlib.invalidate_caches()
     try:
-        tops = {p.split(".")[0] for p in sources.packages} | {
-            c.split(".")[0] for c in callables if "." in c
-        }
-        for top in sorted(tops):
-            _evict_if_stale(top)
-        catalog = HandlerCatalog(registry=sdk.HandlerRegistry(), sources=sources)
-        for package in sources.packages:
-            if _import_tree(package, sources, catalog.problems):
-                catalog.registry.discover_handlers(package)
-                catalog.misdecorated.update(_misdecorated(package))
-        yield catalog
+        yield load_handlers(sdk, sources, callables)
     finally:
         sys.path[:] = saved_path
+
+
+def load_handlers(
+    sdk: Sdk, sources: HandlerSources, callables: Iterable[str] = ()
+) -> HandlerCatalog:
+    """Import the handler packages into a fresh private registry (roots go on ``sys.path``).
+
+    Raises:
+        HandlerPackageError: A handler package does not exist on the roots or ``sys.path``.
+    """
+    sys.path[:0] = [str(root) for root in sources.roots]
+    importlib.invalidate_caches()
+    tops = {p.split(".")[0] for p in sources.packages} | {
+        c.split(".")[0] for c in callables if "." in c
+    }
+    for top in sorted(tops):
+        _evict_if_stale(top)
+    catalog = HandlerCatalog(registry=sdk.HandlerRegistry(), sources=sources)
+    for package in sources.packages:
+        if _import_tree(package, sources, catalog.problems):
+            catalog.registry.discover_handlers(package)
+            catalog.misdecorated.update(_misdecorated(package))
+    return catalog
 
 
 def _misdecorated(package: str) -> dict[str, str]:

@@ -109,7 +109,7 @@ class Invoker:
         return outcome
 
 
-def _is_user_file(filename: str) -> bool:
+def is_user_file(filename: str) -> bool:
     """Whether a frame belongs to handler code (not stdlib, the SDK or tasker-ctl)."""
     if filename.startswith("<"):
         return False
@@ -133,7 +133,7 @@ def location_from_traceback(tb: TracebackType | None) -> str | None:
     """``file:line in function`` of the innermost frame in user code."""
     found = None
     for frame in traceback.extract_tb(tb):
-        if _is_user_file(frame.filename):
+        if is_user_file(frame.filename):
             found = display_location(frame.filename, frame.lineno or 0, frame.name)
     return found
 
@@ -142,7 +142,7 @@ def location_from_text(text: str) -> str | None:
     """The same, read from a formatted traceback (DSL handlers keep only the text)."""
     found = None
     for match in _TB_LINE.finditer(text):
-        if _is_user_file(match["file"]):
+        if is_user_file(match["file"]):
             found = display_location(match["file"], int(match["line"]), match["func"])
     return found
 
@@ -152,7 +152,7 @@ def location_of_coroutine(coroutine: Any) -> str | None:
     found = None
     while coroutine is not None:
         frame = getattr(coroutine, "cr_frame", None)
-        if frame is not None and _is_user_file(frame.f_code.co_filename):
+        if frame is not None and is_user_file(frame.f_code.co_filename):
             found = display_location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
         coroutine = getattr(coroutine, "cr_await", None)
     return found
@@ -162,10 +162,14 @@ def location_of_thread(thread_id: int | None) -> str | None:
     """Where a (hanging) thread is right now, innermost user frame first."""
     if thread_id is None:
         return None
-    frame: FrameType | None = sys._current_frames().get(thread_id)
+    return location_of_frame(sys._current_frames().get(thread_id))
+
+
+def location_of_frame(frame: FrameType | None) -> str | None:
+    """The innermost user frame from ``frame`` outwards."""
     while frame is not None:
         code = frame.f_code
-        if _is_user_file(code.co_filename):
+        if is_user_file(code.co_filename):
             return display_location(code.co_filename, frame.f_lineno, code.co_name)
         frame = frame.f_back
     return None

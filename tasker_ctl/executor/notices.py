@@ -32,6 +32,7 @@ class WarningCode(enum.StrEnum):
     FFI_TIMEOUT = "ffi_timeout"
     HANDLER_ABANDONED = "handler_abandoned"
     HANDLER_EXITED = "handler_exited"
+    WORKER_EXITED = "worker_exited"
     DEPENDENCY_NOT_CREATED = "dependency_not_created"
     DECISION_OUTCOME_MISSING = "decision_outcome_missing"
     DECISION_INVALID_TARGET = "decision_invalid_target"

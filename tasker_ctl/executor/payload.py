@@ -15,15 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tasker_ctl.executor.persist import now_iso
-from tasker_ctl.model import StepDefinition, TaskTemplate
+from tasker_ctl.executor.entries import now_iso
 
-
-def _loads(text: str) -> Any:
-    return None if text == "null" else json.loads(text)
+if TYPE_CHECKING:
+    from tasker_ctl.model import TaskTemplate
 
 
 def _apply_production_overrides(template: TaskTemplate, steps: dict[str, dict[str, Any]]) -> None:
@@ -69,33 +66,20 @@ class IdSource:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-@dataclass(slots=True)
-class WorkflowStepRow:
-    """The ``workflow_step`` fields that change between calls (never mutated once built)."""
+class TaskPayload:
+    """The parts of every payload that the orchestrator knows before the run starts.
 
-    uuid: str
-    name: str
-    template_step_name: str
-    retryable: bool
-    max_attempts: int
-    attempts: int
-    last_attempted_at: str | None
-    inputs_text: str
-    results_text: str
-    checkpoint_text: str
-    created_at: str
-
-
-class PayloadFactory:
-    """Builds fresh ``task_sequence_step`` dicts for the steps of one task."""
+    ``task`` is the ``task`` object of the payload (its ``task.context`` is the
+    task context) and ``definitions`` the step definitions as the worker's template
+    cache serves them (production overrides applied), by template step name.
+    """
 
     def __init__(self, template: TaskTemplate, context: dict[str, Any], ids: IdSource) -> None:
-        self.ids = ids
         self.task_uuid = ids.new()
         self.correlation_id = ids.new()
         created = now_iso()
         context_text = json.dumps(context, sort_keys=True)
-        task = {
+        self.task: dict[str, Any] = {
             "task": {
                 "task_uuid": self.task_uuid,
                 "named_task_uuid": ids.new(),
@@ -117,54 +101,68 @@ class PayloadFactory:
             "task_version": template.version,
             "namespace_name": template.namespace_name,
         }
-        self._task_text = json.dumps(task)
-        self._dumped: dict[str, dict[str, Any]] = {}
+        dumped_steps: dict[str, dict[str, Any]] = {}
         for dumped in template.model_dump(mode="json", by_alias=True)["steps"]:
             dumped.pop("composition", None)
-            self._dumped.setdefault(dumped["name"], dumped)
-        _apply_production_overrides(template, self._dumped)
-        self._definitions: dict[str, str] = {}
+            dumped_steps.setdefault(dumped["name"], dumped)
+        _apply_production_overrides(template, dumped_steps)
+        self.definitions = dumped_steps
         self._named_uuids: dict[str, str] = {}
-
-    def definition_text(self, step: StepDefinition) -> str:
-        """The step definition as the worker's template cache serializes it."""
-        text = self._definitions.get(step.name)
-        if text is None:
-            text = self._definitions[step.name] = json.dumps(self._dumped[step.name])
-        return text
+        self._ids = ids
 
     def named_step_uuid(self, template_step_name: str) -> str:
         """A stable ``named_step_uuid`` per template step."""
         found = self._named_uuids.get(template_step_name)
         if found is None:
-            found = self._named_uuids[template_step_name] = self.ids.new()
+            found = self._named_uuids[template_step_name] = self._ids.new()
         return found
 
-    def build(self, row: WorkflowStepRow, definition: StepDefinition) -> dict[str, Any]:
-        """A fresh payload (without ``dependency_results``) for one call."""
-        loads = _loads
+
+class PayloadBuilder:
+    """The worker's side: fresh ``task_sequence_step`` dicts for every call.
+
+    The task and definitions are kept as JSON text and decoded for each call, so a
+    handler that mutates what it received never affects another call.
+    """
+
+    def __init__(self, task: dict[str, Any], definitions: dict[str, Any]) -> None:
+        self._task_text = json.dumps(task)
+        self.task_uuid: str = task["task"]["task_uuid"]
+        self.correlation_id: str = task["task"]["correlation_id"]
+        self._definitions = {name: json.dumps(d) for name, d in definitions.items()}
+
+    def has(self, definition: str) -> bool:
+        """Whether ``definition`` names a step definition of the task."""
+        return definition in self._definitions
+
+    def build(self, row: dict[str, Any], definition: str) -> dict[str, Any]:
+        """A fresh payload (without ``dependency_results``) for one call.
+
+        ``row`` holds the ``workflow_step`` fields the orchestrator sent, freshly
+        decoded from the ``call`` message.
+        """
         workflow_step = {
-            "workflow_step_uuid": row.uuid,
+            "workflow_step_uuid": row["uuid"],
             "task_uuid": self.task_uuid,
-            "named_step_uuid": self.named_step_uuid(row.template_step_name),
-            "name": row.name,
-            "template_step_name": row.template_step_name,
-            "retryable": row.retryable,
-            "max_attempts": row.max_attempts,
+            "named_step_uuid": row["named_step_uuid"],
+            "name": row["name"],
+            "template_step_name": row["template_step_name"],
+            "retryable": row["retryable"],
+            "max_attempts": row["max_attempts"],
             "in_process": False,
             "processed": False,
             "processed_at": None,
-            "attempts": row.attempts,
-            "last_attempted_at": row.last_attempted_at,
+            "attempts": row["attempts"],
+            "last_attempted_at": row["last_attempted_at"],
             "backoff_request_seconds": None,
-            "inputs": loads(row.inputs_text),
-            "results": loads(row.results_text),
-            "checkpoint": loads(row.checkpoint_text),
-            "created_at": row.created_at,
-            "updated_at": row.last_attempted_at or row.created_at,
+            "inputs": row["inputs"],
+            "results": row["results"],
+            "checkpoint": row["checkpoint"],
+            "created_at": row["created_at"],
+            "updated_at": row["last_attempted_at"] or row["created_at"],
         }
         return {
             "task": json.loads(self._task_text),
             "workflow_step": workflow_step,
-            "step_definition": json.loads(self.definition_text(definition)),
+            "step_definition": json.loads(self._definitions[definition]),
         }

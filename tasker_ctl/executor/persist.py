@@ -16,28 +16,13 @@ downstream steps receive as dependency results (spec 5 and 6.7).
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from tasker_ctl.executor.entries import Completion, persisted_shape, retry_after_seconds
 from tasker_ctl.executor.invoke import Invoker
-from tasker_ctl.executor.retry import retry_after_seconds
 from tasker_ctl.executor.wire import ConversionError, check_count, rust_json
-
-_METADATA_DEFAULTS: dict[str, Any] = {
-    "execution_time_ms": 0,
-    "handler_version": None,
-    "retryable": False,
-    "completed_at": None,
-    "worker_id": None,
-    "worker_hostname": None,
-    "started_at": None,
-    "custom": {},
-    "error_code": None,
-    "error_type": None,
-    "context": {},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,40 +37,6 @@ class Checkpoint:
     items_processed: int
     accumulated_results: Any
     problem: ConversionError | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """A submitted completion in the persisted shape (JSON-safe by construction)."""
-
-    entry: dict[str, Any]
-    serialization_error: str | None = None
-    converted: bool = False
-    retry_after_s: float | None = None
-    """The delay a failed handler asked for (dropped by Rust, kept here to report it)."""
-
-    @property
-    def success(self) -> bool:
-        """Whether the step succeeded (``success`` of the persisted result)."""
-        return bool(self.entry["success"])
-
-    @property
-    def retryable(self) -> bool:
-        """``metadata.retryable``: the only flag orchestration reads after a failure."""
-        return bool(self.entry["metadata"].get("retryable"))
-
-
-_second: list[Any] = [None, ""]
-
-
-def now_iso() -> str:
-    """The current UTC time as Rust's chrono serializes it (microseconds, ``Z``)."""
-    now = time.time()
-    whole = int(now)
-    if whole != _second[0]:
-        _second[0] = whole
-        _second[1] = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
-    return f"{_second[1]}.{int((now - whole) * 1_000_000):06d}Z"
 
 
 _STRICT_JSON = json.JSONEncoder(allow_nan=False)
@@ -194,28 +145,3 @@ def _fallback(invoker: Invoker, event: Any, handler_result: Any, exc: Exception)
     dumped = invoker.subscriber._build_ffi_safe_failure(event, handler_result, exc)
     converted: dict[str, Any] = json.loads(json.dumps(persisted_shape(dumped), default=str))
     return converted
-
-
-def persisted_shape(dumped: dict[str, Any]) -> dict[str, Any]:
-    """Normalize a Python ``StepExecutionResult`` dump to what Rust stores."""
-    metadata = dumped.get("metadata") or {}
-    kept = {key: metadata.get(key, default) for key, default in _METADATA_DEFAULTS.items()}
-    if kept["completed_at"] is None:
-        kept["completed_at"] = now_iso()
-    error = dumped.get("error")
-    return {
-        "step_uuid": str(dumped.get("step_uuid")),
-        "success": bool(dumped.get("success")),
-        "result": dumped.get("result"),
-        "metadata": kept,
-        "status": dumped.get("status"),
-        "error": None
-        if not error
-        else {
-            "message": error.get("message"),
-            "error_type": error.get("error_type"),
-            "backtrace": None,
-            "retryable": bool(error.get("retryable", False)),
-        },
-        "orchestration_metadata": None,
-    }

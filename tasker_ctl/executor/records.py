@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tasker_ctl.executor.deps import AncestorSet
 from tasker_ctl.executor.retry import BackoffPolicy
 from tasker_ctl.executor.states import RUNNABLE_STATES, SATISFYING_STATES, StepState
 from tasker_ctl.model import StepDefinition
@@ -27,8 +25,6 @@ class StepRecord:
     """One workflow step (a row of ``workflow_steps`` plus bookkeeping)."""
 
     __slots__ = (
-        "ancestor_consumers",
-        "ancestors",
         "attempts",
         "backoff_ms",
         "checkpoint",
@@ -94,8 +90,6 @@ class StepRecord:
         self.handler_ms = 0.0
         self.last_attempted_at: str | None = None
         self.queued = False
-        self.ancestors: AncestorSet | None = None
-        self.ancestor_consumers = 0
 
     @property
     def retry_eligible(self) -> bool:
@@ -114,8 +108,6 @@ class Workflow:
     def __init__(self) -> None:
         self.steps: dict[str, StepRecord] = {}
         self.order: list[StepRecord] = []
-        self.texts = EntryTexts(self.steps)
-        """Persisted result JSON of completed steps, by name (dependency copies)."""
         self.completed = 0
         self.errored = 0
         self._candidates: list[tuple[int, StepRecord]] = []
@@ -131,8 +123,6 @@ class Workflow:
         """Add the edge ``parent -> child``."""
         parent.children.append(child)
         child.parents.append(parent)
-        if child.ancestors is None:
-            parent.ancestor_consumers += 1
         if parent.state not in SATISFYING_STATES:
             child.waiting_on += 1
 
@@ -143,8 +133,6 @@ class Workflow:
             child.waiting_on -= 1
             if child.waiting_on == 0:
                 heapq.heappush(self._candidates, (child.seq, child))
-        if record.ancestor_consumers == 0:
-            record.ancestors = None
 
     def schedule_retry(self, record: StepRecord, due_ms: float) -> None:
         """Make ``record`` a candidate again once the clock reaches ``due_ms``."""
@@ -176,79 +164,3 @@ class Workflow:
                 record.queued = True
                 ready.append(record)
         return ready
-
-    def ancestors_of(self, record: StepRecord) -> AncestorSet:
-        """The completed ancestors of ``record`` (built once, shared along chains)."""
-        if record.ancestors is not None:
-            return record.ancestors
-        parents = [p for p in record.parents if p.entry is not None]
-        if not parents:
-            built = AncestorSet()
-        else:
-            base = max(parents, key=_ancestor_size)
-            built = self._take_or_copy(base)
-            for parent in parents:
-                if parent is not base:
-                    built.merge(self._ancestors_of_parent(parent))
-            for parent in parents:
-                assert parent.entry is not None
-                built.add(parent.name, parent.entry)
-        for parent in record.parents:
-            parent.ancestor_consumers -= 1
-            if parent.ancestor_consumers <= 0 and parent.state in SATISFYING_STATES:
-                parent.ancestors = None
-        record.ancestors = built
-        return built
-
-    def _take_or_copy(self, parent: StepRecord) -> AncestorSet:
-        source = self._ancestors_of_parent(parent)
-        if parent.ancestor_consumers == 1 and parent.state in SATISFYING_STATES:
-            parent.ancestors = None
-            return source
-        return source.copy()
-
-    def _ancestors_of_parent(self, parent: StepRecord) -> AncestorSet:
-        if parent.ancestors is not None:
-            return parent.ancestors
-        rebuilt = AncestorSet()
-        seen: set[str] = set()
-        stack = list(parent.parents)
-        while stack:
-            current = stack.pop()
-            if current.name in seen or current.entry is None:
-                continue
-            seen.add(current.name)
-            rebuilt.add(current.name, current.entry)
-            stack.extend(current.parents)
-        return rebuilt
-
-
-class EntryTexts(Mapping[str, str]):
-    """The JSON text of each completed step's persisted result, made on first use.
-
-    Persisted entries are never mutated, so encoding them lazily is safe, and a
-    step that no handler reads never pays for it.
-    """
-
-    def __init__(self, steps: dict[str, StepRecord]) -> None:
-        self._steps = steps
-        self._cache: dict[str, str] = {}
-
-    def __getitem__(self, name: str) -> str:
-        text = self._cache.get(name)
-        if text is None:
-            record = self._steps.get(name)
-            if record is None or record.entry is None:
-                raise KeyError(name)
-            text = self._cache[name] = json.dumps(record.entry)
-        return text
-
-    def __iter__(self) -> Iterator[str]:
-        return (name for name, record in self._steps.items() if record.entry is not None)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-def _ancestor_size(record: StepRecord) -> int:
-    return len(record.ancestors) if record.ancestors is not None else 0

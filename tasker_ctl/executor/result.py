@@ -55,6 +55,8 @@ class RunResult:
     interrupted: bool = False
     real_time: bool = False
     """Whether retry waits were slept (``--real-time``) rather than skipped."""
+    interrupted_by: str | None = None
+    """What ended the run early: ``SIGINT``, ``SIGTERM`` or ``SIGHUP``."""
 
     @property
     def complete(self) -> bool:

@@ -23,7 +23,6 @@ warns about the difference.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -78,17 +77,6 @@ def _fibonacci(n: int) -> int:
     for _ in range(max(n, 0)):
         a, b = b, a + b
     return a
-
-
-def retry_after_seconds(metadata: dict[str, object]) -> float | None:
-    """The delay a failed handler asked for (``retry_after`` or ``retry_after_seconds``)."""
-    for key in ("retry_after", "retry_after_seconds"):
-        value = metadata.get(key)
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int | float) and math.isfinite(value):
-            return float(value)
-    return None
 
 
 class Clock(Protocol):

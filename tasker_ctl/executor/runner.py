@@ -1,62 +1,52 @@
-"""The loop: ready steps -> handler calls -> results -> new steps -> finalization.
+"""The loop: ready steps -> calls to workers -> what came back -> new steps -> finalization.
 
-:class:`Runner` reproduces one task's life in the orchestrator and a Python
-worker (spec ``orchestration-semantics.md`` section 0): it creates the initial
-steps, enqueues the ready ones in creation order, claims each (attempts + 1,
-the handler sees the count from before), runs it on a worker thread, turns the
-submitted result into ``complete`` / ``waiting_for_retry`` / ``error``,
-processes decision and batch outcomes of successful steps, and finalizes the
-task after every result (any step in ``error`` blocks the task; already
-enqueued steps still run). Checkpoint yields re-dispatch the same step without
-a claim. Retry waits use the run's clock (virtual by default).
+:class:`Runner` is the orchestrator of one local run. It owns the task's
+:class:`~tasker_ctl.executor.orchestration.Orchestration` and drives the
+workers (:mod:`.workers`): it claims each enqueued step (attempts + 1; the
+payload keeps the count from before) and sends the call to an idle worker,
+waits on all workers at once, and turns what comes back — a ``done``
+message, a worker that died, a deadline that passed — into the step's next
+state through :class:`~tasker_ctl.executor.outcomes.OutcomeProcessor`.
+Checkpoint yields re-dispatch the same step without a claim. Retry waits use
+the run's clock (virtual by default).
 
-Only this thread touches the task's state; observers hear about every change.
+A call's deadline is the step's ``timeout_seconds``, or else the Python
+worker's FFI completion timeout; a worker past its deadline is killed (after
+a stack dump that says where the handler was) and replaced.
+
+``SIGINT``, ``SIGTERM`` and ``SIGHUP`` end the run at once: the workers are
+killed and the result says which signal stopped it. Handler code never runs in
+this process (except with ``--in-process``), so that is always prompt.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import signal
+import threading
 import time
-from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from tasker_ctl.executor.calls import Calls
-from tasker_ctl.executor.discovery import HandlerCatalog
-from tasker_ctl.executor.events import (
-    ClockAdvanced,
-    RunEvent,
-    RunFinished,
-    RunObserver,
-    RunStarted,
-    StepCreated,
-    StepTransition,
-    TaskTransition,
-    WarningRaised,
-)
-from tasker_ctl.executor.expansion import initial_inputs
-from tasker_ctl.executor.invoke import Invoker
-from tasker_ctl.executor.notices import Notice, RunWarning, WarningCode
+from tasker_ctl.executor.events import ClockAdvanced, RunFinished, RunObserver, RunStarted
+from tasker_ctl.executor.notices import Notice, WarningCode
+from tasker_ctl.executor.orchestration import Orchestration
 from tasker_ctl.executor.outcomes import OutcomeProcessor
-from tasker_ctl.executor.payload import IdSource, PayloadFactory
-from tasker_ctl.executor.persist import now_iso
-from tasker_ctl.executor.plan import TemplateGraph
-from tasker_ctl.executor.records import StepRecord, Workflow
-from tasker_ctl.executor.result import RunResult, StepReport
-from tasker_ctl.executor.retry import BackoffPolicy, Clock, RealClock, VirtualClock
-from tasker_ctl.executor.sdk import Sdk
-from tasker_ctl.executor.states import (
-    StepEvent,
-    StepState,
-    TaskEvent,
-    TaskState,
-    next_step_state,
-    next_task_state,
-)
-from tasker_ctl.model import StepType, TaskTemplate
+from tasker_ctl.executor.payload import IdSource, TaskPayload
+from tasker_ctl.executor.protocol import ENCODER, CallOutcome
+from tasker_ctl.executor.records import StepRecord
+from tasker_ctl.executor.result import RunResult
+from tasker_ctl.executor.retry import Clock, RealClock, VirtualClock
+from tasker_ctl.executor.states import TaskEvent, TaskState
+from tasker_ctl.executor.workers import HandlerInfo, Reply
+from tasker_ctl.model import TaskTemplate
 
 FFI_TIMEOUT_S = 30.0
 """The Python worker's FFI completion timeout (``tasker-py/src/bootstrap.rs``)."""
+
+_ENCODE = ENCODER.encode
 
 
 @dataclass(frozen=True)
@@ -71,6 +61,50 @@ class RunOptions:
     poll_interval_s: float = 0.25
 
 
+class Workers(Protocol):
+    """What the runner needs from its workers (:mod:`.workers`)."""
+
+    enforces_timeouts: bool
+    info: HandlerInfo
+
+    def publish(self, message: dict[str, Any], exclude: int | None = None) -> None:
+        """Tell every worker but ``exclude``."""
+
+    def idle(self, wanted: int) -> int | None:
+        """An idle worker's id (may start one)."""
+
+    def call(self, wid: int, line: bytes) -> None:
+        """Send a call line."""
+
+    def poll(self, timeout_s: float) -> list[Reply]:
+        """What came back."""
+
+    def kill(self, wid: int) -> str | None:
+        """Stop a worker; where its handler was."""
+
+
+@dataclass(slots=True)
+class Call:
+    """A handler call the runner is waiting for."""
+
+    job: int
+    record: StepRecord
+    worker: int
+    row: str
+    """The ``row`` object of the call message without ``checkpoint`` (kept for re-dispatch)."""
+    deadline: float
+    limit_s: float
+    limit_kind: str
+
+
+class Stopped(Exception):
+    """A signal asked the run to stop."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 class Runner:
     """Runs one task template to a final (or stuck, or interrupted) state."""
 
@@ -78,289 +112,289 @@ class Runner:
         self,
         template: TaskTemplate,
         context: dict[str, Any],
-        sdk: Sdk,
-        catalog: HandlerCatalog,
+        workers: Workers,
         options: RunOptions,
-        observers: tuple[RunObserver, ...] = (),
-        notices: tuple[Notice, ...] = (),
+        observers: Sequence[RunObserver] = (),
+        notices: Sequence[Notice] = (),
     ) -> None:
         self.template = template
         self.options = options
-        self.observers = observers
-        self.graph = TemplateGraph(template)
-        self.workflow = Workflow()
-        self.sdk = sdk
-        self.invoker = Invoker(sdk, catalog.registry)
-        self.catalog = catalog
-        self.ids = IdSource()
-        self.payloads = PayloadFactory(template, context, self.ids)
+        self.workers = workers
         self.clock: Clock = RealClock() if options.real_time else VirtualClock()
-        self.task_state = TaskState.PENDING
-        self.queue: deque[StepRecord] = deque()
-        self.warnings: dict[tuple[str, str | None, str], RunWarning] = {}
-        self.calls: Calls | None = None
-        self._initial_notices = notices
-        self._policies: dict[str, BackoffPolicy] = {}
-        self.outcomes = OutcomeProcessor(self)
-
-    # -- reporting ---------------------------------------------------------
-    def emit(self, event: RunEvent) -> None:
-        """Tell every observer about ``event``."""
-        now = self.clock.now_ms()
-        for observer in self.observers:
-            observer.on_event(event, now)
-
-    def warn(self, code: WarningCode, message: str, step: str | None = None) -> None:
-        """Record a warning once."""
-        key = (str(code), step, message)
-        if key not in self.warnings:
-            warning = RunWarning(code, message, step)
-            self.warnings[key] = warning
-            if self.observers:
-                self.emit(WarningRaised(warning))
-
-    def task(self, event: TaskEvent) -> None:
-        """Move the task through its state machine."""
-        before = self.task_state
-        self.task_state = next_task_state(before, event)
-        if self.observers:
-            self.emit(TaskTransition(str(before), str(self.task_state), str(event)))
-
-    def step_to(self, record: StepRecord, event: StepEvent) -> None:
-        """Move a step through its state machine."""
-        before = record.state
-        record.state = next_step_state(before, event)
-        if self.observers:
-            self.emit(
-                StepTransition(
-                    record.name, str(before), str(record.state), str(event), record.attempts
-                )
-            )
-
-    # -- setup -------------------------------------------------------------
-    def create_step(
-        self,
-        name: str,
-        template_step: str,
-        inputs: dict[str, Any] | None,
-        created_by: str | None,
-        parents: tuple[str, ...],
-    ) -> StepRecord:
-        """Create a workflow step; its edges from ``parents`` come with :meth:`connect_parents`.
-
-        Production creates every step of a pass first and the edges after, so a step may
-        name parents created later in the same pass (any declaration order works).
-        """
-        definition = self.graph.steps[template_step]
-        policy = self._policies.get(template_step)
-        if policy is None:
-            policy = self._policies[template_step] = BackoffPolicy.from_retry(definition.retry)
-        record = StepRecord(
-            len(self.workflow.order),
-            name,
-            definition,
-            self.ids.new(),
-            inputs,
-            created_by,
-            now_iso(),
-            policy,
+        self.ids = IdSource()
+        self.orch = Orchestration(template, self.clock, self.ids, observers)
+        self.payload = TaskPayload(template, context, self.ids)
+        self.outcomes = OutcomeProcessor(
+            self.orch,
+            workers.info,
+            strict=options.strict,
+            ffi_timeout_s=options.ffi_timeout_s,
+            max_checkpoint_yields=options.max_checkpoint_yields,
         )
-        self.workflow.add(record)
-        if self.observers:
-            self.emit(StepCreated(name, template_step, str(definition.type), parents, created_by))
-        handler = definition.handler
-        if handler.method and handler.method != "call":
-            self.warn(
-                WarningCode.HANDLER_METHOD_IGNORED,
-                f"handler.method '{handler.method}' is ignored by the Python worker, which "
-                "resolves the callable by name and always calls call()",
-                template_step,
-            )
-        if handler.resolver:
-            self.warn(
-                WarningCode.HANDLER_RESOLVER_IGNORED,
-                f"handler.resolver '{handler.resolver}' is ignored by the Python worker, which "
-                "resolves the callable through the default resolver chain",
-                template_step,
-            )
-        return record
+        self.calls: dict[int, Call] = {}
+        self._jobs = 0
+        self._notices = tuple(notices)
+        self._handler_ms = 0.0
 
-    def connect_parents(self, record: StepRecord, parents: tuple[str, ...]) -> None:
-        """Add the edges ``parent -> record`` (every parent must exist by now)."""
-        steps = self.workflow.steps
-        for parent in parents:
-            self.workflow.connect(steps[parent], record)
-
-    def _create_initial_steps(self) -> None:
-        initial = self.graph.initial_steps()
-        created = set(initial)
-        edges: list[tuple[StepRecord, tuple[str, ...]]] = []
-        for name in initial:
-            step = self.graph.steps[name]
-            parents = tuple(d for d in self.graph.deps[name] if d in created)
-            edges.append(
-                (self.create_step(name, name, initial_inputs(step), None, parents), parents)
-            )
-            for dep in self.graph.deps[name]:
-                if dep not in created and dep in self.graph.steps:
-                    kind = self.graph.type_of(dep)
-                    why = (
-                        "a batch_worker template"
-                        if kind is StepType.BATCH_WORKER
-                        else "created later by a decision"
-                        if kind is not StepType.DEFERRED_CONVERGENCE
-                        else "a deferred_convergence step created later"
-                    )
-                    self.warn(
-                        WarningCode.DEPENDENCY_NOT_CREATED,
-                        f"'{name}' depends on '{dep}', which does not exist when the task "
-                        f"starts ({why}); production creates no edge for it, so '{name}' "
-                        f"runs without waiting for '{dep}'",
-                        name,
-                    )
-        for record, parents in edges:
-            self.connect_parents(record, parents)
-
-    # -- the loop ----------------------------------------------------------
+    # -- the run -----------------------------------------------------------
     def run(self) -> RunResult:
         """Run the task until nothing more can happen; never raises for step failures.
 
-        The objects that exist before the run (the SDK, pydantic, the handlers) are
-        frozen out of the cyclic garbage collector meanwhile, so collections scan only
-        what the run creates (15% faster on a 10,000-step chain).
+        The objects that exist before the run are frozen out of the cyclic garbage
+        collector meanwhile, so collections scan only what the run creates.
         """
-        freeze = gc.isenabled()
-        if freeze:
-            gc.freeze()
-        try:
-            return self._run()
-        finally:
-            if freeze:
-                gc.unfreeze()
-
-    def _run(self) -> RunResult:
         started = time.perf_counter()
-        template = self.template
-        if self.observers:
-            self.emit(
+        orch = self.orch
+        if orch.observers:
+            orch.emit(
                 RunStarted(
-                    template.name,
-                    template.namespace_name,
-                    template.version,
+                    self.template.name,
+                    self.template.namespace_name,
+                    self.template.version,
                     self.options.concurrency,
                     self.options.real_time,
                 )
             )
-        for notice in self._initial_notices:
-            self.warn(notice.code, notice.message)
-        for problem in self.catalog.problems:
-            self.warn(
+        stopped_by: str | None = None
+        freeze = gc.isenabled()
+        if freeze:
+            gc.freeze()
+        try:
+            with _signals_stop_the_run():
+                self._run()
+        except KeyboardInterrupt:
+            stopped_by = "SIGINT"
+        except Stopped as stop:
+            stopped_by = stop.name
+        finally:
+            if freeze:
+                gc.unfreeze()
+        if stopped_by is not None:
+            orch.warn(
+                WarningCode.INTERRUPTED,
+                f"the run was interrupted ({stopped_by}); steps still in progress were "
+                "abandoned and their workers stopped",
+            )
+        wall_ms = (time.perf_counter() - started) * 1000.0
+        result = orch.result(
+            wall_ms,
+            sum(r.handler_ms for r in orch.workflow.order),
+            stopped_by,
+            real_time=self.options.real_time,
+        )
+        if orch.observers:
+            orch.emit(RunFinished(str(orch.task_state), stopped_by is not None))
+        return result
+
+    def _run(self) -> None:
+        orch, info = self.orch, self.workers.info
+        for notice in self._notices:
+            orch.warn(notice.code, notice.message)
+        for problem in info.problems:
+            orch.warn(
                 WarningCode.HANDLER_IMPORT_ERROR,
                 f"{problem.describe()}; handlers defined there cannot be found",
             )
-        for name, step in self.graph.steps.items():
-            misdecorated = self.catalog.misdecorated.get(step.handler.callable)
+        for name, step in orch.graph.steps.items():
+            misdecorated = info.misdecorated.get(step.handler.callable)
             if misdecorated is not None:
-                self.warn(WarningCode.DSL_DECORATOR_ORDER, misdecorated, name)
-        interrupted = False
-        self.task(TaskEvent.START)
-        self._create_initial_steps()
-        if not self.workflow.order:
-            self.task(TaskEvent.NO_STEPS_FOUND)
-        else:
-            if not self.enqueue_ready():
-                self.task(TaskEvent.NO_DEPENDENCIES_READY)
-            self.calls = Calls(self)
-            try:
-                self._loop(self.calls)
-            except KeyboardInterrupt:
-                interrupted = True
-                self.warn(
-                    WarningCode.INTERRUPTED,
-                    "the run was interrupted; steps still in progress were abandoned",
-                )
-            finally:
-                self.calls.shutdown()
-        result = self._result((time.perf_counter() - started) * 1000.0, interrupted)
-        if self.observers:
-            self.emit(RunFinished(str(self.task_state), interrupted))
-        return result
+                orch.warn(WarningCode.DSL_DECORATOR_ORDER, misdecorated, name)
+        payload = self.payload
+        self.workers.publish(
+            {"op": "task", "task": payload.task, "definitions": payload.definitions}
+        )
+        orch.task(TaskEvent.START)
+        orch.create_initial_steps()
+        self._publish(None)
+        if not orch.workflow.order:
+            orch.task(TaskEvent.NO_STEPS_FOUND)
+            return
+        if not orch.enqueue_ready():
+            orch.task(TaskEvent.NO_DEPENDENCIES_READY)
+        self._loop()
 
-    def _loop(self, calls: Calls) -> None:
-        limit = max(1, self.options.concurrency)
+    def _loop(self) -> None:
+        orch, workflow = self.orch, self.orch.workflow
         while True:
-            while self.queue and len(calls.in_flight) < limit:
-                calls.dispatch(self.queue.popleft())
-            if calls.in_flight:
-                calls.wait_for_one()
+            self._dispatch_ready()
+            if self.calls or orch.queue:
+                self._wait()
                 continue
-            if self.outcomes.blocked:
+            if orch.blocked:
                 return
-            due = self.workflow.next_retry_due()
+            due = workflow.next_retry_due()
             if due is None:
                 return
             self.clock.wait_until(due)
-            if self.observers:
-                self.emit(ClockAdvanced(self.clock.now_ms()))
-            if self.task_state is TaskState.WAITING_FOR_DEPENDENCIES:
-                self.task(TaskEvent.DEPENDENCIES_READY)
-            self.outcomes.finalize()
+            if orch.observers:
+                orch.emit(ClockAdvanced(self.clock.now_ms()))
+            if orch.task_state is TaskState.WAITING_FOR_DEPENDENCIES:
+                orch.task(TaskEvent.DEPENDENCIES_READY)
+            orch.finalize()
 
-    def enqueue_ready(self) -> bool:
-        """Enqueue every ready step (the task goes to ``steps_in_process``), if any."""
-        ready = self.workflow.take_ready(self.clock.now_ms())
-        if not ready:
-            return False
-        self.task(TaskEvent.READY_STEPS_FOUND)
-        self.enqueue(ready)
-        self.task(TaskEvent.STEPS_ENQUEUED)
-        return True
+    def _publish(self, producer: int | None) -> None:
+        """Send the orchestration's new edges and results to the workers."""
+        published = self.orch.published
+        if not published:
+            return
+        publish = self.workers.publish
+        for message in published:
+            publish(message, producer if message["op"] == "result" else None)
+        published.clear()
 
-    def enqueue(self, ready: list[StepRecord]) -> None:
-        """Move ready steps to ``enqueued`` and append them to the dispatch queue."""
-        for record in ready:
-            if record.state is StepState.WAITING_FOR_RETRY:
-                self.step_to(record, StepEvent.RETRY)
-            self.step_to(record, StepEvent.ENQUEUE)
-            self.queue.append(record)
+    # -- calls -------------------------------------------------------------
+    def _dispatch_ready(self) -> None:
+        orch = self.orch
+        limit = max(1, self.options.concurrency)
+        while orch.queue and len(self.calls) < limit:
+            wid = self.workers.idle(len(orch.queue))
+            if wid is None:
+                return
+            record = orch.queue.popleft()
+            row = self._row(record)
+            orch.claim(record)
+            self._send(record, wid, row, record.checkpoint_text)
 
-    # -- result ------------------------------------------------------------
-    def _result(self, wall_ms: float, interrupted: bool) -> RunResult:
-        workflow = self.workflow
-        used_templates = {r.template_step for r in workflow.order}
-        not_created = tuple(
-            name
-            for name in self.graph.steps
-            if name not in workflow.steps and name not in used_templates
+    def _row(self, record: StepRecord) -> str:
+        """The call's ``row`` (``workflow_step`` fields before the claim), without its end."""
+        head = _ENCODE(
+            {
+                "uuid": record.uuid,
+                "named_step_uuid": self.payload.named_step_uuid(record.template_step),
+                "name": record.name,
+                "template_step_name": record.template_step,
+                "retryable": record.retryable,
+                "max_attempts": record.max_attempts,
+                "attempts": record.attempts,
+                "last_attempted_at": record.last_attempted_at,
+                "created_at": record.created_at,
+            }
         )
-        steps = tuple(
-            StepReport(
-                name=r.name,
-                template_step=r.template_step,
-                type=str(r.definition.type),
-                status=r.state,
-                attempts=r.attempts,
-                checkpoint_yields=r.checkpoint_yields,
-                result=r.entry["result"] if r.entry is not None else None,
-                error=None if r.state is StepState.COMPLETE else r.error,
-                created_by=r.created_by,
-                backoff_ms=tuple(r.backoff_ms),
-                handler_ms=r.handler_ms,
-                parents=tuple(p.name for p in r.parents),
+        return f'{head[:-1]},"inputs":{record.inputs_text},"results":{record.results_text}'
+
+    def _send(self, record: StepRecord, wid: int, row: str, checkpoint_text: str) -> None:
+        self._jobs += 1
+        job = self._jobs
+        timeout = record.definition.timeout_seconds
+        ffi = self.options.ffi_timeout_s
+        if timeout is not None and 0 < timeout < ffi:
+            limit_s, kind = float(timeout), "timeout"
+        else:  # the FFI channel gives up first, whatever timeout_seconds says
+            limit_s, kind = ffi, "ffi_timeout"
+        line = (
+            f'{{"op":"call","job":{job},"step":{_ENCODE(record.name)},'
+            f'"definition":{_ENCODE(record.template_step)},"event_id":"{self.ids.new()}",'
+            f'"row":{row},"checkpoint":{checkpoint_text}}}}}\n'
+        )
+        self.orch.in_flight += 1
+        self.calls[wid] = Call(job, record, wid, row, time.monotonic() + limit_s, limit_s, kind)
+        self.workers.call(wid, line.encode("utf-8", "surrogatepass"))
+
+    def _wait(self) -> None:
+        options, workers = self.options, self.workers
+        wait = options.poll_interval_s
+        if self.calls and workers.enforces_timeouts:
+            wait = min(wait, min(c.deadline for c in self.calls.values()) - time.monotonic())
+        if options.real_time:
+            due = self.orch.workflow.next_retry_due()
+            if due is not None:
+                wait = min(wait, (due - self.clock.now_ms()) / 1000.0)
+        for reply in workers.poll(max(wait, 0.0)):
+            call = self.calls.get(reply.worker)
+            if call is None:
+                continue
+            if reply.died is not None:
+                self._end(call)
+                self._worker_died(call, reply.died)
+            elif reply.message is not None and reply.message.get("job") == call.job:
+                self._end(call)
+                self._done(call, CallOutcome.from_message(reply.message))
+        if workers.enforces_timeouts:
+            now = time.monotonic()
+            for call in [c for c in self.calls.values() if c.deadline <= now]:
+                self._end(call)
+                self._timed_out(call, workers.kill(call.worker))
+        if options.real_time:
+            self.orch.enqueue_due_retries()
+
+    def _end(self, call: Call) -> None:
+        del self.calls[call.worker]
+        self.orch.in_flight -= 1
+
+    def _done(self, call: Call, outcome: CallOutcome) -> None:
+        checkpoint = self.outcomes.handle(call.record, outcome)
+        self._publish(call.worker)
+        if checkpoint is not None:  # dispatched again, no claim, on the same worker
+            self._send(call.record, call.worker, call.row, checkpoint)
+
+    def _worker_died(self, call: Call, how: str) -> None:
+        name = call.record.name
+        self.orch.warn(
+            WarningCode.WORKER_EXITED,
+            f"the worker process died while running the handler ({how}); a production Python "
+            "worker would be gone with it and the claimed step would stay in_progress (its "
+            "attempt counted) until staleness detection moves the task to the DLQ; "
+            "tasker-ctl records a retryable failure and starts a new worker",
+            name,
+        )
+        message = f"the worker process died while running the handler ({how})"
+        self.outcomes.fail_attempt(call.record, message, "worker_exited", 0.0, None)
+        self._publish(None)
+
+    def _timed_out(self, call: Call, where: str | None) -> None:
+        orch, name = self.orch, call.record.name
+        limit = f"{call.limit_s:g} s"
+        ffi = f"{self.options.ffi_timeout_s:g} s"
+        if call.limit_kind == "timeout":
+            message = f"handler did not finish within timeout_seconds ({limit})"
+            orch.warn(
+                WarningCode.TIMEOUT_NOT_ENFORCED,
+                f"the call was stopped after timeout_seconds ({limit}) by killing its worker "
+                "process (a new one takes its place); production does not enforce "
+                "timeout_seconds and would have let it run (the Python worker's FFI channel "
+                f"gives up only after {ffi}, with a retryable ffi_timeout failure)",
+                name,
             )
-            for r in workflow.order
+        else:
+            message = (
+                f"handler did not finish within the Python worker's FFI completion timeout "
+                f"({limit}); production submits a retryable ffi_timeout failure"
+            )
+            timeout = call.record.definition.timeout_seconds
+            if timeout is not None and timeout > 0:
+                orch.warn(
+                    WarningCode.FFI_TIMEOUT,
+                    f"timeout_seconds ({timeout:g} s) is not enforced by production, and the "
+                    f"Python worker's FFI channel gives up after {ffi} anyway: a call that "
+                    "takes longer always fails with a retryable ffi_timeout failure",
+                    name,
+                )
+        self.outcomes.fail_attempt(
+            call.record, message, call.limit_kind, call.limit_s * 1000.0, where
         )
-        return RunResult(
-            task_name=self.template.name,
-            namespace=self.template.namespace_name,
-            version=self.template.version,
-            status=self.task_state,
-            steps=steps,
-            not_created=not_created,
-            warnings=tuple(self.warnings.values()),
-            wall_ms=wall_ms,
-            virtual_ms=self.clock.waited_ms,
-            handler_ms=sum(r.handler_ms for r in workflow.order),
-            interrupted=interrupted,
-            real_time=self.options.real_time,
-        )
+        self._publish(None)
+
+
+_STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+@contextlib.contextmanager
+def _signals_stop_the_run() -> Iterator[None]:
+    """While the run goes on, ``SIGTERM``/``SIGHUP`` raise :class:`Stopped` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved: dict[signal.Signals, Any] = {}
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Stopped(signal.Signals(signum).name)
+
+    for name in _STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            saved[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

@@ -181,7 +181,8 @@ def test_timeout(cli: Any) -> None:
     assert step["error"]["error_type"] == "timeout"
     assert "did not finish within timeout_seconds (1 s)" in step["error"]["message"]
     assert step["error"]["location"].startswith("tests/fixtures/run/failing_project/handlers/")
-    assert {"timeout_not_enforced", "handler_abandoned"} <= {w["code"] for w in report["warnings"]}
+    codes = {w["code"] for w in report["warnings"]}
+    assert "timeout_not_enforced" in codes and "handler_abandoned" not in codes
 
 
 def test_handler_import_error(cli: Any) -> None:

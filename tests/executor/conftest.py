@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -94,3 +96,47 @@ class Recorder:
 
     def of(self, kind: type) -> list[Any]:
         return [e for e, _ in self.events if isinstance(e, kind)]
+
+
+@pytest.fixture
+def run_worker() -> Run:
+    """Like ``run``, with the handlers in a worker process (as ``tasker-ctl run`` does).
+
+    ``seen`` is not available: the handlers run in another process.
+    """
+    pytest.importorskip("tasker_core")
+    from tasker_ctl.executor import RunOptions, open_handlers, run_workflow
+
+    def go(
+        steps: list[dict[str, Any]],
+        context: dict[str, Any] | None = None,
+        observers: tuple[Any, ...] = (),
+        **options: Any,
+    ) -> Any:
+        task = template(steps)
+        with open_handlers(task, roots=[FIXTURES], packages=["runfx"]) as workers:
+            return run_workflow(
+                task, context or {}, workers, options=RunOptions(**options), observers=observers
+            )
+
+    return go
+
+
+class Clocked:
+    """A run observer that notes the wall time of every step start and attempt end."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, float] = {}
+        self.finished: dict[str, float] = {}
+
+    def on_event(self, event: Any, virtual_ms: float) -> None:
+        from tasker_ctl.executor.events import AttemptFinished, StepTransition
+
+        if isinstance(event, StepTransition) and event.to_state == "in_progress":
+            self.started[event.step] = time.monotonic()
+        elif isinstance(event, AttemptFinished):
+            self.finished[event.step] = time.monotonic()
+
+    def overlapped(self, names: list[str]) -> bool:
+        spans = sorted((self.started[n], self.finished[n]) for n in names)
+        return any(b[0] < a[1] for a, b in itertools.pairwise(spans))

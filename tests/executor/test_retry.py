@@ -6,11 +6,11 @@ import time
 
 import pytest
 
+from tasker_ctl.executor.entries import retry_after_seconds
 from tasker_ctl.executor.retry import (
     BackoffPolicy,
     RealClock,
     VirtualClock,
-    retry_after_seconds,
 )
 from tasker_ctl.model import BackoffStrategy, RetryConfiguration
 

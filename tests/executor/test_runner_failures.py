@@ -191,11 +191,9 @@ def test_class_handler_returning_a_dict_times_out_like_production(run: Run) -> N
     assert WarningCode.INVALID_HANDLER_RESULT in codes(result)
 
 
-def test_timeout_seconds_turns_a_hang_into_a_failed_attempt(
-    run: Run, style: str, seen: list[dict[str, Any]]
-) -> None:
+def test_timeout_seconds_turns_a_hang_into_a_failed_attempt(run_worker: Run, style: str) -> None:
     started = time.perf_counter()
-    result = run(
+    result = run_worker(
         [
             step(
                 "hang",
@@ -215,12 +213,13 @@ def test_timeout_seconds_turns_a_hang_into_a_failed_attempt(
     assert hang.error.location is not None and "behaviour.py" in hang.error.location
     # Each attempt waited its 1-second timeout; neither waited for its 3-second sleep.
     assert elapsed >= 1.9 and hang.handler_ms == 2000
-    assert len(seen) == 2 and not any(call.get("woke") for call in seen)
-    assert {WarningCode.TIMEOUT_NOT_ENFORCED, WarningCode.HANDLER_ABANDONED} <= codes(result)
+    assert WarningCode.TIMEOUT_NOT_ENFORCED in codes(result)
+    # the hung worker was killed, not left running
+    assert WarningCode.HANDLER_ABANDONED not in codes(result)
 
 
-def test_the_ffi_completion_timeout_applies_without_timeout_seconds(run: Run) -> None:
-    result = run(
+def test_the_ffi_completion_timeout_applies_without_timeout_seconds(run_worker: Run) -> None:
+    result = run_worker(
         [
             step(
                 "hang", STYLES["dsl"], config={"fail": "hang", "hang": 2}, retry={"max_attempts": 1}
@@ -272,8 +271,8 @@ def test_result_rust_cannot_convert_fails_permanently(
     assert f"{where}: " in warning.message
 
 
-def test_the_ffi_timeout_wins_over_a_longer_timeout_seconds(run: Run) -> None:
-    result = run(
+def test_the_ffi_timeout_wins_over_a_longer_timeout_seconds(run_worker: Run) -> None:
+    result = run_worker(
         [
             step(
                 "slow",
@@ -296,10 +295,10 @@ def test_the_ffi_timeout_wins_over_a_longer_timeout_seconds(run: Run) -> None:
 
 @pytest.mark.parametrize("callable_", ["runfx.dsl.slow_async", "runfx.cls.SlowAsync"])
 @pytest.mark.parametrize("concurrency", [1, 2])
-def test_a_timed_out_async_handler_is_cancelled_and_located(
-    run: Run, seen: list[dict[str, Any]], callable_: str, concurrency: int
+def test_a_timed_out_async_handler_is_stopped_and_located(
+    run_worker: Run, callable_: str, concurrency: int
 ) -> None:
-    result = run(
+    result = run_worker(
         [step("nap", callable_, config={"sleep": 5}, retry={"max_attempts": 1})],
         concurrency=concurrency,
         ffi_timeout_s=0.3,
@@ -311,11 +310,7 @@ def test_a_timed_out_async_handler_is_cancelled_and_located(
     assert nap.error.location is not None
     assert nap.error.location.split(":")[0].endswith(("runfx/dsl.py", "runfx/cls.py"))
     assert "in slow_async" in nap.error.location or "in call" in nap.error.location
-    assert WarningCode.HANDLER_ABANDONED not in codes(result)  # nothing is left running
-    deadline = time.monotonic() + 5
-    while not seen[0].get("cancelled") and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert seen[0].get("cancelled") is True
+    assert WarningCode.HANDLER_ABANDONED not in codes(result)  # its worker was stopped
 
 
 def test_sys_exit_in_a_handler_is_a_located_retryable_failure(run: Run, style: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from tasker_ctl.errors import ContextSchemaError, HandlerPackageError, MissingDependencyError
 from tasker_ctl.executor import StepState, WarningCode, open_handlers, run_workflow
-from tests.executor.conftest import STYLES, Run, step, template
+from tests.executor.conftest import STYLES, Clocked, Run, step, template
 from tests.executor.test_plan import BATCH_CONFIG
 from tests.helpers import build_file_tree
 
@@ -50,34 +50,26 @@ def overlapped(records: list[dict[str, Any]]) -> bool:
     return max(r["started"] for r in records) < min(r["ended"] for r in records)
 
 
-def test_concurrency_overlaps_independent_steps(
-    run: Run, style: str, seen: list[dict[str, Any]]
-) -> None:
+def test_concurrency_overlaps_independent_steps(run_worker: Run, style: str) -> None:
     steps = [
         step("root", style),
-        *[step(f"io{i}", style, ("root",), config={"sleep": 0.2}) for i in range(4)],
+        *[step(f"io{i}", style, ("root",), config={"sleep": 1.5}) for i in range(3)],
     ]
-    assert run(steps, concurrency=4).complete
-    parallel = [s for s in seen if s["step"].startswith("io")]
-    assert len(parallel) == 4 and overlapped(parallel)
-    seen.clear()
-    assert run(steps).complete
-    sequential = [s for s in seen if s["step"].startswith("io")]
-    assert not overlapped(sequential)
+    io = [f"io{i}" for i in range(3)]
+    parallel = Clocked()
+    assert run_worker(steps, observers=(parallel,), concurrency=3).complete
+    assert parallel.overlapped(io)
+    sequential = Clocked()
+    assert run_worker(steps, observers=(sequential,)).complete
+    assert not sequential.overlapped(io)
 
 
 @pytest.mark.parametrize("callable_", ["runfx.dsl.slow_async", "runfx.cls.SlowAsync"])
-def test_async_handlers_share_one_loop_under_concurrency(
-    run: Run, seen: list[dict[str, Any]], callable_: str
-) -> None:
-    steps = [step(f"a{i}", callable_, config={"sleep": 0.2}) for i in range(3)]
-    result = run(steps, concurrency=3)
-    assert result.complete and overlapped(seen)
-    # the records keep the loop objects alive, so identities cannot be reused
-    assert len({id(s["loop"]) for s in seen}) == 1
-    sequential = run(steps)
-    assert sequential.complete
-    assert len({id(s["loop"]) for s in seen[3:]}) == 3  # asyncio.run per call, like the worker
+def test_async_handlers_overlap_in_separate_workers(run_worker: Run, callable_: str) -> None:
+    steps = [step(f"a{i}", callable_, config={"sleep": 0.3}) for i in range(3)]
+    clocked = Clocked()
+    result = run_worker(steps, observers=(clocked,), concurrency=3)
+    assert result.complete and clocked.overlapped(["a0", "a1", "a2"])
 
 
 def test_handler_method_and_resolver_are_ignored_with_a_warning(run: Run, style: str) -> None:
@@ -133,9 +125,9 @@ def test_discovery_next_to_the_template(tmp_path: Path) -> None:
     )
     task = template([step("a", "shop.ok"), step("b", "handlers.broken.Thing", ("a",))])
     with open_handlers(task, template_path=tmp_path / "proj/config/tasks/shop.yaml") as catalog:
-        assert "shop.ok" in catalog.registered
-        assert [p.module for p in catalog.problems] == ["handlers.broken"]
-        problem = catalog.problems[0]
+        assert "shop.ok" in catalog.info.registered
+        assert [p.module for p in catalog.info.problems] == ["handlers.broken"]
+        problem = catalog.info.problems[0]
         assert problem.error == "NameError: name 'undefined_name' is not defined"
         assert problem.location is not None and problem.location.endswith("broken.py:3 in <module>")
         result = run_workflow(task, {}, catalog)

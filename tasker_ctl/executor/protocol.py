@@ -1,0 +1,128 @@
+r"""The worker protocol: what the orchestrator and a handler worker say to each other.
+
+Tasker's orchestrator and its Python worker are separate processes; so are
+``tasker-ctl run``'s executor (:mod:`.runner`) and its workers (:mod:`.worker`).
+They exchange JSON objects, one per line (UTF-8, ``\\n``-terminated; JSON text
+never holds a raw newline), so a worker written in another language could
+speak it. Every message has an ``op``.
+
+Orchestrator -> worker:
+
+``load``
+    ``{"op": "load", "roots": [dir...], "packages": [pkg...], "callables": [name...]}``:
+    import the SDK and the handler packages. Answered by ``ready``.
+``task``
+    ``{"op": "task", "task": {...}, "definitions": {template_step: {...}}}``: the
+    task part of every payload and the step definitions (production overrides
+    applied), sent once per run.
+``graph``
+    ``{"op": "graph", "edges": [[parent, child], ...]}``: edges of steps just
+    created; a worker computes dependency results (every completed ancestor)
+    from them.
+``result``
+    ``{"op": "result", "step": name, "entry": {...}}``: the persisted result of a
+    step that completed (sent to every worker that did not produce it).
+``call``
+    ``{"op": "call", "job": n, "step": name, "definition": template_step,
+    "event_id": uuid, "row": {...}}``: run one handler call; ``row`` holds the
+    ``workflow_step`` fields of the payload (attempts before the claim, inputs,
+    results, checkpoint...). Answered by ``done``.
+``exit``
+    Finish and exit.
+
+Worker -> orchestrator:
+
+``ready``
+    ``{"op": "ready", "pid": n, "registered": [...], "problems": [...],
+    "misdecorated": {...}, "error": null}``, or an ``error`` object
+    (``{"kind": "sdk" | "package", "message": ..., "hint": ...}``) when the
+    handlers cannot be loaded at all.
+``done``
+    ``{"op": "done", "job": n, "kind": ..., ...}``: what one call produced, see
+    :class:`CallOutcome`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_DECODE = json.JSONDecoder().decode
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One message as a line of UTF-8 JSON."""
+    return (ENCODER.encode(message) + "\n").encode("utf-8", "surrogatepass")
+
+
+def decode(line: bytes) -> dict[str, Any]:
+    """One line back into a message (``ValueError`` if it is not a JSON object)."""
+    message = _DECODE(line.decode("utf-8", "surrogatepass"))
+    if not isinstance(message, dict):
+        raise ValueError("a protocol message must be a JSON object")
+    return message
+
+
+class LineReader:
+    """Splits bytes read from a pipe into complete lines."""
+
+    __slots__ = ("_buffer",)
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add ``data``; return the lines it completed (without their newline)."""
+        if b"\n" not in data:
+            self._buffer += data
+            return []
+        lines = (self._buffer + data).split(b"\n")
+        self._buffer = lines.pop()
+        return lines
+
+
+# kinds of a ``done`` message
+COMPLETION = "completion"
+"""The handler returned a ``StepHandlerResult``: ``entry`` is what the worker submits."""
+CHECKPOINT = "checkpoint"
+"""The handler yielded a checkpoint: ``cursor``, ``items_processed``, ``accumulated_results``."""
+INVALID_RESULT = "invalid_result"
+"""The handler returned something else (``returned`` names its type)."""
+ESCAPED = "escaped"
+"""A ``BaseException`` that the SDK does not catch (``SystemExit``...) left the handler."""
+
+
+@dataclass(slots=True)
+class CallOutcome:
+    """A ``done`` message, typed: what came back from one handler call."""
+
+    job: int
+    kind: str
+    handler_name: str
+    found: bool = True
+    entry: dict[str, Any] | None = None
+    serialization_error: str | None = None
+    converted: bool = False
+    retry_after_s: float | None = None
+    exception_type: str | None = None
+    permanent_error_raised: bool = False
+    location: str | None = None
+    handler_ms: float = 0.0
+    returned: str | None = None
+    checkpoint: dict[str, Any] | None = None
+    checkpoint_problem: str | None = None
+    """Why Rust cannot take the checkpoint (``cursor: unsupported type datetime``)."""
+    checkpoint_error: str | None = None
+    """The error the SDK's checkpoint call raises for it."""
+    escaped: str | None = None
+
+    @classmethod
+    def from_message(cls, message: dict[str, Any]) -> CallOutcome:
+        """Read a ``done`` message (unknown keys are ignored)."""
+        fields = {k: v for k, v in message.items() if k in _OUTCOME_FIELDS}
+        return cls(**fields)
+
+
+_OUTCOME_FIELDS = frozenset(CallOutcome.__dataclass_fields__)

@@ -1,0 +1,306 @@
+"""The handler worker: imports the handler packages and calls handlers through the SDK.
+
+Like Tasker's Python worker, it is a process of its own (``python -m
+tasker_ctl.executor.worker IN_FD OUT_FD DUMP_FILE``) that speaks the protocol
+of :mod:`.protocol` on two pipes: it never decides anything about the task,
+it only runs one handler call at a time and says what came back. The
+orchestrator (:mod:`.runner`) enforces timeouts by killing it, and notices
+when it dies.
+
+:class:`WorkerCore` is the message handling itself; ``--in-process`` runs it
+in the ``tasker-ctl`` process instead (for stepping through a handler in a
+debugger).
+
+In the process, Ctrl-C is ignored (the orchestrator decides what an interrupt
+means and stops the worker itself), stdout is the orchestrator's stderr (so a
+handler's ``print`` never reaches a JSON report), the worker dies with its
+parent, and ``SIGUSR1`` dumps every thread's stack to ``DUMP_FILE`` (at C
+level, so it works while a handler is stuck in a C call): that is how a
+timed-out handler's location is found before it is killed. Leaving ends the
+process with ``os._exit``, so threads a handler left running never keep it alive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from tasker_ctl.executor import protocol
+from tasker_ctl.executor.deps import DependencyResults, Lineage
+from tasker_ctl.executor.discovery import HandlerCatalog, HandlerSources, load_handlers
+from tasker_ctl.executor.invoke import Invoker, location_from_traceback
+from tasker_ctl.executor.payload import PayloadBuilder
+from tasker_ctl.executor.persist import Checkpoint, submit
+from tasker_ctl.executor.sdk import Sdk
+
+_ENCODE = protocol.ENCODER.encode
+
+
+class WorkerCore:
+    """Answers protocol messages with one private handler registry."""
+
+    def __init__(self, sdk: Sdk, catalog: HandlerCatalog, *, in_process: bool = False) -> None:
+        self.sdk = sdk
+        self.catalog = catalog
+        self.invoker = Invoker(sdk, catalog.registry)
+        self.lineage = Lineage()
+        self.builder: PayloadBuilder | None = None
+        self._in_process = in_process
+
+    def ready_message(self) -> dict[str, Any]:
+        """The ``ready`` answer to ``load``: what was registered and what failed."""
+        catalog = self.catalog
+        return {
+            "op": "ready",
+            "pid": os.getpid(),
+            "main_thread": threading.main_thread().ident,
+            "registered": catalog.registered,
+            "problems": [
+                {"module": p.module, "error": p.error, "location": p.location}
+                for p in catalog.problems
+            ],
+            "misdecorated": catalog.misdecorated,
+            "error": None,
+        }
+
+    def handle(self, message: dict[str, Any]) -> str | None:
+        """Process one message; the answer line (without newline), if it has one."""
+        op = message.get("op")
+        if op == "call":
+            return self.call(message)
+        if op == "graph":
+            connect = self.lineage.connect
+            for parent, child in message["edges"]:
+                connect(parent, child)
+        elif op == "result":
+            self.lineage.store(message["step"], message["entry"])
+        elif op == "task":
+            self.builder = PayloadBuilder(message["task"], message["definitions"])
+        return None
+
+    def call(self, message: dict[str, Any]) -> str:
+        """Run one handler call, as the Python worker's subscriber does, and describe it."""
+        builder = self.builder
+        assert builder is not None, "a call before the task"
+        name: str = message["step"]
+        row = message["row"]
+        sdk = self.sdk
+        event = sdk.event(
+            (message["event_id"], builder.task_uuid, row["uuid"], builder.correlation_id),
+            builder.build(row, message["definition"]),
+        )
+        view = DependencyResults(self.lineage.ancestors(name), self.lineage.texts)
+        try:
+            outcome = self.invoker.invoke(event, view, _run_async)
+        except KeyboardInterrupt:
+            if self._in_process:
+                raise
+            return self._escaped(message, event, KeyboardInterrupt())
+        except BaseException as exc:  # SystemExit and friends escape the SDK's `except Exception`
+            return self._escaped(message, event, exc)
+        head: dict[str, Any] = {
+            "op": "done",
+            "job": message["job"],
+            "handler_name": outcome.handler_name,
+            "found": outcome.found,
+            "exception_type": outcome.exception_type,
+            "permanent_error_raised": outcome.permanent_error_raised,
+            "location": outcome.location,
+            "handler_ms": outcome.handler_ms,
+        }
+        result = outcome.result
+        if not isinstance(result, sdk.StepHandlerResult):
+            head["kind"] = protocol.INVALID_RESULT
+            head["returned"] = type(result).__name__
+            return _ENCODE(head)
+        uuids = _uuids(row["uuid"], builder)
+        submitted = submit(self.invoker, event, result, uuids)
+        if isinstance(submitted, Checkpoint):
+            head["kind"] = protocol.CHECKPOINT
+            if submitted.problem is not None:
+                head["checkpoint_problem"] = str(submitted.problem)
+                head["checkpoint_error"] = submitted.problem.rust_message(
+                    "checkpoint", "CheckpointYieldData"
+                )
+            else:
+                head["checkpoint"] = {
+                    "cursor": submitted.cursor,
+                    "items_processed": submitted.items_processed,
+                    "accumulated_results": submitted.accumulated_results,
+                }
+            return _ENCODE(head)
+        head["kind"] = protocol.COMPLETION
+        head["serialization_error"] = submitted.serialization_error
+        head["converted"] = submitted.converted
+        head["retry_after_s"] = submitted.retry_after_s
+        entry = submitted.entry
+        text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
+        if submitted.success:
+            self.lineage.store(name, entry, text)
+        return f'{_ENCODE(head)[:-1]},"entry":{text}}}'
+
+    def _escaped(self, message: dict[str, Any], event: Any, exc: BaseException) -> str:
+        handler_name = self.invoker.subscriber._get_handler_name(event)
+        return _ENCODE(
+            {
+                "op": "done",
+                "job": message["job"],
+                "kind": protocol.ESCAPED,
+                "handler_name": handler_name,
+                "exception_type": type(exc).__name__,
+                "escaped": str(exc),
+                "location": location_from_traceback(exc.__traceback__),
+            }
+        )
+
+
+_current: list[Any] = [None]
+"""The coroutine of the async handler running now, if any (for the location signal)."""
+
+
+def _run_async(call: Any, context: Any) -> Any:
+    """``asyncio.run(call(context))``, a new event loop per call as the subscriber does."""
+    import asyncio
+
+    coroutine = call(context)
+    _current[0] = coroutine
+    try:
+        return asyncio.run(coroutine)
+    finally:
+        _current[0] = None
+
+
+def _uuids(step_uuid: str, builder: PayloadBuilder) -> Any:
+    from uuid import UUID
+
+    return (UUID(step_uuid), UUID(builder.task_uuid), UUID(builder.correlation_id))
+
+
+def load_core(message: dict[str, Any], *, in_process: bool = False) -> WorkerCore:
+    """Import the SDK and the handler packages named by a ``load`` message.
+
+    Raises:
+        MissingDependencyError: The SDK is not installed.
+        HandlerPackageError: A handler package does not exist.
+    """
+    from tasker_ctl.executor.sdk import load_sdk
+
+    sdk = load_sdk()
+    sources = HandlerSources(tuple(Path(r) for r in message["roots"]), tuple(message["packages"]))
+    catalog = load_handlers(sdk, sources, message.get("callables", ()))
+    return WorkerCore(sdk, catalog, in_process=in_process)
+
+
+# -- the process ---------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """Be killed when the orchestrator dies, whatever the handler is doing."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # the portable fallback
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="tasker-ctl-parent-watch", daemon=True).start()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def main(argv: list[str]) -> int:
+    """Serve the protocol on the pipes named by ``argv`` until ``exit`` or end of input."""
+    import faulthandler
+    import signal
+
+    in_fd, out_fd, dump_path = int(argv[0]), int(argv[1]), argv[2]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    dump = Path(dump_path).open("w", encoding="utf-8")  # noqa: SIM115 - lives with the process
+    faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True, chain=False)
+    where = Path(dump_path + ".where")
+
+    def locate(signum: int, frame: Any) -> None:  # answers when Python code can run
+        from tasker_ctl.executor.invoke import location_of_coroutine, location_of_frame
+
+        found = location_of_coroutine(_current[0]) if _current[0] is not None else None
+        where.write_text(found or location_of_frame(frame) or "-", encoding="utf-8")
+
+    signal.signal(signal.SIGUSR2, locate)
+    os.environ.setdefault("RUST_LOG", "off")
+    reader = protocol.LineReader()
+    core: WorkerCore | None = None
+    while True:
+        data = os.read(in_fd, 1 << 16)
+        if not data:
+            break
+        out: list[str] = []
+        for line in reader.feed(data):
+            message = protocol.decode(line)
+            op = message.get("op")
+            if op == "exit":
+                _flush(out_fd, out)
+                _leave(0)
+            if op == "load":
+                ready, core = _load(message)
+                out.append(protocol.ENCODER.encode(ready))
+            elif core is not None:
+                answer = core.handle(message)
+                if answer is not None:
+                    out.append(answer)
+        _flush(out_fd, out)
+    _leave(0)
+    return 0
+
+
+def _flush(fd: int, lines: list[str]) -> None:
+    if lines:
+        _write_all(fd, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"))
+        lines.clear()
+        sys.stdout.flush()
+
+
+def _load(message: dict[str, Any]) -> tuple[dict[str, Any], WorkerCore | None]:
+    from tasker_ctl.errors import TaskerCtlError
+
+    try:
+        core = load_core(message)
+    except TaskerCtlError as exc:
+        kind = "sdk" if type(exc).__name__ == "MissingDependencyError" else "package"
+        error = {"kind": kind, "message": str(exc), "hint": getattr(exc, "hint", None)}
+        return {"op": "ready", "pid": os.getpid(), "error": error}, None
+    return core.ready_message(), core
+
+
+def _leave(code: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
