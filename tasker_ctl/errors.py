@@ -28,6 +28,15 @@ class ExitCode(enum.IntEnum):
     """A bug in tasker-ctl."""
     INTERRUPTED = 130
     """Interrupted by the user (Ctrl-C)."""
+    HANGUP = 129
+    """Stopped by SIGHUP (the terminal went away)."""
+    TERMINATED = 143
+    """Stopped by SIGTERM (a CI job cancelled, a container stopped)."""
+
+    @classmethod
+    def for_signal(cls, name: str | None) -> ExitCode:
+        """The conventional exit code (128 + signal number) of a run stopped by ``name``."""
+        return {"SIGHUP": cls.HANGUP, "SIGTERM": cls.TERMINATED}.get(name or "", cls.INTERRUPTED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import ContextSchemaError
+from tasker_ctl.executor.capacity import MAX_WORKERS, max_workers
 from tasker_ctl.executor.discovery import (
     HandlerCatalog,
     HandlerSources,
@@ -53,15 +53,6 @@ __all__ = [
     "resolve_sources",
     "run_workflow",
 ]
-
-
-MAX_WORKERS = 64
-"""The most worker processes one run starts, whatever ``--concurrency`` says."""
-
-
-def max_workers() -> int:
-    """How many worker processes this machine can take: 4 per core, 4 to 64."""
-    return max(4, min(MAX_WORKERS, 4 * (os.cpu_count() or 1)))
 
 
 @contextmanager

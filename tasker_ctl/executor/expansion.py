@@ -136,34 +136,47 @@ def _post_convergence(
     frontier: list[str],
     existing: Collection[str],
 ) -> list[Notice]:
-    notices: list[Notice] = []
+    """Add the steps after new convergence steps whose dependencies are all chosen.
+
+    Runs to a fixed point first, so the outcome never depends on declaration order,
+    then reports the steps the walk had to skip.
+    """
     added = set(frontier)
+
+    def blocked(name: str) -> list[str] | None:
+        """The missing dependencies of a candidate, or None when it is no candidate."""
+        step = graph.steps[name]
+        if name in chosen or step.type is StepType.BATCH_WORKER:
+            return None
+        deps = graph.deps[name]
+        if not set(deps) & added:
+            return None
+        missing = [d for d in deps if d not in chosen and d != decision]
+        if missing and name in existing:
+            return None  # created by an earlier pass: it exists, without this edge
+        return missing
+
     changed = bool(frontier)
     while changed:
         changed = False
-        for name, step in graph.steps.items():
-            if name in chosen or step.type is StepType.BATCH_WORKER:
-                continue
-            deps = graph.deps[name]
-            if not set(deps) & added:
-                continue
-            missing = [d for d in deps if d not in chosen and d != decision]
-            if missing and name in existing:
-                continue  # created by an earlier pass: it exists, without this edge
-            if missing:
-                notice = Notice(
+        for name in graph.steps:
+            if blocked(name) == []:
+                chosen[name] = None
+                added.add(name)
+                changed = True
+    notices: list[Notice] = []
+    for name in graph.steps:
+        missing = blocked(name)
+        if missing:
+            notices.append(
+                Notice(
                     WarningCode.POST_CONVERGENCE_STEP_SKIPPED,
                     f"step '{name}' follows a convergence step created by decision "
                     f"'{decision}' but also depends on {_names(missing)}, which that decision "
                     "did not create; production's post-convergence walk skips it, so it is "
                     "never created",
                 )
-                if notice not in notices:
-                    notices.append(notice)
-                continue
-            chosen[name] = None
-            added.add(name)
-            changed = True
+            )
     return notices
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import signal
 import threading
 import time
@@ -47,6 +48,8 @@ FFI_TIMEOUT_S = 30.0
 """The Python worker's FFI completion timeout (``tasker-py/src/bootstrap.rs``)."""
 
 _ENCODE = ENCODER.encode
+_JOBS = itertools.count(1)
+"""Call numbers, unique in the process (a reused worker pool never confuses two runs)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class Workers(Protocol):
     def poll(self, timeout_s: float) -> list[Reply]:
         """What came back."""
 
-    def kill(self, wid: int) -> str | None:
+    def kill(self, wid: int, *, locate: bool = True) -> str | None:
         """Stop a worker; where its handler was."""
 
 
@@ -132,7 +135,6 @@ class Runner:
             max_checkpoint_yields=options.max_checkpoint_yields,
         )
         self.calls: dict[int, Call] = {}
-        self._jobs = 0
         self._notices = tuple(notices)
         self._handler_ms = 0.0
 
@@ -170,6 +172,8 @@ class Runner:
             if freeze:
                 gc.unfreeze()
         if stopped_by is not None:
+            for call in list(self.calls.values()):  # their workers are stopped, not waited for
+                self.workers.kill(call.worker, locate=False)
             orch.warn(
                 WarningCode.INTERRUPTED,
                 f"the run was interrupted ({stopped_by}); steps still in progress were "
@@ -273,8 +277,7 @@ class Runner:
         return f'{head[:-1]},"inputs":{record.inputs_text},"results":{record.results_text}'
 
     def _send(self, record: StepRecord, wid: int, row: str, checkpoint_text: str) -> None:
-        self._jobs += 1
-        job = self._jobs
+        job = next(_JOBS)
         timeout = record.definition.timeout_seconds
         ffi = self.options.ffi_timeout_s
         if timeout is not None and 0 < timeout < ffi:

@@ -80,8 +80,9 @@ class WorkerCore:
                 connect(parent, child)
         elif op == "result":
             self.lineage.store(message["step"], message["entry"])
-        elif op == "task":
+        elif op == "task":  # a new run: forget everything about the previous one
             self.builder = PayloadBuilder(message["task"], message["definitions"])
+            self.lineage = Lineage()
         return None
 
     def call(self, message: dict[str, Any]) -> str:

@@ -261,6 +261,8 @@ class WorkerPool:
     def publish(self, message: dict[str, Any], exclude: int | None = None) -> None:
         """Tell every worker (but ``exclude``) ``message``, now and after any restart."""
         line = protocol.encode(message)
+        if message.get("op") == "task":  # a new run: replacements need nothing older
+            self._log.clear()
         self._log.append(line)
         for worker in self._workers.values():
             if worker.wid != exclude and not worker.dead:
@@ -361,10 +363,13 @@ class WorkerPool:
             self.spawn_failures += 1
         return describe_exit(code)
 
-    def kill(self, wid: int) -> str | None:
-        """Stop worker ``wid`` (its call ran too long); where its handler was, if known."""
+    def kill(self, wid: int, *, locate: bool = True) -> str | None:
+        """Stop worker ``wid``; where its handler was, if ``locate`` and it can be told."""
         worker = self._workers[wid]
         if worker.dead:
+            return None
+        if not locate:
+            self._terminate(worker)
             return None
         dump = Path(self._dumps.name) / f"worker-{wid}.txt"
         where = Path(f"{dump}.where")
@@ -468,7 +473,7 @@ class InProcessWorkers:
         replies, self._replies = self._replies, []
         return replies
 
-    def kill(self, wid: int) -> str | None:
+    def kill(self, wid: int, *, locate: bool = True) -> str | None:
         """Nothing to kill in-process."""
         return None
 
