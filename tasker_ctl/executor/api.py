@@ -57,24 +57,27 @@ __all__ = [
 
 @contextmanager
 def open_handlers(
-    template: TaskTemplate,
+    template: TaskTemplate | None,
     *,
     template_path: Path | None = None,
     roots: Sequence[Path] = (),
     packages: Sequence[str] = (),
     in_process: bool = False,
+    wait: bool = True,
 ) -> Iterator[Workers]:
     """Start the handler worker for ``template`` (see :mod:`.discovery` for the sources).
 
     With ``in_process`` the handlers are imported and called in this process
-    instead (for debuggers: no timeouts, no crash isolation).
+    instead (for debuggers: no timeouts, no crash isolation). With ``wait=False``
+    the worker imports the handlers while the caller goes on (the CLI lints the
+    template meanwhile); :func:`run_workflow` waits for it.
 
     Raises:
         MissingDependencyError: ``tasker_core`` is not installed.
         HandlerPackageError: A handler root or package does not exist.
     """
     sources = resolve_sources(template_path, roots, packages)
-    callables = [step.handler.callable for step in template.steps]
+    callables = [step.handler.callable for step in template.steps] if template else []
     if in_process:
         sdk = load_sdk()
         with handler_scope(sdk, sources, callables) as catalog:
@@ -84,7 +87,7 @@ def open_handlers(
         load_sdk()  # raises the one clear sentence about installing the SDK
     pool = WorkerPool(sources, callables, 1)
     try:
-        pool.start()
+        pool.start(wait=wait)
         yield pool
     finally:
         pool.close()
@@ -120,5 +123,6 @@ def run_workflow(
         workers = InProcessWorkers(core, workers.sources)
     if isinstance(workers, WorkerPool):
         workers.size = max(1, min(options.concurrency, max_workers()))
+        workers.wait_ready()
     runner = Runner(template, context, workers, options, tuple(observers), tuple(notices))
     return runner.run()

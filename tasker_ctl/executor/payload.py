@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -121,15 +122,16 @@ class TaskPayload:
 class PayloadBuilder:
     """The worker's side: fresh ``task_sequence_step`` dicts for every call.
 
-    The task and definitions are kept as JSON text and decoded for each call, so a
+    The task and definitions are kept serialized (``marshal``: JSON values only, and
+    several times faster to load than JSON text) and loaded afresh for each call, so a
     handler that mutates what it received never affects another call.
     """
 
     def __init__(self, task: dict[str, Any], definitions: dict[str, Any]) -> None:
-        self._task_text = json.dumps(task)
+        self._task = marshal.dumps(task)
         self.task_uuid: str = task["task"]["task_uuid"]
         self.correlation_id: str = task["task"]["correlation_id"]
-        self._definitions = {name: json.dumps(d) for name, d in definitions.items()}
+        self._definitions = {name: marshal.dumps(d) for name, d in definitions.items()}
 
     def has(self, definition: str) -> bool:
         """Whether ``definition`` names a step definition of the task."""
@@ -162,7 +164,7 @@ class PayloadBuilder:
             "updated_at": row["last_attempted_at"] or row["created_at"],
         }
         return {
-            "task": json.loads(self._task_text),
+            "task": marshal.loads(self._task),
             "workflow_step": workflow_step,
-            "step_definition": json.loads(self._definitions[definition]),
+            "step_definition": marshal.loads(self._definitions[definition]),
         }

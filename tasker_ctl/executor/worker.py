@@ -30,6 +30,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from tasker_ctl.executor import protocol
 from tasker_ctl.executor.deps import DependencyResults, Lineage
@@ -52,6 +53,7 @@ class WorkerCore:
         self.lineage = Lineage()
         self.builder: PayloadBuilder | None = None
         self._in_process = in_process
+        self._uuid_cache: tuple[PayloadBuilder, tuple[UUID, UUID]] | None = None
 
     def ready_message(self) -> dict[str, Any]:
         """The ``ready`` answer to ``load``: what was registered and what failed."""
@@ -120,7 +122,7 @@ class WorkerCore:
             head["kind"] = protocol.INVALID_RESULT
             head["returned"] = type(result).__name__
             return _ENCODE(head)
-        uuids = _uuids(row["uuid"], builder)
+        uuids = (UUID(row["uuid"]), *self._run_uuids(builder))
         submitted = submit(self.invoker, event, result, uuids)
         if isinstance(submitted, Checkpoint):
             head["kind"] = protocol.CHECKPOINT
@@ -145,6 +147,15 @@ class WorkerCore:
         if submitted.success:
             self.lineage.store(name, entry, text)
         return f'{_ENCODE(head)[:-1]},"entry":{text}}}'
+
+    def _run_uuids(self, builder: PayloadBuilder) -> tuple[UUID, UUID]:
+        cached = self._uuid_cache
+        if cached is None or cached[0] is not builder:
+            cached = self._uuid_cache = (
+                builder,
+                (UUID(builder.task_uuid), UUID(builder.correlation_id)),
+            )
+        return cached[1]
 
     def _escaped(self, message: dict[str, Any], event: Any, exc: BaseException) -> str:
         handler_name = self.invoker.subscriber._get_handler_name(event)
@@ -175,12 +186,6 @@ def _run_async(call: Any, context: Any) -> Any:
         return asyncio.run(coroutine)
     finally:
         _current[0] = None
-
-
-def _uuids(step_uuid: str, builder: PayloadBuilder) -> Any:
-    from uuid import UUID
-
-    return (UUID(step_uuid), UUID(builder.task_uuid), UUID(builder.correlation_id))
 
 
 def load_core(message: dict[str, Any], *, in_process: bool = False) -> WorkerCore:
@@ -225,6 +230,71 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="tasker-ctl-parent-watch", daemon=True).start()
 
 
+SPIN_S = 0.0005
+"""How long an idle worker polls for the next message before it sleeps in ``select``.
+
+The orchestrator usually answers within tens of microseconds; waking a sleeping
+process costs far more than that on an idle core, so a short spin keeps chains fast.
+"""
+
+
+def spin_allowed() -> bool:
+    """Spinning only pays when this process and its peer can run on separate cores."""
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except (AttributeError, OSError):
+        return (os.cpu_count() or 1) > 1
+
+
+class Spin:
+    """An adaptive spin budget for waiting on a pipe.
+
+    Full after a spin that caught the message, halved after one that did not (down
+    to 5%), so a busy machine soon stops losing cores to spinning.
+    """
+
+    __slots__ = ("budget", "full")
+
+    def __init__(self) -> None:
+        self.full = SPIN_S if spin_allowed() else 0.0
+        self.budget = self.full
+
+    def hit(self) -> None:
+        """The message came while spinning."""
+        self.budget = self.full
+
+    def miss(self) -> None:
+        """The spin ran out; the wait had to sleep."""
+        self.budget = max(self.budget / 2, self.full / 20)
+
+
+def _reader(fd: int) -> Any:
+    """``os.read`` that spins briefly before it blocks (see :data:`SPIN_S`)."""
+    import select
+
+    spin = Spin()
+    if not spin.full:
+        return lambda: os.read(fd, 1 << 16)
+    os.set_blocking(fd, False)
+    clock = time.perf_counter
+
+    def read() -> bytes:
+        deadline = clock() + spin.budget
+        while True:
+            try:
+                data = os.read(fd, 1 << 16)
+            except BlockingIOError:
+                if clock() > deadline:
+                    spin.miss()
+                    select.select([fd], [], [])
+                    deadline = clock() + spin.budget
+                continue
+            spin.hit()
+            return data
+
+    return read
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -254,8 +324,10 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("RUST_LOG", "off")
     reader = protocol.LineReader()
     core: WorkerCore | None = None
+    profile = _profiler()
+    read = _reader(in_fd)
     while True:
-        data = os.read(in_fd, 1 << 16)
+        data = read()
         if not data:
             break
         out: list[str] = []
@@ -264,7 +336,7 @@ def main(argv: list[str]) -> int:
             op = message.get("op")
             if op == "exit":
                 _flush(out_fd, out)
-                _leave(0)
+                _leave(0, profile)
             if op == "load":
                 ready, core = _load(message)
                 out.append(protocol.ENCODER.encode(ready))
@@ -273,7 +345,7 @@ def main(argv: list[str]) -> int:
                 if answer is not None:
                     out.append(answer)
         _flush(out_fd, out)
-    _leave(0)
+    _leave(0, profile)
     return 0
 
 
@@ -296,7 +368,21 @@ def _load(message: dict[str, Any]) -> tuple[dict[str, Any], WorkerCore | None]:
     return core.ready_message(), core
 
 
-def _leave(code: int) -> None:
+def _profiler() -> Any:
+    """A running ``cProfile`` when ``TASKER_CTL_WORKER_PROFILE`` names a file (development)."""
+    if not os.environ.get("TASKER_CTL_WORKER_PROFILE"):
+        return None
+    import cProfile
+
+    profile = cProfile.Profile()
+    profile.enable()
+    return profile
+
+
+def _leave(code: int, profile: Any = None) -> None:
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(f"{os.environ['TASKER_CTL_WORKER_PROFILE']}.{os.getpid()}")
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()

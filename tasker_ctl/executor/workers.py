@@ -33,6 +33,7 @@ from typing import Any
 from tasker_ctl.errors import HandlerPackageError, MissingDependencyError, TaskerCtlError
 from tasker_ctl.executor import protocol
 from tasker_ctl.executor.discovery import HandlerSources, ImportProblem
+from tasker_ctl.executor.worker import Spin
 
 START_TIMEOUT_S = 300.0
 """How long the first worker may take to import the SDK and the handler packages."""
@@ -153,17 +154,27 @@ class WorkerPool:
         self._dumps = tempfile.TemporaryDirectory(prefix="tasker-ctl-worker-")
         self.info = HandlerInfo(sources)
         self.spawn_failures = 0
+        self._spin = Spin()
+        self._first: _Worker | None = None
 
     # -- life cycle ------------------------------------------------------------
-    def start(self) -> HandlerInfo:
-        """Start the first worker and wait until it has loaded the handlers.
+    def start(self, *, wait: bool = True) -> None:
+        """Start the first worker (and with ``wait``, :meth:`wait_ready`)."""
+        self._first = self._spawn()
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> HandlerInfo:
+        """Wait until the first worker has loaded the handlers.
 
         Raises:
             MissingDependencyError: The SDK is not installed.
             HandlerPackageError: A handler package does not exist.
             TaskerCtlError: The worker could not start.
         """
-        worker = self._spawn()
+        worker = self._first
+        if worker is None:
+            raise TaskerCtlError("the handler worker was not started")
         deadline = time.monotonic() + START_TIMEOUT_S
         while not worker.ready:
             left = deadline - time.monotonic()
@@ -228,7 +239,7 @@ class WorkerPool:
                     os.write(worker.to_fd, exit_line)
         deadline = time.monotonic() + grace_s
         for worker in alive:
-            if worker.busy:
+            if worker.busy or not worker.ready:  # nothing to finish: do not wait for it
                 self._terminate(worker)
                 continue
             try:
@@ -317,7 +328,21 @@ class WorkerPool:
 
     def _read(self, timeout_s: float, *, starting: bool) -> list[Reply]:
         replies: list[Reply] = []
-        events = self._poll.poll(max(timeout_s, 0.0) * 1000.0)
+        poll = self._poll.poll
+        events = poll(0)
+        spin = self._spin
+        if not events and spin.full and not starting:
+            # a call usually comes back within microseconds: poll before sleeping,
+            # since waking up from poll() costs far more than that on an idle core
+            deadline = time.perf_counter() + min(spin.budget, timeout_s)
+            while not events and time.perf_counter() < deadline:
+                events = poll(0)
+            if events:
+                spin.hit()
+            else:
+                spin.miss()
+        if not events:
+            events = poll(max(timeout_s, 0.0) * 1000.0)
         for fd, _ in events:
             worker = self._by_fd.get(fd)
             if worker is None:
