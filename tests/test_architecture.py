@@ -103,3 +103,52 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> Non
         stderr = lint.stderr.read().decode()
     assert lint.wait(timeout=120) == -signal.SIGPIPE
     assert "Traceback" not in stderr
+
+
+def internal_imports(path: Path) -> set[str]:
+    """Every tasker_ctl module ``path`` imports, anywhere in it (type-checking ones too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("tasker_ctl"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if not node.module.startswith("tasker_ctl"):
+                continue
+            for alias in node.names:  # `from pkg import submodule` names the submodule
+                candidate = f"{node.module}.{alias.name}"
+                as_file = PACKAGE.parent.joinpath(*candidate.split(".")).with_suffix(".py")
+                found.add(candidate if as_file.exists() else node.module)
+    return found
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@pytest.mark.parametrize("package", ["executor", "validation", "scaffold", "resolution"])
+def test_no_import_cycle_inside_a_package(package: str) -> None:
+    prefix = f"tasker_ctl.{package}"
+    files = [p for p in package_files() if module_name(p).startswith(prefix)]
+    graph = {
+        module_name(p): {m for m in internal_imports(p) if m.startswith(prefix + ".")}
+        for p in files
+        if p.name != "__init__.py"  # the package's lazy re-exports are not a module's imports
+    }
+    cycles = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join([*trail[trail.index(nxt) :], nxt]))
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []
