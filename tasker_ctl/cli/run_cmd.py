@@ -9,8 +9,6 @@ code: 0 task complete, 1 task did not complete, 2 usage or input error,
 
 from __future__ import annotations
 
-import json
-import sys
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,7 +20,6 @@ from tasker_ctl.cli.common import note, settings_from, warn
 from tasker_ctl.errors import (
     ExitCode,
     InputFileError,
-    Location,
     ParameterError,
     TemplateNotRunnableError,
 )
@@ -160,35 +157,14 @@ def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
 
 
 def load_context(path: Path | None) -> dict[str, Any]:
-    """Read the task context: a JSON object (``None`` means ``{}``).
+    """Read the task context as production parses it (:mod:`tasker_ctl.context_file`).
+
+    Parity notes (integers that production turns into floats) are printed as warnings.
 
     Raises:
-        InputFileError: The file is missing, unreadable, not JSON, or not an object.
+        InputFileError: The file is missing, not a regular file, too large, or
+            not a JSON object as serde_json reads it.
     """
-    if path is None:
-        return {}
-    label = "standard input" if str(path) == "-" else str(path)
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputFileError(
-            f"context file {path} does not exist",
-            hint="pass a JSON object file with --context, e.g. --context context.json",
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(f"cannot read context file {label}: {exc}") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            f"invalid JSON in the context: {exc.msg}",
-            location=Location(label, exc.lineno, exc.colno),
-            hint='the context must be a JSON object, e.g. {"order_id": 42}',
-        ) from None
-    if not isinstance(data, dict):
-        raise InputFileError(
-            f"the context must be a JSON object, not {type(data).__name__}",
-            location=Location(label),
-            hint="Tasker passes the context to handlers as a dict (task.context)",
-        )
-    return data
+    from tasker_ctl.context_file import load_context as read_context
+
+    return read_context(path, on_warning=warn)
