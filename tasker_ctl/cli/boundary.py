@@ -16,10 +16,9 @@ from collections.abc import Callable
 from typing import ParamSpec
 
 import typer
-from rich.markup import escape
 
 from tasker_ctl.errors import ExitCode, TaskerCtlError
-from tasker_ctl.reporting.console import stderr_console
+from tasker_ctl.reporting.console import literal, stderr_console
 
 P = ParamSpec("P")
 
@@ -27,9 +26,9 @@ P = ParamSpec("P")
 def report_error(exc: TaskerCtlError) -> None:
     """Print a user-facing error and its hint to stderr."""
     console = stderr_console()
-    console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+    console.print(literal(("error:", "bold red"), " ", str(exc)), soft_wrap=True)
     if exc.hint:
-        console.print(f"[dim]hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
+        console.print(literal(("hint:", "dim"), " ", exc.hint), soft_wrap=True)
 
 
 def command_boundary(fn: Callable[P, int | None]) -> Callable[P, None]:
@@ -45,16 +44,16 @@ def command_boundary(fn: Callable[P, int | None]) -> Callable[P, None]:
             report_error(exc)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            stderr_console().print("interrupted", highlight=False)
+            stderr_console().print(literal("interrupted"))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except Exception:
             console = stderr_console()
-            console.print(traceback.format_exc(), markup=False, highlight=False, soft_wrap=True)
+            console.print(literal(traceback.format_exc()), soft_wrap=True)
             console.print(
-                "[bold red]internal error:[/] this is a bug in tasker-ctl; please report it "
-                "with the traceback above",
-                markup=True,
-                highlight=False,
+                literal(
+                    ("internal error:", "bold red"),
+                    " this is a bug in tasker-ctl; please report it with the traceback above",
+                ),
                 soft_wrap=True,
             )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from tasker_ctl.config import Settings, load_settings
-from tasker_ctl.reporting.console import stderr_console
+from tasker_ctl.reporting.console import literal, stderr_console
 
 
 @dataclass
@@ -24,19 +23,16 @@ def settings_from(ctx: typer.Context) -> Settings:
     root = ctx.find_root()
     state = root.obj if isinstance(root.obj, CliState) else CliState()
     settings = load_settings(explicit=state.config)
-    console = stderr_console()
     for warning in settings.warnings:
-        console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+        warn(warning)
     return settings
 
 
 def warn(message: str) -> None:
     """Print a warning line on stderr."""
-    stderr_console().print(
-        f"[yellow]warning:[/] {escape(message)}", soft_wrap=True, highlight=False
-    )
+    stderr_console().print(literal(("warning:", "yellow"), " ", message), soft_wrap=True)
 
 
 def note(message: str) -> None:
     """Print an informational line on stderr."""
-    stderr_console().print(f"[dim]note:[/] {escape(message)}", soft_wrap=True, highlight=False)
+    stderr_console().print(literal(("note:", "dim"), " ", message), soft_wrap=True)

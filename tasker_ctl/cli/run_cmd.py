@@ -132,6 +132,7 @@ def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
             f"template {path} does not exist" if not path.exists() else f"{path} is not a file",
             hint="pass the path of a task template YAML file",
         )
+    from tasker_ctl.reporting.console import literal
     from tasker_ctl.validation import LintOptions, Severity, lint_file
 
     result = lint_file(path, LintOptions(handler_check=False, rule_settings=rule_settings))
@@ -140,9 +141,13 @@ def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
         console = stderr_console()
         for diagnostic in errors:
             console.print(
-                f"{diagnostic.location}: [red]error[/] {diagnostic.message} "
-                f"[dim]({diagnostic.rule_id})[/]",
-                highlight=False,
+                literal(
+                    f"{diagnostic.location}: ",
+                    ("error", "red"),
+                    f" {diagnostic.message} ",
+                    (f"({diagnostic.rule_id})", "dim"),
+                    one_line=True,
+                ),
                 soft_wrap=True,
             )
         raise TemplateNotRunnableError(

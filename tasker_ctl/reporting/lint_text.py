@@ -12,8 +12,11 @@ The report is built as styled segments. On a terminal it is printed with Rich
 (colours; ``NO_COLOR`` turns them off, ``FORCE_COLOR`` forces them); otherwise
 the same lines are written as plain text without importing Rich, which keeps
 ``tasker-ctl validate`` in CI and pre-commit fast. Lines are never folded, so
-the output is identical at any width. Also renders ``--list-rules`` and
-``--explain``.
+the output is identical at any width. Names, messages and paths go through
+:func:`~tasker_ctl.reporting.console.clean` with ``one_line``: control
+characters become escapes, since a raw newline would break the layout and, in a
+CI log, a line starting with ``::error::`` is read as a GitHub workflow
+command. Also renders ``--list-rules`` and ``--explain``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
+from tasker_ctl.reporting.console import clean, literal
 from tasker_ctl.validation.diagnostic import Diagnostic, LintReport, Severity
 from tasker_ctl.validation.rule import Rule
 
@@ -31,29 +35,18 @@ Line = list[tuple[str, str]]
 """One output line: (text, Rich style) segments."""
 
 
-def visible(text: str) -> str:
-    r"""``text`` on one line: control characters (from names in the YAML) become escapes.
-
-    A raw newline would break the layout, and in a CI log a line starting with
-    ``::error::`` is read as a GitHub workflow command.
-    """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def _diagnostic_line(diagnostic: Diagnostic, path: str) -> Line:
     location = diagnostic.location
     where = f"{location.line or '-'}:{location.column or '-'}"
     if str(location.path) != path:
-        where = f"{visible(str(location.path))}:{where}"
+        where = f"{clean(str(location.path), one_line=True)}:{where}"
     return [
         ("  ", ""),
         (f"{where:<8}", "dim"),
         (" ", ""),
         (f"{diagnostic.severity.value:<8}", STYLES[diagnostic.severity]),
         (" ", ""),
-        (visible(diagnostic.message), ""),
+        (clean(diagnostic.message, one_line=True), ""),
         ("  ", ""),
         (diagnostic.rule_id, "dim"),
     ]
@@ -67,11 +60,11 @@ def report_lines(report: LintReport) -> Iterator[Line]:
     if report.diagnostics:
         groups.append(("(across files)", report.diagnostics))
     for path, diagnostics in groups:
-        yield [(visible(path), "bold underline")]
+        yield [(clean(path, one_line=True), "bold underline")]
         for diagnostic in diagnostics:
             yield _diagnostic_line(diagnostic, path)
             if diagnostic.hint:
-                yield [(" " * 20 + f"hint: {visible(diagnostic.hint)}", "dim")]
+                yield [(" " * 20 + f"hint: {clean(diagnostic.hint, one_line=True)}", "dim")]
         yield []
     yield _summary(report)
 
@@ -136,14 +129,10 @@ def write_lines(lines: Iterator[Line], stream: TextIO | None = None) -> None:
         out.flush()
         return
     from rich.console import Console
-    from rich.text import Text
 
     console = Console(file=out, highlight=False)
     for line in lines:
-        text = Text()
-        for segment, style in line:
-            text.append(segment, style=style or None)
-        console.print(text, soft_wrap=True)
+        console.print(literal(*line, one_line=True), soft_wrap=True)
 
 
 def render_plain(lines: Iterator[Line]) -> str:

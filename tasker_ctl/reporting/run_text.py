@@ -5,7 +5,10 @@ bar per batch, the most recently active steps) that disappears when the run
 ends. Elsewhere (a pipe, a CI log) it degrades to one plain line per notable
 event. The summary is a table (step, status, attempts, time, created by),
 the steps that were never created, the warnings, and for each failed step its
-message and the handler code location.
+message and the handler code location. Names, messages, cursors and paths are
+data: every line is built with :func:`~tasker_ctl.reporting.console.literal`,
+so ``[/x]`` in a handler's message is printed, not parsed as markup, and
+control characters are shown as escapes instead of reaching the terminal.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from tasker_ctl.executor.events import (
     StepTransition,
     TaskTransition,
 )
+from tasker_ctl.reporting.console import literal
 
 STATUS_STYLES = {
     "complete": "green",
@@ -58,7 +62,12 @@ def format_ms(value: float) -> str:
 
 
 def _styled(status: str) -> Text:
-    return Text(status, style=STATUS_STYLES.get(status, ""))
+    return literal((status, STATUS_STYLES.get(status, "")), one_line=True)
+
+
+def _cell(value: str) -> Text:
+    """A table cell from data: one line, never markup."""
+    return literal(value, one_line=True)
 
 
 @dataclass
@@ -114,7 +123,7 @@ class LiveView:
         state.virtual_ms = virtual_ms
         if isinstance(event, RunStarted):
             state.task = f"{event.namespace}/{event.task} {event.version}"
-            self._plain(Text.assemble(("Running ", "bold"), state.task))
+            self._plain(("Running ", "bold"), state.task)
         elif isinstance(event, TaskTransition):
             state.status = event.to_state
         elif isinstance(event, StepCreated):
@@ -181,9 +190,9 @@ class LiveView:
                 f"  batch      {batch.template}: {finished}/{len(batch.workers)} workers finished"
             )
 
-    def _plain(self, line: str | Text) -> None:
+    def _plain(self, *parts: str | tuple[str, str]) -> None:
         if not self.live_mode:
-            self.console.print(line, highlight=False, soft_wrap=True)
+            self.console.print(literal(*parts), soft_wrap=True)
 
 
 class _Renderable:
@@ -193,7 +202,7 @@ class _Renderable:
     def __rich__(self) -> RenderableType:
         state = self.state
         done = sum(1 for s in state.steps.values() if s.get("status") == "complete")
-        header = Text.assemble(
+        header = literal(
             ("Running ", "bold"),
             state.task,
             "  ",
@@ -206,7 +215,7 @@ class _Renderable:
             total = max(len(batch.workers), 1)
             grid = Table.grid(padding=(0, 1))
             grid.add_row(
-                Text(f"{batch.template} (by {analyzer})"),
+                literal(f"{batch.template} (by {analyzer})", one_line=True),
                 ProgressBar(total=total, completed=batch.done + batch.failed, width=30),
                 Text(
                     f"{batch.done}/{total}" + (f", {batch.failed} failed" if batch.failed else "")
@@ -218,7 +227,9 @@ class _Renderable:
             table.add_column(column, no_wrap=True)
         for name in state.recent:
             info = state.steps.get(name, {})
-            table.add_row(name, _styled(str(info.get("status", ""))), str(info.get("attempts", 0)))
+            table.add_row(
+                _cell(name), _styled(str(info.get("status", ""))), str(info.get("attempts", 0))
+            )
         parts.append(table)
         return Group(*parts)
 
@@ -226,7 +237,7 @@ class _Renderable:
 def print_run_summary(console: Console, result: RunResult) -> None:
     """The final table, the steps not created, warnings and failures."""
     console.print(
-        Text.assemble(
+        literal(
             ("Task ", "bold"),
             f"{result.namespace}/{result.task_name} {result.version}: ",
             _styled(str(result.status)),
@@ -236,7 +247,6 @@ def print_run_summary(console: Console, result: RunResult) -> None:
             if result.virtual_ms
             else ")",
         ),
-        highlight=False,
         soft_wrap=True,
     )
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -246,26 +256,26 @@ def print_run_summary(console: Console, result: RunResult) -> None:
         table.add_row(*row)
     console.print(table)
     if result.not_created:
-        console.print(f"Not created: {', '.join(result.not_created)}", soft_wrap=True)
+        console.print(literal(f"Not created: {', '.join(result.not_created)}"), soft_wrap=True)
     if result.warnings:
         console.print(Text("Warnings:", style="bold yellow"))
         for (code, message), steps in _grouped(result.warnings).items():
             console.print(
-                Text.assemble(
+                literal(
                     ("  [", "dim"), (code, "yellow"), ("]", "dim"), _steps(steps), " ", message
                 ),
                 soft_wrap=True,
-                highlight=False,
             )
     failed = result.failed_steps
     for step in failed[:_FAILURES_SHOWN]:
         _print_failure(console, step)
     if len(failed) > _FAILURES_SHOWN:
         console.print(
-            f"... and {len(failed) - _FAILURES_SHOWN} more failed steps (all in --format json)",
-            highlight=False,
+            literal(
+                f"... and {len(failed) - _FAILURES_SHOWN} more failed steps (all in --format json)"
+            )
         )
-    console.print(_verdict(result), highlight=False, soft_wrap=True)
+    console.print(_verdict(result), soft_wrap=True)
 
 
 def _grouped(warnings: tuple[RunWarning, ...]) -> dict[tuple[str, str], list[str | None]]:
@@ -308,11 +318,11 @@ def _rows(steps: tuple[StepReport, ...]) -> list[tuple[RenderableType, ...]]:
 def _row(step: StepReport) -> tuple[RenderableType, ...]:
     ran = step.attempts and step.status is not StepState.IN_PROGRESS
     return (
-        step.name,
+        _cell(step.name),
         _styled(str(step.status)),
         str(step.attempts),
         format_ms(step.handler_ms) if ran else "-",
-        step.created_by or "",
+        _cell(step.created_by or ""),
     )
 
 
@@ -323,11 +333,11 @@ def _collapsed(group: list[StepReport]) -> list[tuple[RenderableType, ...]]:
         rows.insert(
             0,
             (
-                f"{group[0].template_step}_* ({len(normal)} workers)",
+                _cell(f"{group[0].template_step}_* ({len(normal)} workers)"),
                 _styled("complete"),
                 "1",
                 format_ms(sum(s.handler_ms for s in normal)),
-                group[0].created_by or "",
+                _cell(group[0].created_by or ""),
             ),
         )
     return rows
@@ -338,18 +348,15 @@ def _print_failure(console: Console, step: StepReport) -> None:
     assert error is not None
     attempts = f"{step.attempts} attempt{'s' if step.attempts != 1 else ''}"
     console.print(
-        Text.assemble(("✗ ", "bold red"), (step.name, "bold"), f": {step.status} after {attempts}"),
-        highlight=False,
+        literal(("✗ ", "bold red"), (step.name, "bold"), f": {step.status} after {attempts}"),
         soft_wrap=True,
     )
     kind = "permanent"
     if error.retryable:
         kind = "retryable, no attempts left" if step.status is StepState.ERROR else "retryable"
-    console.print(
-        f"    {error.error_type} ({kind}): {error.message}", highlight=False, soft_wrap=True
-    )
+    console.print(literal(f"    {error.error_type} ({kind}): {error.message}"), soft_wrap=True)
     if error.location:
-        console.print(f"    at {error.location}", highlight=False, soft_wrap=True)
+        console.print(literal(f"    at {error.location}"), soft_wrap=True)
 
 
 def _verdict(result: RunResult) -> Text:

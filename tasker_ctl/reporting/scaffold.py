@@ -1,8 +1,10 @@
 """Text output of the ``template`` commands (list, info, generate).
 
-Names, descriptions and paths come from plugin manifests and parameters, so
-they are always printed as plain :class:`~rich.text.Text`, never parsed as
-Rich markup: a description holding ``[/]`` is text, not a markup error.
+Names, descriptions, paths and diffs come from plugin manifests, parameters and
+rendered files, so they are always printed through
+:func:`~tasker_ctl.reporting.console.literal` (or ``clean``): a description
+holding ``[/]`` is text, not a markup error, and an escape sequence in a
+rendered file is shown, not obeyed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tasker_ctl.reporting.console import clean, literal
 from tasker_ctl.scaffold import Action, GenerateResult, TemplateManifest, TemplateSource
 
 _ACTION_WORDS = {
@@ -26,7 +29,11 @@ _ACTION_WORDS = {
 
 def _line(console: Console, *parts: str | tuple[str, str]) -> None:
     """Print one line of plain text parts (``(text, style)`` tuples are styled)."""
-    console.print(Text.assemble(*parts), soft_wrap=True)
+    console.print(literal(*parts), soft_wrap=True)
+
+
+def _cell(value: str) -> Text:
+    return literal(value, one_line=True)
 
 
 def _table(*columns: str) -> Table:
@@ -60,7 +67,7 @@ def print_template_list(
     table = _table("TEMPLATE", "LANGUAGE", "SOURCE", "DESCRIPTION")
     for t in templates:
         language = f"{t.language}/{t.framework}" if t.framework else t.language
-        table.add_row(Text(t.name), Text(language), Text(t.origin), Text(t.description))
+        table.add_row(*(_cell(v) for v in (t.name, language, t.origin, t.description)))
     console.print(table)
 
 
@@ -81,11 +88,11 @@ def print_template_info(
         table = _table("NAME", "REQUIRED", "DEFAULT", "CHOICES", "DESCRIPTION")
         for p in manifest.parameters:
             table.add_row(
-                Text(p.name),
+                _cell(p.name),
                 "yes" if p.is_missing_when_absent else "no",
-                Text("" if p.default is None else p.default),
-                Text(", ".join(p.choices)),
-                Text(p.description),
+                _cell("" if p.default is None else p.default),
+                _cell(", ".join(p.choices)),
+                _cell(p.description),
             )
         console.print(table)
     else:
@@ -107,7 +114,7 @@ def print_generate_result(console: Console, result: GenerateResult, *, show_diff
         word = would if result.dry_run else done
         _line(console, (f"{word:>19} ", style), str(write.target))
         if show_diff and write.changes_disk:
-            console.file.write(write.diff())
+            console.file.write(clean(write.diff()))
     changed = sum(1 for w in result.plan.writes if w.changes_disk)
     label = f"{source.language}/{source.name}"
     if result.dry_run:

@@ -1,4 +1,4 @@
-"""``tasker-ctl visualize``: a template's DAG as Mermaid or Graphviz DOT text.
+r"""``tasker-ctl visualize``: a template's DAG as Mermaid or Graphviz DOT text.
 
 Mermaid follows the real tool's layout (``graph TD``, the eight ``classDef``
 lines, one node per step in template order, edges sorted by (from, to)) with
@@ -14,6 +14,10 @@ Edges to steps that do not exist, and repeated dependencies, are left out.
 Shapes by step type: standard ``["..."]`` / ``box``; decision ``{"..."}`` /
 ``diamond``; deferred convergence and batchable ``[/"..."/]`` /
 ``parallelogram``; batch worker ``[["..."]]`` / ``box3d``.
+
+Both formats are text a developer may print on a terminal: control characters
+in names (an ESC, ``"\e"`` in YAML) are written as visible escapes
+(:func:`~tasker_ctl.reporting.console.clean`), never raw.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from tasker_ctl.model.template import StepType, TaskTemplate
+from tasker_ctl.reporting.console import clean
 
 CLASS_DEFS = (
     ("completed", "fill:#d4edda,stroke:#28a745"),
@@ -113,13 +118,13 @@ def edges(template: TaskTemplate) -> list[Edge]:
 
 
 def escape_mermaid(label: str) -> str:
-    """Make a label safe inside a quoted Mermaid node label."""
-    return "".join(_MERMAID_ENTITIES.get(char, char) for char in label)
+    """Make a label safe inside a quoted Mermaid node label (and on a terminal)."""
+    return clean("".join(_MERMAID_ENTITIES.get(char, char) for char in label))
 
 
 def escape_dot(label: str) -> str:
-    """Make a label safe inside a double-quoted DOT string."""
-    return label.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    """Make a label safe inside a double-quoted DOT string (and on a terminal)."""
+    return clean(label).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _node_ids(template: TaskTemplate) -> dict[str, str]:
