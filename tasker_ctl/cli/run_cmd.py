@@ -4,7 +4,7 @@ Options -> lint the template (errors stop here, exit 2: the template cannot be
 run as given) -> load the context -> import the SDK and handler packages ->
 :func:`~tasker_ctl.executor.run_workflow` -> one report (text or JSON) -> exit
 code: 0 task complete, 1 task did not complete, 2 usage or input error,
-130 interrupted (with a partial report).
+130 / 143 / 129 interrupted by SIGINT / SIGTERM / SIGHUP (with a partial report).
 """
 
 from __future__ import annotations
@@ -67,11 +67,20 @@ def run(
         Path | None,
         typer.Option("--events", help="Append one JSON line per state change to this file."),
     ] = None,
+    in_process: Annotated[
+        bool,
+        typer.Option(
+            "--in-process",
+            help="Call handlers in this process, to step through them in a debugger "
+            "(no timeouts, no crash isolation: not for CI).",
+        ),
+    ] = False,
 ) -> int:
     """Run a workflow locally with the real Python SDK, as production would.
 
     Exit codes: 0 task complete, 1 task did not complete, 2 usage or input error
-    (including a template with lint errors), 130 interrupted.
+    (including a template with lint errors), 130 / 143 / 129 interrupted by Ctrl-C,
+    SIGTERM or SIGHUP (with a partial report).
     """
     fmt = output_format.lower()
     if fmt not in FORMATS:
@@ -81,47 +90,61 @@ def run(
     if concurrency < 1:
         raise ParameterError("--concurrency must be at least 1")
     settings = settings_from(ctx)
-    parsed = _lint(template, settings.lint, quiet=fmt == "json")
-    task_context = load_context(context)
+    from tasker_ctl.executor.capacity import max_workers
 
-    from rich.console import Console
-
+    if concurrency > max_workers():
+        warn(
+            f"--concurrency {concurrency} is more worker processes than this machine can take; "
+            f"capped at {max_workers()} (4 per CPU core, at most 64)"
+        )
+        concurrency = max_workers()
     from tasker_ctl.executor import RunOptions, open_handlers, run_workflow
-    from tasker_ctl.reporting.run_events import EventLog
-    from tasker_ctl.reporting.run_json import render_run_json
-    from tasker_ctl.reporting.run_stdout import report_stream
-    from tasker_ctl.reporting.run_text import LiveView, print_run_summary
 
-    options = RunOptions(concurrency=concurrency, real_time=real_time, strict=strict)
-    log = EventLog(events) if events is not None else None
+    if not template.is_file():
+        _lint(template, settings.lint, quiet=True)  # the missing-file error, before any worker
+    # the worker imports the SDK and the handlers while this process lints the template
+    handlers = open_handlers(
+        None,
+        template_path=template,
+        roots=[*(handlers_root or ()), *settings.handlers_roots],
+        packages=[*(handler_package or ()), *settings.handler_packages],
+        in_process=in_process,
+        wait=False,
+    )
+    log = None
     try:
-        with report_stream() as out:
-            console = Console(file=out, highlight=False)
-            view = LiveView(console) if fmt == "text" else None
-            observers = [o for o in (log, view) if o is not None]
-            with (
-                open_handlers(
-                    parsed,
-                    template_path=template,
-                    roots=[*(handlers_root or ()), *settings.handlers_roots],
-                    packages=[*(handler_package or ()), *settings.handler_packages],
-                ) as catalog,
-                view or nullcontext(),
-            ):
-                result = run_workflow(
-                    parsed, task_context, catalog, options=options, observers=observers
-                )
-            if view is None:
-                out.write(render_run_json(result))
-            else:
-                print_run_summary(console, result)
+        with handlers as workers:
+            parsed = _lint(template, settings.lint, quiet=fmt == "json")
+            task_context = load_context(context)
+
+            from rich.console import Console
+
+            from tasker_ctl.reporting.run_events import EventLog
+            from tasker_ctl.reporting.run_json import render_run_json
+            from tasker_ctl.reporting.run_stdout import report_stream
+            from tasker_ctl.reporting.run_text import LiveView, print_run_summary
+
+            options = RunOptions(concurrency=concurrency, real_time=real_time, strict=strict)
+            log = EventLog(events) if events is not None else None
+            with report_stream() as out:
+                console = Console(file=out, highlight=False)
+                view = LiveView(console) if fmt == "text" else None
+                observers = [o for o in (log, view) if o is not None]
+                with view or nullcontext():
+                    result = run_workflow(
+                        parsed, task_context, workers, options=options, observers=observers
+                    )
+                if view is None:
+                    out.write(render_run_json(result))
+                else:
+                    print_run_summary(console, result)
     finally:
         if log is not None:
             log.close()
             if log.failure is not None:
                 warn(f"the event log is incomplete: {log.failure}")
     if result.interrupted:
-        return int(ExitCode.INTERRUPTED)
+        return int(ExitCode.for_signal(result.interrupted_by))
     return int(ExitCode.OK if result.complete else ExitCode.FINDINGS)
 
 
