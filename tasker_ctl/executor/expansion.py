@@ -165,6 +165,22 @@ def _post_convergence(
                 added.add(name)
                 changed = True
     notices: list[Notice] = []
+    for name in graph.in_template_order(added - set(frontier)):
+        past = [
+            d
+            for d in graph.deps[name]
+            if d in added and d != decision and graph.type_of(d) is StepType.DECISION
+        ]
+        if past:
+            notices.append(
+                Notice(
+                    WarningCode.DECISION_WALK_PAST_DECISION,
+                    f"decision '{decision}' also creates '{name}', which depends on decision "
+                    f"{_names(past)}: production's walk after a convergence step does not stop "
+                    f"at decision steps, so '{name}' exists (and runs) whatever "
+                    f"{_names(past)} decides",
+                )
+            )
     for name in graph.steps:
         missing = blocked(name)
         if missing:

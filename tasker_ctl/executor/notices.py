@@ -39,6 +39,7 @@ class WarningCode(enum.StrEnum):
     DECISION_TOO_MANY_STEPS = "decision_too_many_steps"
     DECISION_PASS_ROLLED_BACK = "decision_pass_rolled_back"
     POST_CONVERGENCE_STEP_SKIPPED = "post_convergence_step_skipped"
+    DECISION_WALK_PAST_DECISION = "decision_walk_past_decision"
     OUTCOME_IGNORED = "outcome_ignored"
     BATCH_OUTCOME_INVALID = "batch_outcome_invalid"
     CHECKPOINT_LIMIT = "checkpoint_limit"

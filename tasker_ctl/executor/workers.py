@@ -146,7 +146,7 @@ class WorkerPool:
         self.sources = sources
         self.size = max(1, size)
         self._load = protocol.encode(load_message(sources, callables))
-        self._log: list[bytes] = []
+        self._log: list[dict[str, Any]] = []
         self._workers: dict[int, _Worker] = {}
         self._by_fd: dict[int, _Worker] = {}
         self._poll = select.poll()
@@ -222,7 +222,7 @@ class WorkerPool:
             os.close(to_read)
             os.close(from_write)
         worker = _Worker(wid, proc, to_write, from_read)
-        worker.outbox = [self._load, *self._log]
+        worker.outbox = [self._load, *(protocol.encode(m) for m in self._log)]
         self._workers[wid] = worker
         self._by_fd[from_read] = worker
         self._poll.register(from_read, select.POLLIN)
@@ -271,12 +271,13 @@ class WorkerPool:
     # -- what every worker knows -----------------------------------------------
     def publish(self, message: dict[str, Any], exclude: int | None = None) -> None:
         """Tell every worker (but ``exclude``) ``message``, now and after any restart."""
-        line = protocol.encode(message)
         if message.get("op") == "task":  # a new run: replacements need nothing older
             self._log.clear()
-        self._log.append(line)
+        self._log.append(message)  # encoded only when a worker needs it
+        line = None
         for worker in self._workers.values():
             if worker.wid != exclude and not worker.dead:
+                line = line or protocol.encode(message)
                 worker.outbox.append(line)
 
     # -- calls -----------------------------------------------------------------
