@@ -27,6 +27,7 @@ import itertools
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -49,6 +50,13 @@ FFI_TIMEOUT_S = 30.0
 
 _ENCODE = ENCODER.encode
 _JOBS = itertools.count(1)
+PIPELINE = 8
+"""Calls sent ahead to one worker, so it never waits for the orchestrator between steps.
+
+Only the first call of a worker's queue is claimed (``in_progress``) and timed; the
+others are claimed when they start, and go back to the orchestration's queue unclaimed
+if their worker dies first.
+"""
 """Call numbers, unique in the process (a reused worker pool never confuses two runs)."""
 
 
@@ -73,8 +81,8 @@ class Workers(Protocol):
     def publish(self, message: dict[str, Any], exclude: int | None = None) -> None:
         """Tell every worker but ``exclude``."""
 
-    def idle(self, wanted: int) -> int | None:
-        """An idle worker's id (may start one)."""
+    def available(self, wanted: int, window: int) -> int | None:
+        """A worker with room for another call (may start one)."""
 
     def call(self, wid: int, line: bytes) -> None:
         """Send a call line."""
@@ -88,16 +96,19 @@ class Workers(Protocol):
 
 @dataclass(slots=True)
 class Call:
-    """A handler call the runner is waiting for."""
+    """A handler call sent to a worker (running, or queued behind its worker's current call)."""
 
     job: int
     record: StepRecord
     worker: int
     row: str
     """The ``row`` object of the call message without ``checkpoint`` (kept for re-dispatch)."""
-    deadline: float
     limit_s: float
     limit_kind: str
+    continuation: bool = False
+    """A re-dispatch after a checkpoint yield: no claim when it starts."""
+    deadline: float = 0.0
+    """Set when the call starts running (it heads its worker's queue)."""
 
 
 class Stopped(Exception):
@@ -134,7 +145,11 @@ class Runner:
             ffi_timeout_s=options.ffi_timeout_s,
             max_checkpoint_yields=options.max_checkpoint_yields,
         )
-        self.calls: dict[int, Call] = {}
+        self.fifos: dict[int, deque[Call]] = {}
+        """Calls sent to each worker, in the order it runs them; the first one is running."""
+        self.window = PIPELINE if options.concurrency == 1 else 2
+        self.resume: deque[tuple[StepRecord, str, str]] = deque()
+        """Continuations whose worker died before they started."""
         self._notices = tuple(notices)
         self._handler_ms = 0.0
 
@@ -172,8 +187,9 @@ class Runner:
             if freeze:
                 gc.unfreeze()
         if stopped_by is not None:
-            for call in list(self.calls.values()):  # their workers are stopped, not waited for
-                self.workers.kill(call.worker, locate=False)
+            for wid, fifo in self.fifos.items():  # their workers are stopped, not waited for
+                if fifo:
+                    self.workers.kill(wid, locate=False)
             orch.warn(
                 WarningCode.INTERRUPTED,
                 f"the run was interrupted ({stopped_by}); steps still in progress were "
@@ -221,7 +237,7 @@ class Runner:
         orch, workflow = self.orch, self.orch.workflow
         while True:
             self._dispatch_ready()
-            if self.calls or orch.queue:
+            if orch.in_flight or orch.queue or self.resume:
                 self._wait()
                 continue
             if orch.blocked:
@@ -249,15 +265,25 @@ class Runner:
     # -- calls -------------------------------------------------------------
     def _dispatch_ready(self) -> None:
         orch = self.orch
-        limit = max(1, self.options.concurrency)
-        while orch.queue and len(self.calls) < limit:
-            wid = self.workers.idle(len(orch.queue))
+        while self.resume:
+            wid = self.workers.available(len(self.resume), self.window)
+            if wid is None:
+                return
+            record, row, checkpoint = self.resume.popleft()
+            self._send(record, wid, row, checkpoint, continuation=True)
+        while orch.queue:
+            wid = self.workers.available(len(orch.queue), self.window)
             if wid is None:
                 return
             record = orch.queue.popleft()
-            row = self._row(record)
-            orch.claim(record)
-            self._send(record, wid, row, record.checkpoint_text)
+            record.queued = False
+            self._send(record, wid, self._row(record), record.checkpoint_text)
+
+    def _start(self, call: Call) -> None:
+        """The call heads its worker's queue: it runs now (claimed, unless a continuation)."""
+        if not call.continuation:
+            self.orch.claim(call.record)
+        call.deadline = time.monotonic() + call.limit_s
 
     def _row(self, record: StepRecord) -> str:
         """The call's ``row`` (``workflow_step`` fields before the claim), without its end."""
@@ -276,7 +302,15 @@ class Runner:
         )
         return f'{head[:-1]},"inputs":{record.inputs_text},"results":{record.results_text}'
 
-    def _send(self, record: StepRecord, wid: int, row: str, checkpoint_text: str) -> None:
+    def _send(
+        self,
+        record: StepRecord,
+        wid: int,
+        row: str,
+        checkpoint_text: str,
+        *,
+        continuation: bool = False,
+    ) -> None:
         job = next(_JOBS)
         timeout = record.definition.timeout_seconds
         ffi = self.options.ffi_timeout_s
@@ -290,45 +324,71 @@ class Runner:
             f'"row":{row},"checkpoint":{checkpoint_text}}}}}\n'
         )
         self.orch.in_flight += 1
-        self.calls[wid] = Call(job, record, wid, row, time.monotonic() + limit_s, limit_s, kind)
+        call = Call(job, record, wid, row, limit_s, kind, continuation)
+        fifo = self.fifos.get(wid)
+        if fifo is None:
+            fifo = self.fifos[wid] = deque()
+        fifo.append(call)
+        if len(fifo) == 1:  # it runs at once: claimed before the worker can start it
+            self._start(call)
         self.workers.call(wid, line.encode("utf-8", "surrogatepass"))
 
     def _wait(self) -> None:
         options, workers = self.options, self.workers
+        heads = [fifo[0] for fifo in self.fifos.values() if fifo]
         wait = options.poll_interval_s
-        if self.calls and workers.enforces_timeouts:
-            wait = min(wait, min(c.deadline for c in self.calls.values()) - time.monotonic())
+        if heads and workers.enforces_timeouts:
+            wait = min(wait, min(c.deadline for c in heads) - time.monotonic())
         if options.real_time:
             due = self.orch.workflow.next_retry_due()
             if due is not None:
                 wait = min(wait, (due - self.clock.now_ms()) / 1000.0)
         for reply in workers.poll(max(wait, 0.0)):
-            call = self.calls.get(reply.worker)
-            if call is None:
+            fifo = self.fifos.get(reply.worker)
+            if not fifo:
                 continue
             if reply.died is not None:
-                self._end(call)
-                self._worker_died(call, reply.died)
-            elif reply.message is not None and reply.message.get("job") == call.job:
-                self._end(call)
+                self._lost(fifo)
+                self.orch.in_flight -= 1
+                self._worker_died(fifo.popleft(), reply.died)
+            elif reply.message is not None and reply.message.get("job") == fifo[0].job:
+                call = fifo.popleft()
+                self.orch.in_flight -= 1
                 self._done(call, CallOutcome.from_message(reply.message))
+                if fifo and fifo[0].deadline == 0.0:
+                    self._start(fifo[0])
         if workers.enforces_timeouts:
             now = time.monotonic()
-            for call in [c for c in self.calls.values() if c.deadline <= now]:
-                self._end(call)
-                self._timed_out(call, workers.kill(call.worker))
+            for fifo in self.fifos.values():
+                if fifo and fifo[0].deadline <= now:
+                    self._lost(fifo)
+                    self.orch.in_flight -= 1
+                    call = fifo.popleft()
+                    self._timed_out(call, workers.kill(call.worker))
         if options.real_time:
             self.orch.enqueue_due_retries()
 
-    def _end(self, call: Call) -> None:
-        del self.calls[call.worker]
-        self.orch.in_flight -= 1
+    def _lost(self, fifo: deque[Call]) -> None:
+        """The worker of ``fifo`` is gone: calls that never started are sent again.
+
+        Ordinary calls were never claimed: they go back to the front of the queue.
+        Continuations (after a checkpoint yield) resume on another worker.
+        """
+        orch = self.orch
+        waiting = [fifo.pop() for _ in range(len(fifo) - 1)]  # last first
+        orch.in_flight -= len(waiting)
+        for call in waiting:
+            if call.continuation:
+                self.resume.appendleft((call.record, call.row, call.record.checkpoint_text))
+            else:
+                call.record.queued = True
+                orch.queue.appendleft(call.record)
 
     def _done(self, call: Call, outcome: CallOutcome) -> None:
         checkpoint = self.outcomes.handle(call.record, outcome)
         self._publish(call.worker)
         if checkpoint is not None:  # dispatched again, no claim, on the same worker
-            self._send(call.record, call.worker, call.row, checkpoint)
+            self._send(call.record, call.worker, call.row, checkpoint, continuation=True)
 
     def _worker_died(self, call: Call, how: str) -> None:
         name = call.record.name

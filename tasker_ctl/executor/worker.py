@@ -346,8 +346,9 @@ def main(argv: list[str]) -> int:
                 gc.freeze()
             elif core is not None:
                 answer = core.handle(message)
-                if answer is not None:
+                if answer is not None:  # at once: the orchestrator works on it meanwhile
                     out.append(answer)
+                    _flush(out_fd, out)
         _flush(out_fd, out)
     _leave(0, profile)
     return 0

@@ -131,7 +131,8 @@ class _Worker:
         self.from_fd = from_fd
         self.reader = protocol.LineReader()
         self.ready = False
-        self.busy = False
+        self.pending = 0
+        """Calls sent and not answered yet."""
         self.dead = False
         self.main_thread: int | None = None
         self.outbox: list[bytes] = []
@@ -234,12 +235,12 @@ class WorkerPool:
         alive = [w for w in self._workers.values() if not w.dead]
         exit_line = protocol.encode({"op": "exit"})
         for worker in alive:
-            if not worker.busy:
+            if not worker.pending:
                 with contextlib.suppress(OSError):
                     os.write(worker.to_fd, exit_line)
         deadline = time.monotonic() + grace_s
         for worker in alive:
-            if worker.busy or not worker.ready:  # nothing to finish: do not wait for it
+            if worker.pending or not worker.ready:  # nothing to finish: do not wait for it
                 self._terminate(worker)
                 continue
             try:
@@ -266,7 +267,7 @@ class WorkerPool:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         worker.dead = True
-        worker.busy = False
+        worker.pending = 0
 
     # -- what every worker knows -----------------------------------------------
     def publish(self, message: dict[str, Any], exclude: int | None = None) -> None:
@@ -281,34 +282,38 @@ class WorkerPool:
                 worker.outbox.append(line)
 
     # -- calls -----------------------------------------------------------------
-    def idle(self, wanted: int) -> int | None:
-        """A ready worker without a call; starts another one when all are busy.
+    def available(self, wanted: int, window: int) -> int | None:
+        """The ready worker with the fewest calls, if it has fewer than ``window``.
 
-        ``wanted`` is how many calls are waiting: no more workers start than that.
+        Starts another worker (up to the pool's size, and no more than ``wanted`` at a
+        time: how many calls are waiting) when every worker already has a call.
         """
+        best: _Worker | None = None
         starting = 0
         for worker in self._workers.values():
             if worker.dead:
                 continue
-            if worker.ready and not worker.busy:
-                return worker.wid
             if not worker.ready:
                 starting += 1
+            elif best is None or worker.pending < best.pending:
+                best = worker
+        if best is not None and not best.pending:
+            return best.wid
         live = sum(1 for w in self._workers.values() if not w.dead)
-        if starting < wanted and live < self.size and self.spawn_failures < 3:
-            self._spawn()
+        if live < self.size and self.spawn_failures < 3:
+            # room for another worker: calls wait for it rather than queue behind others
+            if starting < wanted:
+                self._spawn()
+            return None
+        if best is not None and best.pending < window:
+            return best.wid
         return None
-
-    @property
-    def busy(self) -> int:
-        """Workers running a call."""
-        return sum(1 for w in self._workers.values() if w.busy and not w.dead)
 
     def call(self, wid: int, line: bytes) -> None:
         """Send one ``call`` line to worker ``wid`` (with whatever it has to catch up on)."""
         worker = self._workers[wid]
         worker.outbox.append(line)
-        worker.busy = True
+        worker.pending += 1
         self._flush(worker)
 
     def _flush(self, worker: _Worker) -> None:
@@ -360,7 +365,7 @@ class WorkerPool:
                 if message.get("op") == "ready":
                     self._ready(worker, message, starting)
                 else:
-                    worker.busy = False
+                    worker.pending -= 1
                     replies.append(Reply(worker.wid, message))
         return replies
 
@@ -479,14 +484,9 @@ class InProcessWorkers:
         if exclude != 1:
             self.core.handle(protocol.decode(protocol.encode(message)))
 
-    def idle(self, wanted: int) -> int | None:
-        """The one worker, always available."""
-        return 1
-
-    @property
-    def busy(self) -> int:
-        """Never busy between calls."""
-        return 0
+    def available(self, wanted: int, window: int) -> int | None:
+        """The one worker, when its last call has been collected."""
+        return None if self._replies else 1
 
     def call(self, wid: int, line: bytes) -> None:
         """Run the call now; its answer comes from the next :meth:`poll`."""

@@ -332,3 +332,18 @@ def test_unknown_callable_warning_says_what_was_searched_and_suggests(run: Run) 
     assert "no handler is registered as 'runfx.dsl.behav'" in warning.message
     assert "in 'runfx' under" in warning.message
     assert "did you mean 'runfx.dsl.behave' or 'runfx.cls.Behave'?" in warning.message
+
+
+def test_calls_queued_behind_a_hung_call_run_on_the_next_worker(run_worker: Run) -> None:
+    # With one worker, ready steps are sent ahead of time; those behind a call that times
+    # out were never claimed: they run once, on the replacement worker.
+    steps = [
+        step("hang", STYLES["dsl"], config={"fail": "hang", "hang": 5}, timeout_seconds=1,
+             retry={"max_attempts": 1}),
+        *[step(f"quick{i}", STYLES["dsl"]) for i in range(5)],
+    ]  # fmt: skip
+    result = run_worker(steps, poll_interval_s=0.05)
+    assert result.step("hang").status is StepState.ERROR
+    for i in range(5):
+        quick = result.step(f"quick{i}")
+        assert quick.status is StepState.COMPLETE and quick.attempts == 1, quick

@@ -66,7 +66,7 @@ def test_concurrency_overlaps_independent_steps(run_worker: Run, style: str) -> 
 
 @pytest.mark.parametrize("callable_", ["runfx.dsl.slow_async", "runfx.cls.SlowAsync"])
 def test_async_handlers_overlap_in_separate_workers(run_worker: Run, callable_: str) -> None:
-    steps = [step(f"a{i}", callable_, config={"sleep": 0.3}) for i in range(3)]
+    steps = [step(f"a{i}", callable_, config={"sleep": 1.5}) for i in range(3)]
     clocked = Clocked()
     result = run_worker(steps, observers=(clocked,), concurrency=3)
     assert result.complete and clocked.overlapped(["a0", "a1", "a2"])
