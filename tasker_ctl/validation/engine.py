@@ -139,6 +139,7 @@ class Linter:
         self, path: Path, findings: list[Finding], ctx: RuleContext | None
     ) -> tuple[Diagnostic, ...]:
         out = []
+        names = {step.index: step.name for step in ctx.steps} if ctx else {}
         for finding in findings:
             rule = RULES[finding.rule_id]
             if not self.settings.enabled(rule.id):
@@ -152,7 +153,7 @@ class Linter:
                         finding.path or path, finding.line or None, finding.column or None
                     ),
                     pointer=_written(finding.pointer, ctx.read) if ctx else finding.pointer,
-                    step=_step_name(finding.pointer, ctx) if ctx else None,
+                    step=_step_name(finding.pointer, names),
                     hint=finding.hint,
                 )
             )
@@ -200,17 +201,14 @@ def _written(pointer: str, read: ReadResult) -> str:
     return pointer
 
 
-def _step_name(pointer: str, ctx: RuleContext) -> str | None:
+def _step_name(pointer: str, names: dict[int, str | None]) -> str | None:
+    """The name of the step ``pointer`` is in (``names``: step names by index)."""
     if not pointer.startswith("/steps/"):
         return None
     token = pointer.split("/")[2]
     if not token.isdigit():
         return None
-    index = int(token)
-    for step in ctx.steps:
-        if step.index == index:
-            return step.name
-    return None
+    return names.get(int(token))
 
 
 def _template_factory(data: dict[str, Any] | None) -> Any:
