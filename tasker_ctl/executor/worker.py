@@ -270,28 +270,32 @@ class Spin:
 
 
 def _reader(fd: int) -> Any:
-    """``os.read`` that spins briefly before it blocks (see :data:`SPIN_S`)."""
+    """``os.read`` that spins briefly before it blocks (see :data:`SPIN_S`).
+
+    The spin polls the pipe (``poll`` with no timeout) rather than trying to read it:
+    a read takes the pipe's lock, which the orchestrator's write then waits for.
+    """
     import select
 
     spin = Spin()
     if not spin.full:
         return lambda: os.read(fd, 1 << 16)
-    os.set_blocking(fd, False)
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    poll = poller.poll
     clock = time.perf_counter
 
     def read() -> bytes:
-        deadline = clock() + spin.budget
-        while True:
-            try:
-                data = os.read(fd, 1 << 16)
-            except BlockingIOError:
+        if not poll(0):
+            deadline = clock() + spin.budget
+            while not poll(0):
                 if clock() > deadline:
                     spin.miss()
-                    select.select([fd], [], [])
-                    deadline = clock() + spin.budget
-                continue
-            spin.hit()
-            return data
+                    poll()
+                    break
+            else:
+                spin.hit()
+        return os.read(fd, 1 << 16)
 
     return read
 
