@@ -123,6 +123,8 @@ def run_workflow(
         workers = InProcessWorkers(core, workers.sources)
     if isinstance(workers, WorkerPool):
         workers.size = max(1, min(options.concurrency, max_workers()))
+        # --concurrency N asks for parallelism: start the workers now, in parallel
+        workers.prestart(min(workers.size, len(template.steps)))
         workers.wait_ready()
     runner = Runner(template, context, workers, options, tuple(observers), tuple(notices))
     return runner.run()

@@ -69,8 +69,8 @@ class Orchestration:
         """Calls the runner has out (the finalizer must not complete the task meanwhile)."""
         self.blocked = False
         self.warnings: dict[tuple[str, str | None, str], RunWarning] = {}
-        self.published: list[dict[str, Any]] = []
-        """Messages for the workers (new edges), taken by the runner."""
+        self.published: list[dict[str, Any] | bytes] = []
+        """Messages for the workers (new edges; result lines), taken by the runner."""
         self._policies: dict[str, BackoffPolicy] = {}
 
     # -- reporting ---------------------------------------------------------
@@ -274,7 +274,7 @@ class Orchestration:
                 status=r.state,
                 attempts=r.attempts,
                 checkpoint_yields=r.checkpoint_yields,
-                result=r.entry["result"] if r.entry is not None else None,
+                result=r.result,
                 error=None if r.state is StepState.COMPLETE else r.error,
                 created_by=r.created_by,
                 backoff_ms=tuple(r.backoff_ms),

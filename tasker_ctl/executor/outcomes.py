@@ -30,7 +30,14 @@ from tasker_ctl.executor.events import (
 from tasker_ctl.executor.expansion import expand_batches, expand_decision
 from tasker_ctl.executor.notices import WarningCode
 from tasker_ctl.executor.orchestration import Orchestration
-from tasker_ctl.executor.protocol import CHECKPOINT, ESCAPED, INVALID_RESULT, CallOutcome
+from tasker_ctl.executor.protocol import (
+    CHECKPOINT,
+    ESCAPED,
+    INVALID_RESULT,
+    CallOutcome,
+    encode_value,
+    result_line,
+)
 from tasker_ctl.executor.records import StepRecord
 from tasker_ctl.executor.result import StepFailure
 from tasker_ctl.executor.schemas import ResultSchemas
@@ -103,7 +110,7 @@ class OutcomeProcessor:
         completion = Completion(
             outcome.entry, outcome.serialization_error, outcome.converted, outcome.retry_after_s
         )
-        self._finish(record, completion, outcome.handler_ms, outcome.location)
+        self._finish(record, completion, outcome.handler_ms, outcome.location, outcome.entry_text)
         return None
 
     def _escaped(self, record: StepRecord, outcome: CallOutcome) -> None:
@@ -197,7 +204,12 @@ class OutcomeProcessor:
         self._finish(record, Completion(entry), handler_ms, location)
 
     def _finish(
-        self, record: StepRecord, completion: Completion, handler_ms: float, location: str | None
+        self,
+        record: StepRecord,
+        completion: Completion,
+        handler_ms: float,
+        location: str | None,
+        entry_text: bytes | None = None,
     ) -> None:
         orch = self.orch
         record.handler_ms += handler_ms
@@ -246,7 +258,7 @@ class OutcomeProcessor:
             else StepEvent.ENQUEUE_AS_ERROR_FOR_ORCHESTRATION,
         )
         if success and strict_failure is None:
-            self._complete(record, completion)
+            self._complete(record, completion, entry_text)
         elif success:
             record.error = StepFailure(strict_failure or "", "result_schema_violation", False)
             self._fail(record)
@@ -254,14 +266,17 @@ class OutcomeProcessor:
             self._failed_attempt(record, completion, location)
         orch.finalize()
 
-    def _complete(self, record: StepRecord, completion: Completion) -> None:
+    def _complete(
+        self, record: StepRecord, completion: Completion, entry_text: bytes | None
+    ) -> None:
         orch = self.orch
-        record.entry = completion.entry
+        record.result = completion.entry["result"]
         record.error = None
         orch.step_to(record, StepEvent.COMPLETE)
         orch.workflow.mark_complete(record)
-        orch.published.append({"op": "result", "step": record.name, "entry": record.entry})
-        self._expand(record, completion.entry["result"])
+        text = entry_text or encode_value(completion.entry)
+        orch.published.append(result_line(record.name, text))
+        self._expand(record, record.result)
 
     def _fail(self, record: StepRecord) -> None:
         self.orch.step_to(record, StepEvent.FAIL)

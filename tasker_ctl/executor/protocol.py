@@ -65,6 +65,44 @@ def decode(line: bytes) -> dict[str, Any]:
     return message
 
 
+_ENTRY_KEY = b',"entry":'
+
+
+def decode_answer(line: bytes) -> dict[str, Any]:
+    """A worker's answer; a ``done`` message's ``entry`` also comes as ``entry_text``.
+
+    A worker writes ``entry`` last in a ``done`` message, and no key before it holds an
+    object, so the first ``,"entry":`` is the key itself: the persisted result's JSON
+    text is kept as it came (the orchestrator stores and forwards it as text).
+    """
+    at = line.find(_ENTRY_KEY)
+    if at < 0:
+        return decode(line)
+    message = decode(line[:at] + b"}")
+    text = line[at + len(_ENTRY_KEY) : -1]
+    message["entry"] = decode_value(text)
+    message["entry_text"] = text
+    return message
+
+
+def encode_value(value: Any) -> bytes:
+    """One JSON value as UTF-8 bytes."""
+    return ENCODER.encode(value).encode("utf-8", "surrogatepass")
+
+
+def decode_value(text: bytes) -> Any:
+    """One JSON value from UTF-8 bytes."""
+    return _DECODE(text.decode("utf-8", "surrogatepass"))
+
+
+def result_line(step: str, entry_text: bytes) -> bytes:
+    """The ``result`` message for ``step``, its entry embedded as the JSON text it came in."""
+    return b'{"op":"result","step":%s,"entry":%s}\n' % (
+        ENCODER.encode(step).encode("utf-8", "surrogatepass"),
+        entry_text,
+    )
+
+
 class LineReader:
     """Splits bytes read from a pipe into complete lines."""
 
@@ -117,6 +155,8 @@ class CallOutcome:
     checkpoint_error: str | None = None
     """The error the SDK's checkpoint call raises for it."""
     escaped: str | None = None
+    entry_text: bytes | None = None
+    """``entry`` as the JSON text the worker wrote (see :func:`decode_answer`)."""
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> CallOutcome:

@@ -34,7 +34,6 @@ class StepRecord:
         "created_at",
         "created_by",
         "definition",
-        "entry",
         "error",
         "handler_ms",
         "inputs_text",
@@ -45,6 +44,7 @@ class StepRecord:
         "parents",
         "policy",
         "queued",
+        "result",
         "results_text",
         "retryable",
         "seq",
@@ -83,7 +83,8 @@ class StepRecord:
         self.checkpoint_text = _NULL
         self.checkpoint_yields = 0
         self.results_text = _NULL
-        self.entry: dict[str, Any] | None = None
+        self.result: Any = None
+        """The ``result`` of the persisted entry, once the step is complete."""
         self.error: Any = None
         self.next_retry_ms = 0.0
         self.backoff_ms: list[int] = []

@@ -81,6 +81,9 @@ class Workers(Protocol):
     def publish(self, message: dict[str, Any], exclude: int | None = None) -> None:
         """Tell every worker but ``exclude``."""
 
+    def publish_line(self, line: bytes, exclude: int | None = None) -> None:
+        """Tell every worker but ``exclude`` (an encoded message)."""
+
     def available(self, wanted: int, window: int) -> int | None:
         """A worker with room for another call (may start one)."""
 
@@ -223,6 +226,7 @@ class Runner:
         self.workers.publish(
             {"op": "task", "task": payload.task, "definitions": payload.definitions}
         )
+        payload.definitions = {}  # sent (and kept encoded for replacement workers)
         orch.task(TaskEvent.START)
         orch.create_initial_steps()
         self._publish(None)
@@ -257,9 +261,12 @@ class Runner:
         published = self.orch.published
         if not published:
             return
-        publish = self.workers.publish
+        workers = self.workers
         for message in published:
-            publish(message, producer if message["op"] == "result" else None)
+            if isinstance(message, bytes):  # a result line: not for the worker that made it
+                workers.publish_line(message, producer)
+            else:
+                workers.publish(message)
         published.clear()
 
     # -- calls -------------------------------------------------------------

@@ -147,7 +147,7 @@ class WorkerPool:
         self.sources = sources
         self.size = max(1, size)
         self._load = protocol.encode(load_message(sources, callables))
-        self._log: list[dict[str, Any]] = []
+        self._log: list[bytes] = []
         self._workers: dict[int, _Worker] = {}
         self._by_fd: dict[int, _Worker] = {}
         self._poll = select.poll()
@@ -164,6 +164,12 @@ class WorkerPool:
         self._first = self._spawn()
         if wait:
             self.wait_ready()
+
+    def prestart(self, count: int) -> None:
+        """Start workers until ``count`` are alive (at most the pool's size), without waiting."""
+        live = sum(1 for w in self._workers.values() if not w.dead)
+        for _ in range(min(count, self.size) - live):
+            self._spawn()
 
     def wait_ready(self) -> HandlerInfo:
         """Wait until the first worker has loaded the handlers.
@@ -223,7 +229,7 @@ class WorkerPool:
             os.close(to_read)
             os.close(from_write)
         worker = _Worker(wid, proc, to_write, from_read)
-        worker.outbox = [self._load, *(protocol.encode(m) for m in self._log)]
+        worker.outbox = [self._load, *self._log]
         self._workers[wid] = worker
         self._by_fd[from_read] = worker
         self._poll.register(from_read, select.POLLIN)
@@ -274,11 +280,17 @@ class WorkerPool:
         """Tell every worker (but ``exclude``) ``message``, now and after any restart."""
         if message.get("op") == "task":  # a new run: replacements need nothing older
             self._log.clear()
-        self._log.append(message)  # encoded only when a worker needs it
-        line = None
+        line = protocol.encode(message)
+        self._log.append(line)
         for worker in self._workers.values():
             if worker.wid != exclude and not worker.dead:
-                line = line or protocol.encode(message)
+                worker.outbox.append(line)
+
+    def publish_line(self, line: bytes, exclude: int | None = None) -> None:
+        """Like :meth:`publish`, for a message already encoded (a ``result`` line)."""
+        self._log.append(line)
+        for worker in self._workers.values():
+            if worker.wid != exclude and not worker.dead:
                 worker.outbox.append(line)
 
     # -- calls -----------------------------------------------------------------
@@ -300,9 +312,11 @@ class WorkerPool:
         if best is not None and not best.pending:
             return best.wid
         live = sum(1 for w in self._workers.values() if not w.dead)
-        if live < self.size and self.spawn_failures < 3:
-            # room for another worker: calls wait for it rather than queue behind others
-            if starting < wanted:
+        can_grow = live < self.size and self.spawn_failures < 3
+        if can_grow or starting:
+            # another worker is (or can be) on its way: calls wait for it rather than
+            # queue behind a busy one
+            if can_grow and starting < wanted:
                 self._spawn()
             return None
         if best is not None and best.pending < window:
@@ -361,7 +375,7 @@ class WorkerPool:
                 replies.append(Reply(worker.wid, died=self._reap(worker)))
                 continue
             for line in worker.reader.feed(data):
-                message = protocol.decode(line)
+                message = protocol.decode_answer(line)
                 if message.get("op") == "ready":
                     self._ready(worker, message, starting)
                 else:
@@ -484,6 +498,11 @@ class InProcessWorkers:
         if exclude != 1:
             self.core.handle(protocol.decode(protocol.encode(message)))
 
+    def publish_line(self, line: bytes, exclude: int | None = None) -> None:
+        """Like :meth:`publish`, for a message already encoded."""
+        if exclude != 1:
+            self.core.handle(protocol.decode(line))
+
     def available(self, wanted: int, window: int) -> int | None:
         """The one worker, when its last call has been collected."""
         return None if self._replies else 1
@@ -492,7 +511,8 @@ class InProcessWorkers:
         """Run the call now; its answer comes from the next :meth:`poll`."""
         answer = self.core.handle(protocol.decode(line))
         if answer is not None:
-            self._replies.append(Reply(1, protocol.decode(answer.encode("utf-8", "surrogatepass"))))
+            encoded = answer.encode("utf-8", "surrogatepass")
+            self._replies.append(Reply(1, protocol.decode_answer(encoded)))
 
     def poll(self, timeout_s: float) -> list[Reply]:
         """The answers of the calls made so far."""
