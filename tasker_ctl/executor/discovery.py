@@ -31,7 +31,6 @@ from typing import Any
 from tasker_ctl.errors import HandlerPackageError
 from tasker_ctl.executor.invoke import display_location, location_from_traceback
 from tasker_ctl.executor.sdk import Sdk
-from tasker_ctl.suggest import did_you_mean
 
 DEFAULT_PACKAGE = "handlers"
 
@@ -74,27 +73,6 @@ class HandlerCatalog:
     def registered(self) -> list[str]:
         """Registered handler names (``handler_name`` / DSL names)."""
         return list(self.registry.list_handlers())
-
-    def problem_for(self, callable_name: str) -> ImportProblem | None:
-        """The import failure that most likely hides ``callable_name``, if one does."""
-        for problem in self.problems:
-            if callable_name.startswith(problem.module + ".") or callable_name == problem.module:
-                return problem
-        return self.problems[0] if len(self.problems) == 1 else None
-
-    def explain_missing(self, callable_name: str) -> str:
-        """Why ``callable_name`` resolved to nothing, and the closest registered names."""
-        packages = ", ".join(f"'{p}'" for p in self.sources.packages) or "no handler package"
-        roots = ", ".join(str(r) for r in self.sources.roots) or "sys.path"
-        registered = self.registered
-        advice = did_you_mean(callable_name, registered, n=2) or (
-            "the callable must equal a class's handler_name, a DSL decorator's name, or an "
-            "importable module.ClassName"
-        )
-        return (
-            f"no handler is registered as '{callable_name}' ({len(registered)} found in "
-            f"{packages} under {roots}) and it is not an importable class; {advice}"
-        )
 
 
 def resolve_sources(
