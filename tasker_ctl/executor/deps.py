@@ -1,7 +1,7 @@
 """Dependency results: every completed ancestor, copied only when a handler reads it.
 
-A step sees the persisted results of *all* its completed ancestors (spec
-``orchestration-semantics.md`` 3.7, 6.2), and every handler call must get its
+A step sees the persisted results of *all* its completed ancestors (``docs/run-semantics.md``
+§3.6, §6.1), and every handler call must get its
 own copy, because handlers mutate what they receive. Building and deep-copying
 a k-entry dict for each of n chained steps is O(n^2), so:
 

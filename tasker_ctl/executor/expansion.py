@@ -2,7 +2,7 @@
 
 Pure functions: ``(template graph, outcome, existing steps) -> Expansion``.
 They reproduce ``DecisionPointService`` and ``BatchProcessingService`` as
-described in spec ``orchestration-semantics.md`` sections 3 and 4, including
+described in ``docs/run-semantics.md`` §3 and §4, including
 the quirks: a failing pass is not fatal, it creates nothing and the task goes
 on (and may complete); every such case yields a :class:`Notice`.
 """

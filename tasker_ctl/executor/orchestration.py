@@ -1,8 +1,8 @@
 """One task's orchestration state, and the only code that changes it.
 
 :class:`Orchestration` reproduces what Tasker's orchestrator keeps in its
-``tasks``, ``workflow_steps`` and ``workflow_step_edges`` rows (spec
-``orchestration-semantics.md`` section 0): it creates steps (every step of a
+``tasks``, ``workflow_steps`` and ``workflow_step_edges`` rows (``docs/run-semantics.md``
+§0): it creates steps (every step of a
 pass first, then the edges, so declaration order never matters), moves the
 task and steps through their state machines, enqueues ready steps in creation
 order, and finalizes the task after every result (any step in ``error``

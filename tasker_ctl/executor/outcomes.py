@@ -1,4 +1,4 @@
-"""What orchestration does with what a handler call produced (spec 2.3-2.4, 3, 4, 4.7, 5).
+"""What orchestration does with what a handler call produced (docs/run-semantics.md §2-5).
 
 * A checkpoint yield persists the checkpoint record and re-dispatches the
   same payload: no state change, no attempt counted.

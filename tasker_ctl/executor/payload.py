@@ -1,4 +1,4 @@
-"""The ``task_sequence_step`` payload a handler call receives (spec 6.2).
+"""The ``task_sequence_step`` payload a handler call receives (docs/run-semantics.md §6.1).
 
 Shaped like the Rust ``TaskSequenceStep`` the worker pythonizes: ``task``
 (``task.task.context`` is the task context), ``workflow_step`` (attempts before

@@ -10,7 +10,7 @@ a dump or a conversion that fails becomes the subscriber's own
 
 The dump is then normalized to the shape Rust persists in
 ``workflow_steps.results`` (unknown metadata keys dropped), which is also what
-downstream steps receive as dependency results (spec 5 and 6.7).
+downstream steps receive as dependency results (``docs/run-semantics.md`` §5, §6.3).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Pure functions over a :class:`~tasker_ctl.model.TaskTemplate`, following
 ``TaskTemplate::initial_step_set`` and ``graphs_from_decision`` as described in
-spec ``orchestration-semantics.md`` 3.2-3.3:
+``docs/run-semantics.md`` §3.2-3.3:
 
 * Without decision steps, every step except ``batch_worker`` and
   ``deferred_convergence`` steps exists from the start.

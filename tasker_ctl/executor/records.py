@@ -2,7 +2,7 @@
 
 This is the in-memory stand-in for the ``workflow_steps`` and
 ``workflow_step_edges`` rows. Readiness follows ``evaluate_step_state_readiness``
-(spec 2.1): a step is ready when it is ``pending`` or ``waiting_for_retry``,
+(``docs/run-semantics.md`` §2.1): a step is ready when it is ``pending`` or ``waiting_for_retry``,
 every parent *edge* is complete, it is retry-eligible (first attempt, or
 ``retryable`` and ``attempts < max_attempts``) and its retry time has come.
 Parent counts are kept per step so readiness is O(1) per change.

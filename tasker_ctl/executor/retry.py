@@ -1,7 +1,7 @@
 """Retry backoff arithmetic and the clocks the runner waits on.
 
-Backoff follows Tasker's designed calculator (``BackoffCalculator``, spec
-``orchestration-semantics.md`` 2.5) extended to the template's
+Backoff follows Tasker's designed calculator (``BackoffCalculator``, see
+``docs/run-semantics.md`` §2.4) extended to the template's
 ``retry.backoff`` kinds:
 
 * ``exponential``: ``base * 2 ** attempts``, where ``attempts`` counts the

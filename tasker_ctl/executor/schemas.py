@@ -1,7 +1,7 @@
 """``input_schema`` and ``result_schema`` checks the real system never makes.
 
 Tasker does not validate the task context against ``input_schema`` nor step
-results against ``result_schema`` at runtime (spec 5). ``run`` checks both
+results against ``result_schema`` at runtime (``docs/run-semantics.md`` §5). ``run`` checks both
 and reports mismatches as warnings (errors with ``--strict``), so a template
 whose schemas drifted from the handlers is caught before production.
 ``jsonschema`` is imported only when a template declares a schema.

@@ -1,8 +1,8 @@
 """Task and step state machines, exactly as Tasker's orchestration defines them.
 
 The states and transitions mirror ``tasker-shared``'s ``TaskState`` /
-``WorkflowStepState`` and their state machines (spec
-``orchestration-semantics.md`` section 1). The runner moves every task and step
+``WorkflowStepState`` and their state machines (``docs/run-semantics.md``
+§1). The runner moves every task and step
 through :func:`next_task_state` / :func:`next_step_state`; an event that is not
 allowed from the current state raises :class:`IllegalTransitionError`, which is
 a bug in the runner, never a user error.
