@@ -26,7 +26,15 @@ from pathlib import Path
 from typing import Any
 
 from tasker_ctl.suggest import close_matches
-from tasker_ctl.validation.scalars import FALSE_WORDS, TRUE_WORDS, core_scalar, parse_int
+from tasker_ctl.validation.scalars import (
+    FALSE_WORDS,
+    I64_MIN,
+    TRUE_WORDS,
+    U64_MAX,
+    core_scalar,
+    is_integer_literal,
+    parse_int,
+)
 from tasker_ctl.validation.serde_spec import (
     KEY_HINTS,
     PLACES,
@@ -313,17 +321,64 @@ class _Reader:
     def _read_value(self, node: Node, pointer: str) -> Any:
         self.result.locations[pointer] = (node.line, node.column)
         if isinstance(node, Scalar):
-            return node.value if node.tag is not None else core_scalar(node)
+            if node.tag is not None:
+                return node.value
+            value = core_scalar(node)
+            if is_integer_literal(node) and not (
+                isinstance(value, int) and I64_MIN <= value <= U64_MAX
+            ):
+                return self._big_integer(node, value, pointer)
+            return value
         if isinstance(node, Sequence):
             return [self._read_value(item, f"{pointer}/{i}") for i, item in enumerate(node.items)]
         assert isinstance(node, Mapping)
         return self._read_map(node, pointer, self._read_value)
 
+    def _big_integer(self, node: Scalar, value: Any, pointer: str) -> Any:
+        """A JSON-value integer beyond 64 bits, read as serde_yaml 0.9 + serde_json do."""
+        shown = clip(node.value)
+        if isinstance(value, int):  # 65 to 128 bits: serde_json has no such number
+            self.report(
+                "INVALID_TYPE",
+                f"invalid value: the integer {shown} does not fit 64 bits; serde_yaml 0.9 "
+                "reads it as a 128-bit integer, which serde_json::Value refuses "
+                '("JSON number out of range"): the real loader rejects the file',
+                pointer,
+                node,
+                hint="quote it to keep it as a string, or use a number between "
+                "-9223372036854775808 and 18446744073709551615",
+            )
+            return _INVALID
+        if isinstance(value, float):
+            became = f"the float {value!r} (precision is lost)"
+        else:
+            became = "a string (it is beyond the f64 range too): handlers get text, not a number"
+        self.report(
+            "VALUE_OUT_OF_RANGE",
+            f"the integer {shown} does not fit 128 bits: serde_yaml 0.9 reads it as {became}",
+            pointer,
+            node,
+            hint="quote it if it is meant as text, or use a number of at most 64 bits",
+        )
+        return value
+
     def _read_int(self, node: Scalar, name: str, pointer: str) -> Any:
         value = parse_int(node) if node.plain else None
         low, high = _INT_RANGES[name]
+        if value is None and is_integer_literal(node):
+            became = "a float" if isinstance(core_scalar(node), float) else "a string"
+            self.report(
+                "INVALID_TYPE",
+                f"invalid type: {clip(node.value)} is not {_DESCRIPTIONS_INT[name]}: "
+                f"beyond 128 bits serde_yaml 0.9 reads it as {became}",
+                pointer,
+                node,
+                hint="write a plain whole number such as 3",
+            )
+            return _INVALID
         if value is None:
-            shown = f'"{node.value}"' if not node.plain else node.value or "an empty value"
+            shown = f'"{clip(node.value)}"' if not node.plain else clip(node.value)
+            shown = shown or "an empty value"
             self.report(
                 "INVALID_TYPE",
                 f"invalid type: {shown} is not {_DESCRIPTIONS_INT[name]}",
@@ -336,7 +391,7 @@ class _Reader:
         if not low <= value <= high:
             self.report(
                 "INVALID_TYPE",
-                f"invalid value: {value} does not fit {_DESCRIPTIONS_INT[name]}",
+                f"invalid value: {clip(node.value)} does not fit {_DESCRIPTIONS_INT[name]}",
                 pointer,
                 node,
             )
@@ -377,12 +432,21 @@ def _limit_message(value: Node) -> str:
     )
 
 
+def clip(text: str, limit: int = 40) -> str:
+    """``text`` shortened for a message: a long number keeps its ends and its length."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]} ({len(text)} characters)"
+
+
 def _scalar_kind(node: Scalar) -> str:
+    shown = clip(node.value)
     if not node.plain:
-        return f'the string "{node.value}"'
+        return f'the string "{shown}"'
     value = core_scalar(node)
     if isinstance(value, bool):
-        return f"the boolean {node.value}"
-    if isinstance(value, int | float):
-        return f"the number {node.value}"
-    return f"`{node.value}`" if node.value else "an empty value"
+        return f"the boolean {shown}"
+    if isinstance(value, int | float) or is_integer_literal(node):
+        return f"the number {shown}"
+    return f"`{shown}`" if node.value else "an empty value"

@@ -1,0 +1,85 @@
+"""Issue 10: inputs that used to crash `tasker-ctl validate` (and the commands sharing its
+loader and config) are findings or usage errors with a location, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tasker_ctl.cli.validate_fast import try_fast_validate
+from tests.cli.test_validate_cmd import _no_traceback
+
+HUGE = "1" * 5000  # beyond Python's 4,300-digit limit on int conversion
+
+
+def _template(retry: str = "3", init: str = "1") -> str:
+    return (
+        "name: t\n"
+        "namespace_name: shop\n"
+        "version: 1.0.0\n"
+        "steps:\n"
+        "  - name: a\n"
+        "    handler:\n"
+        "      callable: shop.a\n"
+        "      initialization:\n"
+        f"        n: {init}\n"
+        "    result_schema: {type: object}\n"
+        "    retry:\n"
+        f"      max_attempts: {retry}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("init", "exit_code", "rule", "words"),
+    [
+        # > 128 bits and beyond f64: serde_yaml 0.9 falls back to a string
+        (HUGE, 0, "VALUE_OUT_OF_RANGE", "reads it as a string"),
+        ("-" + HUGE, 0, "VALUE_OUT_OF_RANGE", "reads it as a string"),
+        ("0x" + "f" * 5000, 0, "VALUE_OUT_OF_RANGE", "reads it as a string"),
+        # > 128 bits but a finite f64
+        ("1" * 45, 0, "VALUE_OUT_OF_RANGE", "reads it as the float 1.111111111111111e+44"),
+        # 65..128 bits: serde_yaml visits a u128, serde_json::Value refuses it
+        (str(2**64), 1, "INVALID_TYPE", "JSON number out of range"),
+    ],
+)
+def test_a_big_integer_in_a_json_value_is_a_finding(
+    cli, tmp_path: Path, init: str, exit_code: int, rule: str, words: str
+) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(_template(init=init))
+    result = cli("validate", str(path), "--no-handler-check", "--format", "json")
+    _no_traceback(result)
+    assert result.exit_code == exit_code, result.stdout + result.stderr
+    [diagnostic] = json.loads(result.stdout)["files"][0]["diagnostics"]
+    assert diagnostic["rule_id"] == rule
+    assert words in diagnostic["message"]
+    assert (diagnostic["line"], diagnostic["column"]) == (9, 12)
+    assert len(diagnostic["message"]) < 300  # the number is shortened, not printed in full
+
+
+@pytest.mark.parametrize("retry", [HUGE, "0x" + "f" * 5000, "0b" + "1" * 5000, "1" * 45])
+def test_a_big_integer_in_an_integer_field_is_an_error(cli, tmp_path: Path, retry: str) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(_template(retry=retry))
+    result = cli("validate", str(path), "--no-handler-check")
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert f"{path}" in result.stdout
+    assert "12:21" in result.stdout
+    assert "is not an unsigned 32-bit integer: beyond 128 bits serde_yaml 0.9" in result.stdout
+    assert "INVALID_TYPE" in result.stdout
+    # the Typer-free fast path gives the same
+    assert try_fast_validate(["validate", str(path), "--no-handler-check"]) == 1
+
+
+def test_a_big_integer_does_not_crash_visualize(cli, tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(_template(init=HUGE))
+    assert cli("visualize", str(path)).exit_code == 0
+    path.write_text(_template(retry=HUGE))
+    result = cli("visualize", str(path))
+    _no_traceback(result)
+    assert result.exit_code == 2  # visualize: a template that does not load is bad input
+    assert f"{path}:12:21" in result.stderr
