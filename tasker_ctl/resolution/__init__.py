@@ -23,7 +23,7 @@ from tasker_ctl.resolution.model import (
     Resolution,
     Status,
 )
-from tasker_ctl.resolution.sources import walk_sources
+from tasker_ctl.resolution.sources import read_text, walk_sources
 from tasker_ctl.suggest import close_matches
 
 __all__ = [
@@ -67,6 +67,10 @@ class StaticIndex:
     languages: dict[str, LanguageIndex] = field(default_factory=dict)
     python_modules: dict[str, Path] = field(default_factory=dict)
     truncated: bool = False
+    """Whether the scan stopped at its cap (``limit`` source files)."""
+    limit: int = 0
+    broken: dict[Path, ImportProblem] = field(default_factory=dict)
+    """Python handler sources that do not parse, with the file and line of the problem."""
 
     def available(self, language: str) -> bool:
         """Whether any handler source of ``language`` was found."""
@@ -87,12 +91,20 @@ class StaticIndex:
     def resolve(self, callable_: str, language: str | None) -> Resolution:
         """Resolve one callable for ``language`` (``None``: not checked)."""
         if language is None:
-            return Resolution(Status.NOT_CHECKED, None, "the handlers' language is unknown")
+            detail = "the handlers' language is unknown"
+            if self.truncated:
+                detail += f" ({self._truncated_detail()})"
+            return Resolution(Status.NOT_CHECKED, None, detail)
         if language == "typescript" and _TS_IMPORT_PATH.match(callable_):
             return Resolution(
                 Status.NOT_CHECKED, language, "import-path callables are not checked statically"
             )
         if not self.available(language):
+            problem = self.broken_source(callable_) if language == "python" else None
+            if problem is not None:
+                return _unparsable(problem, language)
+            if self.truncated:
+                return Resolution(Status.NOT_CHECKED, language, self._truncated_detail())
             return Resolution(
                 Status.NOT_CHECKED,
                 language,
@@ -101,6 +113,11 @@ class StaticIndex:
         info = self.lookup(callable_, language)
         if info is not None:
             return Resolution(Status.FOUND, language, handler=info)
+        problem = self.broken_source(callable_) if language == "python" else None
+        if problem is not None:
+            return _unparsable(problem, language)
+        if self.truncated:
+            return Resolution(Status.NOT_CHECKED, language, self._truncated_detail())
         keys = list(self.languages[language].handlers)
         close = tuple(close_matches(callable_, keys, n=3))
         return Resolution(
@@ -111,14 +128,53 @@ class StaticIndex:
             close,
         )
 
+    def broken_source(self, callable_: str) -> ImportProblem | None:
+        """A Python source that does not parse and may define ``callable_``, if any.
 
-def build_index(roots: Sequence[Path]) -> StaticIndex:
-    """Scan ``roots`` once for handlers of every language."""
+        The callable's module (``pkg.module`` of ``pkg.module.name``), or a
+        handler source that mentions the callable's text.
+        """
+        from tasker_ctl.resolution import python_static
+
+        parts = callable_.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:end])
+            path = self.python_modules.get(module)
+            if path is None:
+                continue
+            if path in self.broken:
+                return self.broken[path]
+            why = python_static.parse_problem(path)
+            if why is not None:
+                return ImportProblem(module, why[1], path, why[0])
+            break
+        for path, problem in self.broken.items():
+            if callable_ in read_text(path):
+                return problem
+        return None
+
+    def _truncated_detail(self) -> str:
+        return (
+            f"the handler scan stopped after {self.limit:,} source files under "
+            f"{_roots(self.roots)}; point --handlers-root (or handlers-root in "
+            ".tasker-ctl.toml) at the directory that holds the handlers to check them"
+        )
+
+
+def build_index(roots: Sequence[Path], limit: int | None = None) -> StaticIndex:
+    """Scan ``roots`` once for handlers of every language (at most ``limit`` files)."""
     from tasker_ctl.resolution import conventions, python_static
 
-    sources = walk_sources(roots)
-    py_index, modules = python_static.scan(sources.files.get("python", []), sources.roots)
-    index = StaticIndex(sources.roots, python_modules=modules, truncated=sources.truncated)
+    sources = walk_sources(roots, limit)
+    broken: dict[Path, ImportProblem] = {}
+    py_index, modules = python_static.scan(sources.files.get("python", []), sources.roots, broken)
+    index = StaticIndex(
+        sources.roots,
+        python_modules=modules,
+        truncated=sources.truncated,
+        limit=sources.limit,
+        broken=broken,
+    )
     index.languages["python"] = py_index
     index.languages["ruby"] = conventions.scan_ruby(sources.files.get("ruby", []))
     index.languages["typescript"] = conventions.scan_typescript(sources.files.get("typescript", []))
@@ -164,6 +220,17 @@ def _shape(callables: Sequence[str]) -> str | None:
         if all(c[:1].islower() for c in callables):
             return "rust"
     return None
+
+
+def _unparsable(problem: ImportProblem, language: str) -> Resolution:
+    where = f"{problem.path}:{problem.line}" if problem.path else problem.module
+    return Resolution(
+        Status.NOT_CHECKED,
+        language,
+        f"{where} cannot be parsed ({problem.message}), so the handlers it would "
+        "register are unknown",
+        problem=problem,
+    )
 
 
 def _roots(roots: Sequence[Path]) -> str:

@@ -41,6 +41,8 @@ class Resolution:
     detail: str = ""
     handler: HandlerInfo | None = None
     suggestions: tuple[str, ...] = ()
+    problem: ImportProblem | None = None
+    """A handler source the callable may live in that cannot be parsed or imported."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from tasker_ctl.resolution.model import HandlerInfo, LanguageIndex
+from tasker_ctl.resolution.model import HandlerInfo, ImportProblem, LanguageIndex
 from tasker_ctl.resolution.sources import read_text
 
 DSL_KINDS = {
@@ -36,21 +36,34 @@ CLASS_LOOKUP = re.compile(
 _MARKERS = ("handler_name", *DSL_KINDS)
 
 
-def scan(files: Sequence[Path], roots: Sequence[Path]) -> tuple[LanguageIndex, dict[str, Path]]:
-    """Index registrations in ``files``; also return module name -> file for class lookup."""
+def scan(
+    files: Sequence[Path],
+    roots: Sequence[Path],
+    broken: dict[Path, ImportProblem] | None = None,
+) -> tuple[LanguageIndex, dict[str, Path]]:
+    """Index registrations in ``files``; also return module name -> file for class lookup.
+
+    A handler source that Python cannot parse (a syntax error, or an expression too
+    deep for the parser) registers nothing; it is recorded in ``broken`` with the
+    file and line of the problem.
+    """
     index = LanguageIndex("python")
     modules: dict[str, Path] = {}
     bases = [r.resolve() for r in roots] + [(r / "src").resolve() for r in roots]
     for path in files:
-        for module in _module_names(path, bases):
+        names = _module_names(path, bases)
+        for module in names:
             modules.setdefault(module, path)
         text = read_text(path)
         if "tasker_core" in text:
             index.available = True
         if not any(marker in text for marker in _MARKERS):
             continue
-        tree = _parse(path, text)
+        tree, problem = _parse_cached(path, text)
         if tree is None:
+            if broken is not None and problem is not None:
+                module = min(names, key=len) if names else path.stem
+                broken.setdefault(path, ImportProblem(module, problem[1], path, problem[0]))
             continue
         for info in _registrations(tree, path):
             index.handlers.setdefault(info.key, info)
@@ -88,8 +101,11 @@ def find_class(callable_: str, modules: dict[str, Path]) -> HandlerInfo | None:
 
 
 def _module_names(path: Path, bases: Sequence[Path]) -> list[str]:
-    names = []
-    resolved = path.resolve()
+    names: list[str] = []
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return names
     for base in bases:
         try:
             rel = resolved.relative_to(base)
@@ -104,15 +120,27 @@ def _module_names(path: Path, bases: Sequence[Path]) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _parse_cached(path: Path, text: str) -> ast.Module | None:
+def _parse_cached(path: Path, text: str) -> tuple[ast.Module | None, tuple[int, str] | None]:
+    """The module's tree, or ``None`` and (line, what is wrong) when it does not parse."""
     try:
-        return ast.parse(text, filename=str(path))
-    except (SyntaxError, ValueError):
-        return None
+        return ast.parse(text, filename=str(path)), None
+    except SyntaxError as exc:
+        return None, (exc.lineno or 1, f"{type(exc).__name__}: {exc.msg}")
+    except ValueError as exc:  # e.g. a NUL byte
+        return None, (1, f"{type(exc).__name__}: {exc}")
+    except RecursionError:
+        return None, (1, "RecursionError: the source is nested too deeply for Python's parser")
+    except MemoryError:
+        return None, (1, "MemoryError: the source is too large for Python's parser")
 
 
 def _parse(path: Path, text: str) -> ast.Module | None:
-    return _parse_cached(path, text)
+    return _parse_cached(path, text)[0]
+
+
+def parse_problem(path: Path) -> tuple[int, str] | None:
+    """Why the module file at ``path`` does not parse (line, message), or ``None``."""
+    return _parse_cached(path, read_text(path))[1]
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:

@@ -1,9 +1,11 @@
 """Finding handler sources on disk: one bounded walk, grouped by language.
 
-The walk skips hidden directories and the usual dependency/build trees
-(``node_modules``, ``.venv``, ``target``, ``__pycache__``...) and stops after
+The walk skips hidden directories (``.git``, ``.venv``...), the usual
+dependency/build trees (``node_modules``, ``target``, ``__pycache__``...) and
+virtualenvs of any name, never follows symlinked directories, and stops after
 :data:`MAX_FILES` files, so pointing ``--handlers-root`` at a large checkout
-stays fast.
+stays fast. A walk that stops says so (``SourceFiles.truncated``): resolution
+then reports callables it did not find as not checked, never as missing.
 """
 
 from __future__ import annotations
@@ -49,35 +51,62 @@ class SourceFiles:
     roots: tuple[Path, ...]
     files: dict[str, list[Path]] = field(default_factory=dict)
     truncated: bool = False
+    """Whether the walk stopped at :data:`MAX_FILES` (later files were not seen)."""
+    limit: int = MAX_FILES
+    """The cap the walk used."""
 
 
-def walk_sources(roots: Iterable[Path]) -> SourceFiles:
-    """Collect handler source files under ``roots`` (bounded, deterministic order)."""
-    found = SourceFiles(tuple(roots))
-    seen: set[Path] = set()
+def walk_sources(roots: Iterable[Path], limit: int | None = None) -> SourceFiles:
+    """Collect handler source files under ``roots`` (bounded, deterministic order).
+
+    Hidden directories, :data:`SKIP_DIRS` and virtualenvs (a directory holding
+    ``pyvenv.cfg`` or ``conda-meta``) are skipped; symlinked directories are not
+    followed (so a symlink loop cannot trap the walk) and files that are not
+    regular files (dangling or looping symlinks, FIFOs) are skipped. The walk
+    stops after ``limit`` (default :data:`MAX_FILES`) files with ``truncated``
+    set, so a caller can say the check was incomplete instead of "not found".
+    """
+    cap = MAX_FILES if limit is None else limit
+    found = SourceFiles(tuple(roots), limit=cap)
+    seen: set[str] = set()
     count = 0
     for root in found.roots:
-        if not root.is_dir():
-            continue
-        for directory, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(
-                d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS
-            )
-            for filename in sorted(filenames):
-                suffix = filename[filename.rfind(".") :] if "." in filename else ""
-                language = EXTENSIONS.get(suffix)
-                if language is None or filename.endswith(".d.ts"):
+        todo = [str(root)]
+        while todo:
+            directory = todo.pop()
+            try:
+                with os.scandir(directory) as scan:
+                    entries = sorted(scan, key=lambda e: e.name)
+            except OSError:
+                continue
+            subdirs = []
+            for entry in entries:
+                name = entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        if not name.startswith(".") and name not in SKIP_DIRS:
+                            subdirs.append(entry.path)
+                        continue
+                    suffix = name[name.rfind(".") :] if "." in name else ""
+                    language = EXTENSIONS.get(suffix)
+                    if language is None or name.endswith(".d.ts") or not entry.is_file():
+                        continue
+                except OSError:  # a symlink loop, a file removed meanwhile
                     continue
-                path = Path(directory, filename)
-                if path in seen:
+                if entry.path in seen:
                     continue
-                seen.add(path)
-                found.files.setdefault(language, []).append(path)
-                count += 1
-                if count >= MAX_FILES:
+                if count >= cap:
                     found.truncated = True
                     return found
+                seen.add(entry.path)
+                found.files.setdefault(language, []).append(Path(entry.path))
+                count += 1
+            todo.extend(reversed([d for d in subdirs if not _virtualenv(d)]))
     return found
+
+
+def _virtualenv(directory: str) -> bool:
+    return any(Path(directory, marker).exists() for marker in ("pyvenv.cfg", "conda-meta"))
 
 
 def read_text(path: Path) -> str:

@@ -72,6 +72,17 @@ class Linter:
             ) from exc
         return self._lint_document(path, document)
 
+    def unreadable(self, path: Path, error: InputFileError) -> FileResult:
+        """The result of a walked file that cannot be read: one ``FILE_UNREADABLE`` finding."""
+        hint = error.hint or "fix the file, or move it out of the linted directory"
+        if path.is_symlink() and not path.exists():
+            message = f"{path} is a symlink that points nowhere (dangling or a symlink loop)"
+            hint = "fix or remove the symlink, or move it out of the linted directory"
+        else:
+            message = str(error)
+        finding = Finding("FILE_UNREADABLE", message, "", 0, 0, hint)
+        return FileResult(path, self._diagnostics(path, [finding], None))
+
     def _lint_document(self, path: Path, document: Document) -> FileResult:
         if document.root is None:
             assert document.problem is not None
@@ -121,7 +132,8 @@ class Linter:
     def _handler_check(self, path: Path, ctx: RuleContext) -> HandlerCheck:
         index = self.indexes.get(self._roots(path))
         language = self._language(ctx, index)
-        if self.options.import_handlers:
+        if self.options.import_handlers and language in ("python", None):
+            # --import asks the Python SDK; other languages keep the static check
             from tasker_ctl.resolution.python_dynamic import check_dynamic
 
             return check_dynamic(
@@ -131,7 +143,10 @@ class Linter:
         for step in ctx.steps:
             callable_ = step.handler.get("callable")
             if isinstance(callable_, str) and callable_ and callable_.strip() == callable_:
-                check.results[step.index] = index.resolve(callable_, language)
+                result = index.resolve(callable_, language)
+                check.results[step.index] = result
+                if result.problem is not None and result.problem not in check.import_problems:
+                    check.import_problems.append(result.problem)
         return check
 
     # -- diagnostics ----------------------------------------------------------
@@ -234,32 +249,63 @@ def expand_paths(paths: Sequence[Path]) -> Iterator[Path]:
     A file reached twice (named twice, or also inside a named directory) is linted
     once: it is the same template, not a duplicate of itself.
     """
-    seen: set[Path] = set()
-    for path in _candidates(paths):
-        key = path.resolve()
+    for path, _walked in _expand(paths):
+        yield path
+
+
+def _expand(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
+    """Like :func:`expand_paths`, with whether each file was found by walking a directory."""
+    seen: set[str] = set()
+    for path, walked in _candidates(paths):
+        key = _identity(path)
         if key not in seen:
             seen.add(key)
-            yield path
+            yield path, walked
 
 
-def _candidates(paths: Sequence[Path]) -> Iterator[Path]:
+def _identity(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a symlink loop: the path is its own identity
+        return str(Path.cwd() / path)
+
+
+def _candidates(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
     for path in paths:
         if path.is_dir():
+            # symlinked directories are not followed, so a symlink loop cannot trap the walk
             for directory, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for filename in sorted(filenames):
                     if filename.endswith(TEMPLATE_SUFFIXES):
-                        yield Path(directory, filename)
+                        yield Path(directory, filename), True
         elif path.exists():
-            yield path
+            yield path, False
+        elif path.is_symlink():
+            raise InputFileError(
+                f"{path} is a symlink that points nowhere (dangling or a symlink loop)",
+                hint="fix or remove the symlink",
+            )
         else:
             raise InputFileError(f"{path} does not exist", hint="check the path")
 
 
 def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
-    """Lint every path (directories are walked) and gather a report."""
+    """Lint every path (directories are walked) and gather a report.
+
+    A file named on the command line that cannot be read is a usage error
+    (:class:`InputFileError`); one found by walking a directory becomes a
+    ``FILE_UNREADABLE`` finding on that file, and the rest is still linted.
+    """
     linter = Linter(options)
-    files = [linter.lint_file(p) for p in expand_paths(paths)]
+    files = []
+    for path, walked in _expand(paths):
+        try:
+            files.append(linter.lint_file(path))
+        except InputFileError as exc:
+            if not walked:
+                raise
+            files.append(linter.unreadable(path, exc))
     extra: dict[Path, list[Diagnostic]] = {}
     for diagnostic in linter.cross_file(files):
         extra.setdefault(Path(diagnostic.location.path), []).append(diagnostic)

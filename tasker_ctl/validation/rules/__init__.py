@@ -39,6 +39,7 @@ from tasker_ctl.validation.rules import (
     event_name_invalid,
     event_publisher_invalid,
     file_too_large,
+    file_unreadable,
     handler_import_error,
     handler_kind_mismatch,
     handler_not_checked,
@@ -87,6 +88,7 @@ _CATEGORIES = {
         multiple_documents,
         yaml_too_complex,
         not_a_mapping,
+        file_unreadable,
     ),
     "serde": (
         missing_field,

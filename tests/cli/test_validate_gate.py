@@ -1,0 +1,253 @@
+"""`tasker-ctl validate` as a CI gate: it never crashes and never reports a false finding.
+
+Each case runs the real CLI in text and in ``--format json``, checking the exit
+code, the message and that no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tasker_ctl.resolution import sources
+from tests.cli.test_validate_cmd import GOOD, _no_traceback
+
+TEMPLATE = """\
+name: gate
+namespace_name: shop
+version: 1.0.0
+steps:
+  - name: charge
+    handler: {callable: CALLABLE}
+    result_schema: {type: object}
+"""
+
+DSL_HANDLER = """\
+from tasker_core.step_handler.functional import step_handler
+
+
+@step_handler("CALLABLE")
+def charge(context):
+    return {}
+"""
+
+
+def _template(path: Path, callable_: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(TEMPLATE.replace("CALLABLE", callable_))
+    return path
+
+
+def _both(cli, *args: str, cwd: Path | None = None):
+    """(text result, json result, parsed JSON document) of one validate call."""
+    text = cli("validate", *args, cwd=cwd)
+    _no_traceback(text)
+    as_json = cli("validate", *args, "--format", "json", cwd=cwd)
+    _no_traceback(as_json)
+    return text, as_json, json.loads(as_json.stdout)
+
+
+def _diagnostics(document: dict) -> list[dict]:
+    return [d for f in document["files"] for d in f["diagnostics"]]
+
+
+# -- 1. a scan that hits its cap says so --------------------------------------------
+def test_a_truncated_handler_scan_is_not_checked_not_missing(cli, tmp_path: Path) -> None:
+    project = tmp_path / "repo"
+    filler = project / "aaa_filler"
+    filler.mkdir(parents=True)
+    for number in range(sources.MAX_FILES):
+        (filler / f"m{number}.py").touch()
+    handlers = project / "zzz_handlers"
+    handlers.mkdir()
+    (handlers / "charge.py").write_text(DSL_HANDLER.replace("CALLABLE", "shop.charge"))
+    template = _template(tmp_path / "t" / "gate.yaml", "shop.charge")
+    text, as_json, document = _both(cli, str(template), "--handlers-root", str(project))
+    assert text.exit_code == as_json.exit_code == 0
+    assert "HANDLER_NOT_FOUND" not in text.stdout
+    assert "HANDLER_NOT_CHECKED" in text.stdout
+    assert "stopped after 20,000 source files" in text.stdout
+    [diagnostic] = _diagnostics(document)
+    assert diagnostic["rule_id"] == "HANDLER_NOT_CHECKED"
+    assert "20,000" in diagnostic["message"] and "--handlers-root" in diagnostic["message"]
+    assert "handlers-root in .tasker-ctl.toml" in diagnostic["message"]
+    # narrowing the root checks it for real
+    narrowed = cli("validate", str(template), "--handlers-root", str(handlers))
+    assert narrowed.exit_code == 0 and "no problems" in narrowed.stdout
+
+
+def test_a_truncated_scan_still_reports_what_it_found(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(sources, "MAX_FILES", 3)
+    (tmp_path / "a_charge.py").write_text(DSL_HANDLER.replace("CALLABLE", "shop.charge"))
+    for name in ("b.py", "c.py", "d.py", "e.py"):
+        (tmp_path / name).write_text("from tasker_core import x\n")
+    template = _template(tmp_path / "t" / "gate.yaml", "shop.charge")
+    result = cli("validate", str(template), "--handlers-root", str(tmp_path))
+    assert result.exit_code == 0 and "no problems" in result.stdout
+    missing = _template(tmp_path / "u" / "gate.yaml", "shop.refund")
+    result = cli("validate", str(missing), "--handlers-root", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+    [diagnostic] = _diagnostics(json.loads(result.stdout))
+    assert diagnostic["rule_id"] == "HANDLER_NOT_CHECKED"
+    assert "stopped after 3 source files" in diagnostic["message"]
+
+
+def test_dependency_trees_and_virtualenvs_are_not_scanned(cli, tmp_path: Path) -> None:
+    for skipped in (".git", "node_modules", ".venv", "__pycache__", "myenv"):
+        directory = tmp_path / skipped / "pkg"
+        directory.mkdir(parents=True)
+        (directory / "h.py").write_text(DSL_HANDLER.replace("CALLABLE", "shop.charge"))
+    (tmp_path / "myenv" / "pyvenv.cfg").write_text("home = /usr\n")
+    walked = sources.walk_sources([tmp_path])
+    assert walked.files == {} and not walked.truncated
+    template = _template(tmp_path / "t" / "gate.yaml", "shop.charge")
+    result = cli("validate", str(template), "--handlers-root", str(tmp_path))
+    assert result.exit_code == 0
+    assert "HANDLER_NOT_CHECKED" in result.stdout  # no python sources at all
+
+
+# -- 2. handler sources Python cannot parse ------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "line", "words"),
+    [
+        (DSL_HANDLER.replace("def charge(context):", "def charge(context:"), 5, "SyntaxError"),
+        (
+            DSL_HANDLER + "x = " + "1+" * 100_000 + "1\n",
+            1,
+            "RecursionError: the source is nested too deeply",
+        ),
+    ],
+    ids=["syntax-error", "too-deep-for-the-parser"],
+)
+def test_an_unparsable_handler_source_is_reported_where_it_is(
+    cli, tmp_path: Path, source: str, line: int, words: str
+) -> None:
+    handlers = tmp_path / "handlers"
+    handlers.mkdir()
+    broken = handlers / "charge.py"
+    broken.write_text(source.replace("CALLABLE", "handlers.charge.charge"))
+    template = _template(tmp_path / "gate.yaml", "handlers.charge.charge")
+    text, as_json, document = _both(cli, str(template), "--handlers-root", str(tmp_path))
+    assert text.exit_code == as_json.exit_code == 1
+    assert "HANDLER_NOT_FOUND" not in text.stdout
+    assert "no python handler is registered" not in text.stdout
+    assert f"{broken}:{line}" in text.stdout
+    assert words in text.stdout
+    by_rule = {d["rule_id"]: d for d in _diagnostics(document)}
+    assert set(by_rule) == {"HANDLER_IMPORT_ERROR", "HANDLER_NOT_CHECKED"}
+    error = by_rule["HANDLER_IMPORT_ERROR"]
+    assert error["severity"] == "error"
+    assert (error["path"], error["line"]) == (str(broken), line)
+    assert words in error["message"]
+    assert f"{broken}:{line}" in by_rule["HANDLER_NOT_CHECKED"]["message"]
+
+
+def test_an_unrelated_broken_source_does_not_fail_other_templates(cli, tmp_path) -> None:
+    handlers = tmp_path / "handlers"
+    handlers.mkdir()
+    (handlers / "charge.py").write_text(DSL_HANDLER.replace("CALLABLE", "handlers.charge.charge"))
+    (handlers / "other.py").write_text('@step_handler("other"\ndef f(:\n')
+    template = _template(tmp_path / "gate.yaml", "handlers.charge.charge")
+    result = cli("validate", str(template), "--handlers-root", str(tmp_path))
+    assert result.exit_code == 0 and "no problems" in result.stdout
+
+
+# -- 3. symlink loops ----------------------------------------------------------------
+def test_symlink_loops_under_a_handler_root_are_skipped(cli, tmp_path: Path) -> None:
+    handlers = tmp_path / "handlers"
+    handlers.mkdir()
+    (handlers / "charge.py").write_text(DSL_HANDLER.replace("CALLABLE", "handlers.charge.charge"))
+    (handlers / "a.py").symlink_to(handlers / "b.py")
+    (handlers / "b.py").symlink_to(handlers / "a.py")
+    (handlers / "self.py").symlink_to(handlers / "self.py")
+    (handlers / "up").symlink_to(tmp_path)  # a directory loop: not followed
+    template = _template(tmp_path / "gate.yaml", "handlers.charge.charge")
+    text, as_json, document = _both(cli, str(template), "--handlers-root", str(tmp_path))
+    assert text.exit_code == as_json.exit_code == 0
+    assert "no problems" in text.stdout
+    assert _diagnostics(document) == []
+
+
+def test_symlink_loops_among_walked_templates_are_findings(cli, tmp_path: Path) -> None:
+    tasks = tmp_path / "tasks"
+    tasks.mkdir()
+    (tasks / "good.yaml").write_text(GOOD)
+    (tasks / "loop.yaml").symlink_to(tasks / "loop.yaml")
+    (tasks / "sub").mkdir()
+    (tasks / "sub" / "up").symlink_to(tasks)  # walking must not follow it forever
+    text, as_json, document = _both(cli, str(tasks), "--no-handler-check")
+    assert text.exit_code == as_json.exit_code == 1
+    assert "FILE_UNREADABLE" in text.stdout
+    assert "loop.yaml is a symlink that points nowhere" in text.stdout
+    [diagnostic] = _diagnostics(document)
+    assert diagnostic["rule_id"] == "FILE_UNREADABLE"
+    assert diagnostic["path"] == str(tasks / "loop.yaml")
+    assert document["summary"]["files"] == 2  # good.yaml was linted too
+
+
+# -- 5. unreadable files in a walked directory ---------------------------------------
+def _unreadable_tree(tasks: Path) -> list[Path]:
+    tasks.mkdir()
+    (tasks / "good.yaml").write_text(GOOD)
+    (tasks / "bad.yaml").write_text(GOOD.replace("version: 1.0.0\n", ""))
+    dangling = tasks / "dangling.yaml"
+    dangling.symlink_to(tasks / "gone.yaml")
+    unreadable = [dangling]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tasks / "pipe.yaml")
+        unreadable.append(tasks / "pipe.yaml")
+    (tasks / "dir.yaml").mkdir()  # a directory named like a template is walked, not read
+    return unreadable
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_an_unreadable_walked_file_is_a_finding_and_the_rest_is_linted(
+    cli, tmp_path: Path, fmt: str
+) -> None:
+    unreadable = _unreadable_tree(tmp_path / "tasks")
+    result = cli("validate", str(tmp_path / "tasks"), "--no-handler-check", "--format", fmt)
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == ""
+    for path in unreadable:
+        assert path.name in result.stdout
+    assert "FILE_UNREADABLE" in result.stdout
+    assert "MISSING_FIELD" in result.stdout  # bad.yaml was still linted
+    if fmt == "json":
+        document = json.loads(result.stdout)
+        rules = {f["path"]: [d["rule_id"] for d in f["diagnostics"]] for f in document["files"]}
+        assert rules[str(tmp_path / "tasks" / "good.yaml")] == []
+        for path in unreadable:
+            assert rules[str(path)] == ["FILE_UNREADABLE"]
+    if fmt == "sarif":
+        json.loads(result.stdout)
+
+
+def test_an_unreadable_walked_file_through_the_fast_path(tmp_path: Path, capsys) -> None:
+    from tasker_ctl.cli.validate_fast import try_fast_validate
+
+    unreadable = _unreadable_tree(tmp_path / "tasks")
+    code = try_fast_validate(
+        ["validate", str(tmp_path / "tasks"), "--no-handler-check", "--format", "json"]
+    )
+    out = capsys.readouterr()
+    assert code == 1
+    document = json.loads(out.out)
+    found = {f["path"] for f in document["files"] if f["diagnostics"]}
+    assert {str(p) for p in unreadable} <= found
+
+
+def test_explicit_paths_that_cannot_be_read_stay_usage_errors(cli, tmp_path: Path) -> None:
+    missing = cli("validate", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2
+    assert "does not exist" in missing.stderr
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to(tmp_path / "gone.yaml")
+    result = cli("validate", str(dangling), "--format", "json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{dangling} is a symlink that points nowhere" in result.stderr
+    _no_traceback(result)
