@@ -251,3 +251,58 @@ def test_explicit_paths_that_cannot_be_read_stay_usage_errors(cli, tmp_path: Pat
     assert result.stdout == ""
     assert f"{dangling} is a symlink that points nowhere" in result.stderr
     _no_traceback(result)
+
+
+# -- 4. --import applies to Python only ----------------------------------------------
+RUBY_HANDLER = """\
+module Payments
+  class ChargeHandler < TaskerCore::StepHandler::Base
+    def call(context)
+      {}
+    end
+  end
+end
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "callable_", "file", "source"),
+    [
+        ("ruby", "Payments::ChargeHandler", "charge_handler.rb", RUBY_HANDLER),
+        (
+            "typescript",
+            "Payments.ChargeHandler",
+            "charge.ts",
+            "export const h = defineHandler('Payments.ChargeHandler', async () => ({}));\n",
+        ),
+        (
+            "rust",
+            "payments_charge",
+            "charge.rs",
+            'impl StepHandler for Charge { fn name(&self) -> &str { "payments_charge" } }\n',
+        ),
+    ],
+)
+def test_import_keeps_the_static_check_for_other_languages(
+    cli, tmp_path: Path, language: str, callable_: str, file: str, source: str
+) -> None:
+    handlers = tmp_path / "handlers"
+    handlers.mkdir()
+    (handlers / file).write_text(source)
+    template = _template(tmp_path / "gate.yaml", callable_)
+    text, as_json, document = _both(
+        cli, str(template), "--import", "--handlers-root", str(handlers)
+    )
+    assert text.exit_code == as_json.exit_code == 0, text.stdout
+    assert "no problems" in text.stdout
+    assert _diagnostics(document) == []
+    # a callable that is really missing is still found missing, statically
+    missing = _template(tmp_path / "missing.yaml", callable_ + "X")
+    result = cli(
+        "validate", str(missing), "--import", "--handlers-root", str(handlers), "-f", "json"
+    )
+    assert result.exit_code == 1
+    [diagnostic] = _diagnostics(json.loads(result.stdout))
+    assert diagnostic["rule_id"] == "HANDLER_NOT_FOUND"
+    assert f"no {language} handler is registered" in diagnostic["message"]
+    assert "tasker_core registry" not in diagnostic["message"]
