@@ -26,7 +26,7 @@ from typing import Any
 
 from tasker_ctl.errors import ConfigError, Location
 from tasker_ctl.suggest import did_you_mean
-from tasker_ctl.toml_files import read_toml
+from tasker_ctl.toml_files import TomlTable, read_toml
 
 CONFIG_ENV_VAR = "TASKER_CTL_CONFIG"
 LOCAL_CONFIG_NAME = ".tasker-ctl.toml"
@@ -93,19 +93,23 @@ def load_settings(cwd: Path | None = None, explicit: Path | None = None) -> Sett
         return Settings()
     data = _read_toml(path)
     project_dir = path.parent
+    prefix: tuple[str, ...] = ()
     if path.name == "tasker.toml" and path.parent.name == ".config":
+        prefix = ("cli",)
         data = data.get("cli", {})
         project_dir = path.parent.parent
         if not isinstance(data, dict):
             raise ConfigError("[cli] must be a table", location=Location(path))
-    return _settings_from_mapping(data, path, project_dir)
+    return _settings_from_mapping(data, path, project_dir, prefix)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     return read_toml(path, ConfigError, hint="fix the syntax of the configuration file")
 
 
-def _settings_from_mapping(data: Mapping[str, Any], path: Path, project_dir: Path) -> Settings:
+def _settings_from_mapping(
+    data: Mapping[str, Any], path: Path, project_dir: Path, prefix: tuple[str, ...] = ()
+) -> Settings:
     warnings: list[str] = []
     for key in data:
         if key not in KNOWN_KEYS:
@@ -130,6 +134,7 @@ def _settings_from_mapping(data: Mapping[str, Any], path: Path, project_dir: Pat
     lint = data.get("lint", {})
     if not isinstance(lint, dict):
         raise ConfigError("'lint' must be a table", location=Location(path))
+    lint = TomlTable(lint, path, (*prefix, "lint"))
     cache_age = data.get("cache-max-age-hours")
     if cache_age is not None and (not isinstance(cache_age, int) or isinstance(cache_age, bool)):
         raise ConfigError("'cache-max-age-hours' must be an integer", location=Location(path))

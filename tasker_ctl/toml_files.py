@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +36,50 @@ def read_toml(
         raise error(
             f"invalid TOML: {message}", location=Location(path, line, column), hint=hint
         ) from exc
+
+
+class TomlTable(dict[str, Any]):
+    """A table read from a TOML file that remembers the file, for errors that name it."""
+
+    def __init__(
+        self, data: Mapping[str, Any], source: Path | None = None, keys: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(data)
+        self.source = source
+        self.key_path = keys
+        """Where the table is in the file (``("lint",)``, ``("cli", "lint")``)."""
+
+
+_HEADER = re.compile(r"^\s*\[\s*([A-Za-z0-9_.\- ]+?)\s*\]\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def key_line(path: Path | None, keys: tuple[str, ...]) -> int | None:
+    """Best-effort 1-based line of the dotted key ``keys`` in a TOML file, or ``None``.
+
+    tomllib keeps no positions: this scans for ``[a.b] key = ...`` and, failing that,
+    for ``[a] b = {...}`` (an inline table), ``[a.b]`` itself, and so on up.
+    """
+    if path is None:
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for split in range(len(keys) - 1, -1, -1):
+        table, key = keys[:split], keys[split]
+        current: tuple[str, ...] = ()
+        for number, text in enumerate(lines, 1):
+            header = _HEADER.match(text)
+            if header:
+                current = tuple(part.strip() for part in header.group(1).split("."))
+                continue
+            found = _KEY.match(text)
+            if found and current == table and found.group(1) == key:
+                return number
+        # the key may be a table header itself: [a.b.key]
+        for number, text in enumerate(lines, 1):
+            header = _HEADER.match(text)
+            if header and tuple(p.strip() for p in header.group(1).split(".")) == keys[: split + 1]:
+                return number
+    return None

@@ -83,3 +83,75 @@ def test_a_big_integer_does_not_crash_visualize(cli, tmp_path: Path) -> None:
     _no_traceback(result)
     assert result.exit_code == 2  # visualize: a template that does not load is bad input
     assert f"{path}:12:21" in result.stderr
+
+
+RESOLVER_TEMPLATE = """\
+name: t
+namespace_name: shop
+version: 1.0.0
+steps:
+  - name: a
+    handler: {callable: shop.a, resolver: payments_resolver}
+    result_schema: {type: object}
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "line", "words"),
+    [
+        (
+            '[lint]\nlanguage = "python"\n\n[lint.rules.UNKNOWN_RESOLVER]\nknown = 5\n',
+            5,
+            "[lint.rules.UNKNOWN_RESOLVER] known must be a list of strings, not an integer (5)",
+        ),
+        (
+            '[lint]\nlanguage = "python"\n[lint.rules]\nUNKNOWN_RESOLVER = {known = [1]}\n',
+            4,
+            "known must be a list of strings, not a list holding a non-string",
+        ),
+        (
+            '[lint]\nlanguage = "python"\n[lint.rules.UNKNOWN_RESOLVER]\nknow = ["x"]\n',
+            4,
+            "unknown option 'know' in [lint.rules.UNKNOWN_RESOLVER] (did you mean 'known'?)",
+        ),
+        ("[lint.rules]\nORPHAN_STEP = 3\n", 2, "ORPHAN_STEP = 3 is not a level"),
+        ("[lint]\nlanguage = 7\n", 2, "[lint] language must be a string"),
+    ],
+)
+def test_a_rule_option_of_the_wrong_type_is_a_usage_error(
+    cli, capsys, tmp_path: Path, config: str, line: int, words: str
+) -> None:
+    (tmp_path / "t.yaml").write_text(RESOLVER_TEMPLATE)
+    config_file = tmp_path / ".tasker-ctl.toml"
+    config_file.write_text(config)
+    result = cli("validate", "t.yaml", "--no-handler-check", cwd=tmp_path)
+    _no_traceback(result)
+    assert result.exit_code == 2
+    assert f"{config_file}:{line}: " in result.stderr
+    assert words in result.stderr
+    assert "hint:" in result.stderr
+    capsys.readouterr()
+    assert try_fast_validate(["validate", "t.yaml", "--no-handler-check"]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_a_rule_option_of_the_wrong_type_in_the_unified_config(cli, tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(RESOLVER_TEMPLATE)
+    unified = tmp_path / ".config" / "tasker.toml"
+    unified.parent.mkdir()
+    unified.write_text(
+        '[cli.lint]\nlanguage = "python"\n[cli.lint.rules.UNKNOWN_RESOLVER]\nknown = "x"\n'
+    )
+    result = cli("validate", "t.yaml", "--no-handler-check", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert f"{unified}:4: " in result.stderr
+    assert "known must be a list of strings, not a string ('x')" in result.stderr
+
+
+def test_a_well_typed_rule_option_still_works(cli, tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text(RESOLVER_TEMPLATE)
+    config = '[lint]\nlanguage = "python"\n[lint.rules.UNKNOWN_RESOLVER]\nknown = []\n'
+    (tmp_path / ".tasker-ctl.toml").write_text(config)
+    assert cli("validate", "t.yaml", "--no-handler-check", cwd=tmp_path).exit_code == 1
+    (tmp_path / ".tasker-ctl.toml").write_text(config.replace("[]", '["payments_resolver"]'))
+    assert cli("validate", "t.yaml", "--no-handler-check", cwd=tmp_path).exit_code == 0
