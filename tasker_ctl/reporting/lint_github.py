@@ -1,24 +1,53 @@
-"""``tasker-ctl validate --format github``: GitHub Actions workflow-command annotations.
+r"""``tasker-ctl validate --format github``: GitHub Actions workflow-command annotations.
 
 One ``::error``/``::warning``/``::notice`` line per finding, with ``file``,
 ``line``, ``col`` and ``title`` (the rule ID) properties, then a plain summary
 line. Escaping follows the runner's rules: in the message ``%``, CR and LF
 become ``%25``, ``%0D``, ``%0A``; in property values ``:`` and ``,`` are also
-escaped (``%3A``, ``%2C``). GitHub shows at most 10 annotations of each level
-per step, so the summary line always gives the full counts (use
-``--format sarif`` with code scanning for large reports).
+escaped (``%3A``, ``%2C``). Text from the data (YAML values in messages, file
+names) is made visible first: ESC and the other control characters (C0 but CR,
+LF and tab; DEL; C1; bidi overrides) become Python-style escapes (``\x1b``), so a
+template cannot colour, rewrite or fake lines of the CI log, and bytes of a file
+name that are not UTF-8 become ``\xff``, so the output is always valid UTF-8.
+GitHub shows at most 10 annotations of each level per step, so the summary line
+always gives the full counts (use ``--format sarif`` with code scanning for large
+reports).
 """
 
 from __future__ import annotations
 
+import os
+import re
+
+from tasker_ctl.reporting.console import clean
 from tasker_ctl.validation.diagnostic import Diagnostic, LintReport, Severity
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_LINE_BREAKS = re.compile(r"(\r|\n)")
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def visible(text: str) -> str:
+    r"""``text`` with control characters and undecodable bytes as visible escapes.
+
+    CR and LF are kept (the workflow-command escaping encodes them); a byte that
+    ``os.fsdecode`` could not decode (a lone surrogate ``\udcff``) is shown as
+    ``\xff``.
+    """
+    if text.isprintable():
+        return text
+    text = _ESCAPED_BYTES.sub(
+        lambda m: os.fsencode(m.group()).decode("ascii", "backslashreplace"), text
+    )
+    return "".join(
+        part if part in ("\r", "\n") else clean(part, one_line=False)
+        for part in _LINE_BREAKS.split(text)
+    )
 
 
 def escape_data(text: str) -> str:
-    """Escape a workflow-command message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow-command message (controls first made visible)."""
+    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -2,14 +2,22 @@
 
 One run; ``tool.driver.rules`` describes every rule that has a result (ID,
 summary, full documentation, default level); each result carries the rule,
-level (``error``/``warning``/``note``), message, the file as a URI relative to
-the working directory (``%SRCROOT%``) and the line/column region; the JSON
-pointer and step go into ``properties``.
+level (``error``/``warning``/``note``), message, the file and the line/column
+region; the JSON pointer and step go into ``properties``.
+
+A file below the working directory is a relative URI with ``uriBaseId``
+``%SRCROOT%`` (the working directory, declared in ``originalUriBaseIds``); a
+file elsewhere is an absolute ``file://`` URI *without* ``uriBaseId`` (SARIF
+validator rule SARIF1004: a ``uriBaseId`` goes with relative URIs only). Bytes
+of a file name that are not UTF-8 are percent-encoded as they are (``%FF``).
+Columns count characters (code points: the YAML parser's marks), which the run
+declares with ``columnKind``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,20 +30,25 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _uri(path: Path | str, base: Path) -> str:
-    """A URI reference: relative to ``base`` when below it, percent-encoded (RFC 3986)."""
+def _artifact_location(path: Path | str, base: Path) -> dict[str, str]:
+    """``uri`` relative to ``%SRCROOT%`` when below ``base``, else absolute (RFC 3986)."""
     candidate = Path(path).resolve()
     try:
-        return quote(candidate.relative_to(base).as_posix(), safe="/")
+        relative = candidate.relative_to(base)
     except ValueError:
-        return candidate.as_uri()
+        return {"uri": candidate.as_uri()}
+    return {"uri": quote(os.fsencode(relative.as_posix()), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _directory_uri(directory: Path) -> str:
+    """``file:///work/`` for a directory; ``file:///`` (not ``file:////``) for ``/``."""
+    uri = directory.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
 
 
 def _result(diagnostic: Diagnostic, rule_index: int, base: Path) -> dict[str, Any]:
     location = diagnostic.location
-    physical: dict[str, Any] = {
-        "artifactLocation": {"uri": _uri(location.path, base), "uriBaseId": "%SRCROOT%"}
-    }
+    physical: dict[str, Any] = {"artifactLocation": _artifact_location(location.path, base)}
     if location.line:
         region: dict[str, Any] = {"startLine": location.line}
         if location.column:
@@ -90,7 +103,8 @@ def sarif_document(report: LintReport, base: Path | None = None) -> dict[str, An
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": _directory_uri(root)}},
+                "columnKind": "unicodeCodePoints",
                 "results": [_result(d, index[d.rule_id], root) for d in diagnostics],
             }
         ],
