@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import enum
+import errno
 import os
 import tempfile
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from tasker_ctl.errors import FileConflictError, UnsafePathError, WriteRefusedEr
 from tasker_ctl.scaffold.render import RenderedFile
 
 _DEFAULT_NAME_MAX = 255
+_DEFAULT_PATH_MAX = 4096
 
 
 class ConflictPolicy(enum.StrEnum):
@@ -88,6 +90,35 @@ def _name_max(directory: Path) -> int:
         return _DEFAULT_NAME_MAX
 
 
+def _path_max(directory: Path) -> int:
+    """The longest path (in bytes, with its terminating NUL) the OS accepts under ``directory``."""
+    while not directory.exists() and directory != directory.parent:
+        directory = directory.parent
+    try:
+        return os.pathconf(directory, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        return _DEFAULT_PATH_MAX
+
+
+def _too_long(root: Path, relpath: PurePosixPath, detail: str) -> WriteRefusedError:
+    return WriteRefusedError(
+        f"cannot write '{relpath}' in {root}: {detail}; nothing was written",
+        hint="choose a shorter value for the parameters used in file names, "
+        "or a shorter --output directory",
+    )
+
+
+def _check_path_length(root: Path, relpath: PurePosixPath, path_max: int) -> None:
+    size = len(os.fsencode(root / relpath))
+    if size >= path_max:
+        raise _too_long(
+            root,
+            relpath,
+            f"the path would be {size} bytes long and the operating system allows at most "
+            f"{path_max - 1} (ENAMETOOLONG)",
+        )
+
+
 def _check_name_lengths(root: Path, relpath: PurePosixPath, name_max: int) -> None:
     for part in relpath.parts:
         size = len(part.encode("utf-8"))
@@ -137,9 +168,17 @@ def plan_writes(
     writes: list[PlannedWrite] = []
     conflicts: list[str] = []
     name_max = _name_max(root)
+    path_max = _path_max(root)
     for file in files:
         _check_name_lengths(root, file.relpath, name_max)
-        target = _check_containment(root, file.relpath)
+        _check_path_length(root, file.relpath, path_max)
+        try:
+            target = _check_containment(root, file.relpath)
+        except OSError as exc:  # ENAMETOOLONG below a limit pathconf did not report, ELOOP...
+            detail = exc.strerror or str(exc)
+            if exc.errno == errno.ENAMETOOLONG:
+                detail = "the path is longer than the operating system allows (ENAMETOOLONG)"
+            raise _too_long(root, file.relpath, detail) from exc
         existing: bytes | None = None
         if target.exists() or target.is_symlink():
             if target.is_dir():

@@ -155,3 +155,32 @@ def test_a_well_typed_rule_option_still_works(cli, tmp_path: Path) -> None:
     assert cli("validate", "t.yaml", "--no-handler-check", cwd=tmp_path).exit_code == 1
     (tmp_path / ".tasker-ctl.toml").write_text(config.replace("[]", '["payments_resolver"]'))
     assert cli("validate", "t.yaml", "--no-handler-check", cwd=tmp_path).exit_code == 0
+
+
+def _deep_output(tmp_path: Path) -> Path:
+    """An existing output directory whose path is ~4,000 bytes long (PATH_MAX is 4,096)."""
+    deep = tmp_path.joinpath(*["d" * 200] * ((4000 - len(str(tmp_path))) // 201))
+    deep.mkdir(parents=True)
+    return deep
+
+
+@pytest.mark.parametrize("pathconf_knows", [True, False])
+def test_generate_with_a_path_longer_than_the_os_allows(
+    cli, tmp_path: Path, monkeypatch, pathconf_knows: bool
+) -> None:
+    import tasker_ctl.scaffold.writer as writer
+
+    deep = _deep_output(tmp_path)
+    if not pathconf_knows:  # the OS itself refuses (ENAMETOOLONG) at the first stat
+        monkeypatch.setattr(writer, "_path_max", lambda directory: 10**9)
+    result = cli(
+        "template", "generate", "step_handler", "--language", "python",
+        "--param", "name=" + "x" * 200, "--output", str(deep),
+    )  # fmt: skip
+    _no_traceback(result)
+    assert result.exit_code == 2
+    assert "cannot write 'handlers/" + "x" * 200 in result.stderr
+    assert "ENAMETOOLONG" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert "shorter" in result.stderr
+    assert list(deep.iterdir()) == []  # no file, no directory: all or nothing
