@@ -1,9 +1,19 @@
-"""An environment override sets only some ``retry`` fields: the others revert to defaults.
+"""A ``production`` override sets only part of a step's ``retry``: the rest is dropped.
 
-An override's ``retry`` replaces the step's whole retry block; omitted fields
-take the serde defaults (``retryable: true``, ``max_attempts: 3``, no backoff
-times), not the step's values. ``retry: {max_attempts: 1}`` on a step with
-``retryable: false`` makes it retryable again.
+Of all ``environments``, only ``production`` is ever applied, and only by the
+worker, to its copy of the step (what handlers see as ``step_definition``).
+There an override's ``retry`` replaces the step's whole retry block: a field
+the override leaves out takes its default (``retryable: true``,
+``max_attempts: 3``), not the step's value. Orchestration creates the steps
+from the template without any override, so retries themselves keep following
+the step's own block. Either way production does not do what the override
+says: the override's values never reach the retries, and the worker's copy
+loses the settings the override left out.
+
+Reported only for ``retryable`` and ``max_attempts`` written on the step's own
+``retry`` and left out of a ``production`` override (the backoff fields are
+not read at runtime; other environments are never applied, see
+``ENV_NOT_APPLIED``).
 
 FAIL::
 
@@ -16,7 +26,8 @@ FAIL::
           - name: charge
             retry: {max_attempts: 2}     # retryable silently becomes true
 
-PASS: repeat every retry field in the override.
+PASS: repeat ``retryable`` and ``max_attempts`` in the override, or change the
+step's own ``retry`` block, which is what orchestration reads.
 """
 
 from collections.abc import Iterator
@@ -28,54 +39,45 @@ from tasker_ctl.validation.serde import Finding
 
 ID = "ENV_RETRY_PARTIAL"
 SEVERITY = Severity.WARNING
-DEFAULTS: dict[str, Any] = {
-    "retryable": True,
-    "max_attempts": 3,
-    "backoff": "exponential",
-    "backoff_base_ms": None,
-    "max_backoff_ms": None,
-}
+APPLIED_ENVIRONMENT = "production"
+DEFAULTS: dict[str, Any] = {"retryable": True, "max_attempts": 3}
+"""The retry fields production reads, with the defaults an override falls back to."""
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    """Report overrides whose omitted retry fields change the step's behaviour."""
+    """Report production overrides that drop a retry setting the step wrote."""
     for env, pointer, item in ctx.env_overrides():
-        if not isinstance(item.get("retry"), dict):
+        retry = item.get("retry")
+        if env != APPLIED_ENVIRONMENT or not isinstance(retry, dict):
             continue
-        targets = _targets(ctx, item.get("name"))
-        changed = sorted(
+        dropped = sorted(
             {
                 field
-                for field in DEFAULTS
-                if field not in item["retry"]
-                for step_retry in targets
-                if step_retry.get(field, DEFAULTS[field]) != DEFAULTS[field]
+                for field, default in DEFAULTS.items()
+                if field not in retry
+                for step_retry in _targets(ctx, item.get("name"))
+                if field in step_retry and step_retry[field] != default
             }
         )
-        if changed:
-            effects = ", ".join(f"{f} becomes {_shown(DEFAULTS[f])}" for f in changed)
+        if dropped:
+            effects = ", ".join(f"{f} becomes {_shown(DEFAULTS[f])}" for f in dropped)
             yield ctx.finding(
                 ID,
-                f"environment '{env}' replaces the whole retry block of "
-                f"'{item.get('name')}': {effects}",
+                f"environment '{env}' reaches only the worker's copy of the step (orchestration "
+                "retries by the step's own retry block), and there it replaces the whole "
+                f"retry block of '{item.get('name')}': {effects}",
                 f"{pointer}/retry",
                 key=True,
-                hint="repeat " + ", ".join(changed) + " in the override",
+                hint="repeat " + ", ".join(dropped) + " in the override, or change the "
+                "step's own retry block",
             )
 
 
 def _targets(ctx: RuleContext, name: Any) -> list[dict[str, Any]]:
+    """The retry blocks written on the steps the override names (``ALL``: every step)."""
     steps = ctx.steps if name == "ALL" else [s for s in ctx.steps if s.name == name]
-    blocks = []
-    for step in steps:
-        retry = step.raw.get("retry")
-        blocks.append(
-            retry if isinstance(retry, dict) else {"backoff_base_ms": 1000, "max_backoff_ms": 30000}
-        )
-    return blocks
+    return [retry for s in steps if isinstance(retry := s.raw.get("retry"), dict)]
 
 
 def _shown(value: Any) -> str:
-    if value is None:
-        return "unset"
     return str(value).lower() if isinstance(value, bool) else str(value)
