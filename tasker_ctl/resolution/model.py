@@ -77,3 +77,5 @@ class HandlerCheck:
     import_problems: list[ImportProblem] = field(default_factory=list)
     missing_methods: dict[int, str] = field(default_factory=dict)
     """Step index -> method that the resolved handler lacks (``--import`` only)."""
+    run_advice: dict[int, str] = field(default_factory=dict)
+    """Step index -> what ``tasker-ctl run`` needs to find the handler ``validate`` found."""

@@ -53,6 +53,8 @@ class Linter:
         self.indexes = IndexCache()
         self.rules = [r for r in TEMPLATE_RULES if self.settings.enabled(r.id)]
         self._imported: set[str] = set()
+        self._advice: dict[tuple[Path, str, str, Path], str | None] = {}
+        self._defaults = not options.handlers_roots and not options.handler_packages
 
     def lint_file(self, path: Path) -> FileResult:
         """Lint one file. Raise :class:`InputFileError` if it cannot be read at all."""
@@ -147,7 +149,33 @@ class Linter:
                 check.results[step.index] = result
                 if result.problem is not None and result.problem not in check.import_problems:
                     check.import_problems.append(result.problem)
+                if language == "python" and result.handler is not None and self._defaults:
+                    self._run_advice(check, step.index, result.handler, path, index.roots)
         return check
+
+    def _run_advice(
+        self, check: HandlerCheck, step: int, handler: Any, path: Path, roots: tuple[Path, ...]
+    ) -> None:
+        """Note when ``tasker-ctl run`` would not find a handler found here.
+
+        Only when no handler roots or packages are configured: then ``validate``
+        scans the template's directory and the working directory, while ``run``
+        imports only the ``handlers`` package next to the template.
+        """
+        from tasker_ctl.resolution.run_discovery import run_advice
+
+        key = (handler.path, handler.key, handler.how, path.parent)
+        if key not in self._advice:
+            self._advice[key] = run_advice(
+                handler,
+                path,
+                self.options.handlers_roots,
+                self.options.handler_packages,
+                roots,
+            )
+        advice = self._advice[key]
+        if advice is not None:
+            check.run_advice[step] = advice
 
     # -- diagnostics ----------------------------------------------------------
     def _diagnostics(

@@ -306,3 +306,73 @@ def test_import_keeps_the_static_check_for_other_languages(
     assert diagnostic["rule_id"] == "HANDLER_NOT_FOUND"
     assert f"no {language} handler is registered" in diagnostic["message"]
     assert "tasker_core registry" not in diagnostic["message"]
+
+
+# -- 6. validate says what `run` needs to find a generated handler --------------------
+def _generated_project(cli, project: Path) -> Path:
+    project.mkdir()
+    generate = (
+        "template",
+        "generate",
+        "step_handler",
+        "-l",
+        "python",
+        "--param",
+        "name=X",
+        "--param",
+        "module_name=app.handlers",
+        "--output",
+        str(project),
+    )
+    assert cli(*generate).exit_code == 0
+    template = (
+        "template",
+        "generate",
+        "task_template",
+        "-l",
+        "python",
+        "--param",
+        "name=X",
+        "--param",
+        "handler_callable=app.handlers.x_handler.x",
+        "--output",
+        str(project),
+    )
+    assert cli(*template).exit_code == 0
+    return project / "config" / "tasks" / "x.yaml"
+
+
+def test_validate_names_the_handler_package_run_will_need(cli, tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    template = _generated_project(cli, project)
+    text, as_json, document = _both(cli, "config/tasks/x.yaml", cwd=project)
+    assert text.exit_code == as_json.exit_code == 0  # advice, not a failure
+    assert "RUN_NEEDS_HANDLER_PACKAGE" in text.stdout
+    [diagnostic] = _diagnostics(document)
+    assert diagnostic["rule_id"] == "RUN_NEEDS_HANDLER_PACKAGE"
+    assert diagnostic["severity"] == "info"
+    assert diagnostic["step"] == "x"
+    assert "--handler-package app.handlers" in diagnostic["message"]
+    assert 'handler-packages = ["app.handlers"]' in diagnostic["message"]
+    assert str(project / "app" / "handlers" / "x_handler.py") in diagnostic["message"]
+    # from elsewhere, the package is still named from the template's project
+    elsewhere = cli("validate", str(template), "--format", "json", cwd=tmp_path)
+    [diagnostic] = _diagnostics(json.loads(elsewhere.stdout))
+    assert "--handler-package app.handlers," in diagnostic["message"]
+    # with the key set, validate and run agree and validate stays quiet
+    (project / ".tasker-ctl.toml").write_text('handler-packages = ["app.handlers"]\n')
+    quiet = cli("validate", "config/tasks/x.yaml", cwd=project)
+    assert quiet.exit_code == 0 and "no problems" in quiet.stdout
+
+
+def test_no_advice_when_run_finds_the_default_handlers_package(cli, tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    (project / "handlers").mkdir(parents=True)
+    (project / "handlers" / "charge.py").write_text(
+        DSL_HANDLER.replace("CALLABLE", "handlers.charge.charge")
+    )
+    _template(project / "config" / "tasks" / "gate.yaml", "handlers.charge.charge")
+    text, as_json, document = _both(cli, "config/tasks/gate.yaml", cwd=project)
+    assert as_json.exit_code == 0
+    assert text.exit_code == 0 and "no problems" in text.stdout
+    assert _diagnostics(document) == []

@@ -64,6 +64,7 @@ from tasker_ctl.validation.rules import (
     orphan_step,
     retry_limit_ignored,
     retryable_false_attempts,
+    run_needs_handler_package,
     schema_not_object,
     self_dependency,
     step_named_all,
@@ -121,6 +122,7 @@ _CATEGORIES = {
         method_not_found,
         handler_kind_mismatch,
         composition_callable_convention,
+        run_needs_handler_package,
     ),
     "batch": (
         batch_config_missing,
