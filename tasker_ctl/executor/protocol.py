@@ -26,7 +26,10 @@ Orchestrator -> worker:
     ``{"op": "call", "job": n, "step": name, "definition": template_step,
     "event_id": uuid, "row": {...}}``: run one handler call; ``row`` holds the
     ``workflow_step`` fields of the payload (attempts before the claim, inputs,
-    results, checkpoint...). Answered by ``done``.
+    results, checkpoint...). Answered by ``done``. With ``"after": m`` the call
+    runs only if the worker's previous call was ``m`` and completed successfully;
+    otherwise it is answered ``skipped`` (the orchestrator sends a chain's next
+    step ahead this way, before it is ready, see :mod:`.runner`).
 ``exit``
     Finish and exit.
 
@@ -129,6 +132,8 @@ CHECKPOINT = "checkpoint"
 INVALID_RESULT = "invalid_result"
 """The handler returned something else (``returned`` names its type)."""
 ESCAPED = "escaped"
+SKIPPED = "skipped"
+"""A call sent ``after`` another one that did not succeed: it was not run."""
 """A ``BaseException`` that the SDK does not catch (``SystemExit``...) left the handler."""
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import itertools
+import math
 import signal
 import threading
 import time
@@ -37,19 +38,21 @@ from tasker_ctl.executor.notices import Notice, WarningCode
 from tasker_ctl.executor.orchestration import Orchestration
 from tasker_ctl.executor.outcomes import OutcomeProcessor
 from tasker_ctl.executor.payload import IdSource, TaskPayload
-from tasker_ctl.executor.protocol import ENCODER, CallOutcome
+from tasker_ctl.executor.protocol import ENCODER, SKIPPED, CallOutcome
 from tasker_ctl.executor.records import StepRecord
 from tasker_ctl.executor.result import RunResult
 from tasker_ctl.executor.retry import Clock, RealClock, VirtualClock
-from tasker_ctl.executor.states import TaskEvent, TaskState
+from tasker_ctl.executor.states import StepState, TaskEvent, TaskState
 from tasker_ctl.executor.workers import HandlerInfo, Reply
-from tasker_ctl.model import TaskTemplate
+from tasker_ctl.model import StepType, TaskTemplate
 
 FFI_TIMEOUT_S = 30.0
 """The Python worker's FFI completion timeout (``tasker-py/src/bootstrap.rs``)."""
 
 _ENCODE = ENCODER.encode
 _JOBS = itertools.count(1)
+_PLAIN = frozenset({StepType.STANDARD, StepType.DEFERRED_CONVERGENCE})
+"""Step types whose completion creates no steps and no edges."""
 PIPELINE = 8
 """Calls sent ahead to one worker, so it never waits for the orchestrator between steps.
 
@@ -110,7 +113,11 @@ class Call:
     limit_kind: str
     continuation: bool = False
     """A re-dispatch after a checkpoint yield: no claim when it starts."""
-    deadline: float = 0.0
+    ahead: bool = False
+    """Sent before its step was ready, to run right after its only parent (see
+    :meth:`Runner._send_ahead`); it starts only once orchestration has enqueued it."""
+    started: bool = False
+    deadline: float = math.inf
     """Set when the call starts running (it heads its worker's queue)."""
 
 
@@ -153,6 +160,13 @@ class Runner:
         self.window = PIPELINE if options.concurrency == 1 else 2
         self.resume: deque[tuple[StepRecord, str, str]] = deque()
         """Continuations whose worker died before they started."""
+        self.stop_requested: str | None = None
+        """The signal that asked the run to stop, honoured at the loop's next turn."""
+        self.busy = False
+        """Whether a signal must raise at once (this thread is waiting for long)."""
+        self.ahead: dict[str, Call] = {}
+        """Calls sent ahead of their step's readiness, by step name."""
+        self.predict = options.concurrency == 1 and not options.strict and workers.enforces_timeouts
         self._notices = tuple(notices)
         self._handler_ms = 0.0
 
@@ -180,7 +194,7 @@ class Runner:
         if freeze:
             gc.freeze()
         try:
-            with _signals_stop_the_run():
+            with _signals_stop_the_run(self):
                 self._run()
         except KeyboardInterrupt:
             stopped_by = "SIGINT"
@@ -193,10 +207,17 @@ class Runner:
             for wid, fifo in self.fifos.items():  # their workers are stopped, not waited for
                 if fifo:
                     self.workers.kill(wid, locate=False)
+            ahead = ", ".join(f"'{name}'" for name in self.ahead)
             orch.warn(
                 WarningCode.INTERRUPTED,
                 f"the run was interrupted ({stopped_by}); steps still in progress were "
-                "abandoned and their workers stopped",
+                "abandoned and their workers stopped"
+                + (
+                    f"; {ahead} had been sent ahead to follow a parent and may have "
+                    "started running, though not claimed"
+                    if ahead
+                    else ""
+                ),
             )
         wall_ms = (time.perf_counter() - started) * 1000.0
         result = orch.result(
@@ -240,6 +261,8 @@ class Runner:
     def _loop(self) -> None:
         orch, workflow = self.orch, self.orch.workflow
         while True:
+            if self.stop_requested is not None:
+                raise Stopped(self.stop_requested)
             self._dispatch_ready()
             if orch.in_flight or orch.queue or self.resume:
                 self._wait()
@@ -249,7 +272,11 @@ class Runner:
             due = workflow.next_retry_due()
             if due is None:
                 return
-            self.clock.wait_until(due)
+            self.busy = True  # a signal during a (real-time) retry wait stops it at once
+            try:
+                self.clock.wait_until(due)
+            finally:
+                self.busy = False
             if orch.observers:
                 orch.emit(ClockAdvanced(self.clock.now_ms()))
             if orch.task_state is TaskState.WAITING_FOR_DEPENDENCIES:
@@ -284,13 +311,57 @@ class Runner:
                 return
             record = orch.queue.popleft()
             record.queued = False
+            if record.name in self.ahead:  # already with a worker: it starts there
+                continue
             self._send(record, wid, self._row(record), record.checkpoint_text)
 
     def _start(self, call: Call) -> None:
-        """The call heads its worker's queue: it runs now (claimed, unless a continuation)."""
+        """The call heads its worker's queue: it runs now (claimed, unless a continuation).
+
+        A call sent ahead starts only if orchestration has enqueued its step meanwhile
+        (its parent completed); otherwise the worker answers it ``skipped``.
+        """
+        record = call.record
+        if call.ahead:
+            if record.state is not StepState.ENQUEUED:
+                return
+            if record.queued:  # enqueued, still waiting in the dispatch queue: not any more
+                self.orch.queue.remove(record)
+                record.queued = False
+            del self.ahead[record.name]
         if not call.continuation:
-            self.orch.claim(call.record)
+            self.orch.claim(record)
+        call.started = True
         call.deadline = time.monotonic() + call.limit_s
+
+    def _send_ahead(self, call: Call) -> None:
+        """Send the one step that ``call``'s success will make ready, before it is ready.
+
+        On a chain the worker then goes on to the next step as soon as this one
+        succeeds, instead of waiting for the orchestrator to process the completion and
+        dispatch it: the orchestrator's work overlaps the worker's. Only when nothing
+        else can change what happens next: one worker, this call alone in flight and
+        nothing queued, a step that creates no steps, exactly one child that waits for
+        nothing else, and no ``--strict`` (which can fail a successful result). The
+        worker runs the call only if this one completed successfully; orchestration
+        still claims it (and emits its events) when it enqueues it, as always.
+        """
+        if not self.predict or self.orch.in_flight != 1 or self.orch.queue or self.resume:
+            return
+        record = call.record
+        if record.definition.type not in _PLAIN or len(record.children) != 1:
+            return
+        child = record.children[0]
+        if (
+            child.state is not StepState.PENDING
+            or child.waiting_on != 1
+            or child.queued
+            or child.name in self.ahead
+            or not child.retry_eligible
+            or child.next_retry_ms > self.clock.now_ms()
+        ):
+            return
+        self._send(child, call.worker, self._row(child), child.checkpoint_text, after=call.job)
 
     def _row(self, record: StepRecord) -> str:
         """The call's ``row`` (``workflow_step`` fields before the claim), without its end."""
@@ -317,6 +388,7 @@ class Runner:
         checkpoint_text: str,
         *,
         continuation: bool = False,
+        after: int | None = None,
     ) -> None:
         job = next(_JOBS)
         timeout = record.definition.timeout_seconds
@@ -325,13 +397,16 @@ class Runner:
             limit_s, kind = float(timeout), "timeout"
         else:  # the FFI channel gives up first, whatever timeout_seconds says
             limit_s, kind = ffi, "ffi_timeout"
+        condition = "" if after is None else f'"after":{after},'
         line = (
-            f'{{"op":"call","job":{job},"step":{_ENCODE(record.name)},'
+            f'{{"op":"call","job":{job},{condition}"step":{_ENCODE(record.name)},'
             f'"definition":{_ENCODE(record.template_step)},"event_id":"{self.ids.new()}",'
             f'"row":{row},"checkpoint":{checkpoint_text}}}}}\n'
         )
         self.orch.in_flight += 1
-        call = Call(job, record, wid, row, limit_s, kind, continuation)
+        call = Call(job, record, wid, row, limit_s, kind, continuation, after is not None)
+        if call.ahead:
+            self.ahead[record.name] = call
         fifo = self.fifos.get(wid)
         if fifo is None:
             fifo = self.fifos[wid] = deque()
@@ -339,6 +414,8 @@ class Runner:
         if len(fifo) == 1:  # it runs at once: claimed before the worker can start it
             self._start(call)
         self.workers.call(wid, line.encode("utf-8", "surrogatepass"))
+        if call.started:  # after its own line, so the worker reads them in this order
+            self._send_ahead(call)
 
     def _wait(self) -> None:
         options, workers = self.options, self.workers
@@ -361,9 +438,14 @@ class Runner:
             elif reply.message is not None and reply.message.get("job") == fifo[0].job:
                 call = fifo.popleft()
                 self.orch.in_flight -= 1
-                self._done(call, CallOutcome.from_message(reply.message))
-                if fifo and fifo[0].deadline == 0.0:
+                if reply.message.get("kind") == SKIPPED:  # sent ahead; its parent failed
+                    self._drop_ahead(call)
+                else:
+                    self._done(call, CallOutcome.from_message(reply.message))
+                if fifo and not fifo[0].started:
                     self._start(fifo[0])
+                    if fifo[0].started:
+                        self._send_ahead(fifo[0])
         if workers.enforces_timeouts:
             now = time.monotonic()
             for fifo in self.fifos.values():
@@ -385,11 +467,26 @@ class Runner:
         waiting = [fifo.pop() for _ in range(len(fifo) - 1)]  # last first
         orch.in_flight -= len(waiting)
         for call in waiting:
-            if call.continuation:
+            if call.ahead:
+                self._drop_ahead(call)
+            elif call.continuation:
                 self.resume.appendleft((call.record, call.row, call.record.checkpoint_text))
             else:
                 call.record.queued = True
                 orch.queue.appendleft(call.record)
+
+    def _drop_ahead(self, call: Call) -> None:
+        """A call sent ahead will not run: its step is dispatched like any other.
+
+        Usually it is still ``pending`` (its parent failed). If orchestration enqueued
+        it meanwhile (the parent was retried and completed on another worker), the
+        dispatcher saw the call in flight and skipped it: it goes back to the queue.
+        """
+        record = call.record
+        self.ahead.pop(record.name, None)
+        if record.state is StepState.ENQUEUED and not record.queued:
+            record.queued = True
+            self.orch.queue.appendleft(record)
 
     def _done(self, call: Call, outcome: CallOutcome) -> None:
         checkpoint = self.outcomes.handle(call.record, outcome)
@@ -445,23 +542,36 @@ class Runner:
         self._publish(None)
 
 
-_STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+_STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
 
 @contextlib.contextmanager
-def _signals_stop_the_run() -> Iterator[None]:
-    """While the run goes on, ``SIGTERM``/``SIGHUP`` raise :class:`Stopped` (main thread only)."""
+def _signals_stop_the_run(runner: Runner) -> Iterator[None]:
+    """While the run goes on, ``SIGINT``/``SIGTERM``/``SIGHUP`` stop it (main thread only).
+
+    With handlers in workers, a signal only asks the loop to stop: it stops at its next
+    turn (at most ``poll_interval_s`` later), never halfway through applying a result,
+    so the partial report is consistent. Where this thread may be busy for long (a
+    ``--real-time`` retry wait, or a handler called ``--in-process``), the signal raises
+    at once instead.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     saved: dict[signal.Signals, Any] = {}
+    in_process = not runner.workers.enforces_timeouts
 
     def stop(signum: int, frame: Any) -> None:
-        raise Stopped(signal.Signals(signum).name)
+        name = signal.Signals(signum).name
+        if runner.busy or in_process:
+            if name == "SIGINT":
+                raise KeyboardInterrupt
+            raise Stopped(name)
+        runner.stop_requested = name
 
     for name in _STOP_SIGNALS:
         number = getattr(signal, name, None)
-        if number is not None:
+        if number is not None and (name != "SIGINT" or not in_process):
             saved[number] = signal.signal(number, stop)
     try:
         yield

@@ -55,6 +55,8 @@ class WorkerCore:
         self.builder: PayloadBuilder | None = None
         self._in_process = in_process
         self._uuid_cache: tuple[PayloadBuilder, tuple[UUID, UUID]] | None = None
+        self._last_success: int | None = None
+        """The job of the previous call, if it completed successfully."""
 
     def ready_message(self) -> dict[str, Any]:
         """The ``ready`` answer to ``load``: what was registered and what failed."""
@@ -90,6 +92,14 @@ class WorkerCore:
 
     def call(self, message: dict[str, Any]) -> str:
         """Run one handler call, as the Python worker's subscriber does, and describe it."""
+        after = message.get("after")
+        if after is not None and self._last_success != after:
+            self._last_success = None
+            return _ENCODE({"op": "done", "job": message["job"], "kind": protocol.SKIPPED})
+        self._last_success = None
+        return self._call(message)
+
+    def _call(self, message: dict[str, Any]) -> str:
         builder = self.builder
         assert builder is not None, "a call before the task"
         name: str = message["step"]
@@ -147,6 +157,7 @@ class WorkerCore:
         text = json.dumps(entry, ensure_ascii=False, allow_nan=False)
         if submitted.success:
             self.lineage.store(name, entry, text)
+            self._last_success = message["job"]
         return f'{_ENCODE(head)[:-1]},"entry":{text}}}'
 
     def _run_uuids(self, builder: PayloadBuilder) -> tuple[UUID, UUID]:
