@@ -94,6 +94,12 @@ def read_template(root: Mapping) -> ReadResult:
     return result
 
 
+_UNREAD_ANYWAY = frozenset(
+    {("RetryConfiguration", "initial_delay"), ("RetryConfiguration", "max_delay")}
+)
+"""Old spellings of per-step backoff times, which production reads under no spelling."""
+
+
 class _Reader:
     def __init__(self) -> None:
         self.result = ReadResult({})
@@ -198,6 +204,8 @@ class _Reader:
                 hint="rename `limit` to `max_attempts` (total attempts, first included)",
             )
             return
+        if struct_name == "TemplateMetadata" or (struct_name, key) in _UNREAD_ANYWAY:
+            return  # documentation only: production would behave the same with the key removed
         hint = KEY_HINTS.get((struct_name, key))
         if hint is None and key.startswith(":"):
             hint = f"Ruby-symbol key: write `{key.lstrip(':')}`, the real loader reads plain keys"

@@ -9,11 +9,10 @@ and run upstream, so a warning on them must name something production does
 differently from what the template says; everything else is info or silent.
 
 UNKNOWN_KEY comes from the serde reader (``validation/serde.py``), not from a rule
-module. It still warns on documentation-only keys (``metadata.notes``,
+module. It is silent on documentation-only keys (``metadata.notes``,
 ``metadata.blog_post``) and on the old Ruby retry spellings (``initial_delay``,
-``max_delay``; per-step backoff is not read at runtime under any spelling). Those
-findings are counted apart here (``PENDING``) and pinned by a strict xfail, so the
-change that silences them in the reader has to update this file.
+``max_delay``; per-step backoff is not read at runtime under any spelling): the
+pointers of those keys (``PENDING``) must never carry a warning.
 """
 
 from __future__ import annotations
@@ -131,11 +130,6 @@ def test_quieted_rules_stay_quiet_on_the_corpus(findings: list[Diagnostic]) -> N
     assert not any(d.rule_id == "VALUE_OUT_OF_RANGE" and "backoff" in d.pointer for d in findings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="UNKNOWN_KEY is reported by validation/serde.py, which still warns on "
-    "metadata.notes/blog_post and on retry initial_delay/max_delay",
-)
 def test_documentation_only_keys_never_warn(findings: list[Diagnostic]) -> None:
     assert [d.pointer for d in findings if _pending(d) and d.severity is Severity.WARNING] == []
 
