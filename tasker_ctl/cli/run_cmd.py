@@ -120,7 +120,7 @@ def run(
             from rich.console import Console
 
             from tasker_ctl.reporting.run_events import EventLog
-            from tasker_ctl.reporting.run_json import render_run_json
+            from tasker_ctl.reporting.run_json import write_run_json
             from tasker_ctl.reporting.run_stdout import report_stream
             from tasker_ctl.reporting.run_text import LiveView, print_run_summary
 
@@ -135,7 +135,7 @@ def run(
                         parsed, task_context, workers, options=options, observers=observers
                     )
                 if view is None:
-                    out.write(render_run_json(result))
+                    write_run_json(result, out)
                 else:
                     print_run_summary(console, result)
     finally:

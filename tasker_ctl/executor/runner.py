@@ -192,6 +192,7 @@ class Runner:
         stopped_by: str | None = None
         freeze = gc.isenabled()
         if freeze:
+            gc.collect()  # what came before (the lint's node trees) must not be frozen with it
             gc.freeze()
         try:
             with _signals_stop_the_run(self):

@@ -10,9 +10,9 @@ and ``timing`` (wall_ms, virtual_ms). A failed step's ``error`` is
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
-from tasker_ctl.executor import RunResult, StepFailure
+from tasker_ctl.executor import RunResult, StepFailure, StepReport
 
 REPORT_VERSION = 1
 
@@ -28,7 +28,21 @@ def _error(failure: StepFailure | None) -> dict[str, Any] | None:
     }
 
 
-def run_report(result: RunResult) -> dict[str, Any]:
+def _step(step: StepReport) -> dict[str, Any]:
+    return {
+        "name": step.name,
+        "type": step.type,
+        "status": str(step.status),
+        "attempts": step.attempts,
+        "checkpoint_yields": step.checkpoint_yields,
+        "result": step.result,
+        "error": _error(step.error),
+        "created_by": step.created_by,
+        "backoff_ms": list(step.backoff_ms),
+    }
+
+
+def run_report(result: RunResult, *, with_steps: bool = True) -> dict[str, Any]:
     """The report as plain JSON-ready data."""
     return {
         "version": REPORT_VERSION,
@@ -38,20 +52,7 @@ def run_report(result: RunResult) -> dict[str, Any]:
             "version": result.version,
             "status": str(result.status),
         },
-        "steps": [
-            {
-                "name": step.name,
-                "type": step.type,
-                "status": str(step.status),
-                "attempts": step.attempts,
-                "checkpoint_yields": step.checkpoint_yields,
-                "result": step.result,
-                "error": _error(step.error),
-                "created_by": step.created_by,
-                "backoff_ms": list(step.backoff_ms),
-            }
-            for step in result.steps
-        ],
+        "steps": [_step(step) for step in result.steps] if with_steps else [],
         "not_created": list(result.not_created),
         "warnings": [
             {"code": str(w.code), "message": w.message, "step": w.step} for w in result.warnings
@@ -66,3 +67,27 @@ def run_report(result: RunResult) -> dict[str, Any]:
 def render_run_json(result: RunResult) -> str:
     """The report as one JSON document (with a trailing newline)."""
     return json.dumps(run_report(result), indent=2, ensure_ascii=False) + "\n"
+
+
+_STEPS = "\x00steps\x00"
+
+
+def write_run_json(result: RunResult, out: IO[str]) -> None:
+    """Write :func:`render_run_json`'s text to ``out``, a step at a time.
+
+    The same characters, without holding the whole document (or every step's dict) in
+    memory at once: a 10,000-step report is written in constant extra memory.
+    """
+    report = run_report(result, with_steps=False)
+    report["steps"] = _STEPS
+    head, tail = json.dumps(report, indent=2, ensure_ascii=False).split(json.dumps(_STEPS))
+    out.write(head)
+    if not result.steps:
+        out.write("[]")
+    else:
+        out.write("[")
+        for index, step in enumerate(result.steps):
+            text = json.dumps(_step(step), indent=2, ensure_ascii=False)
+            out.write(("\n" if index == 0 else ",\n") + "    " + text.replace("\n", "\n    "))
+        out.write("\n  ]")
+    out.write(tail + "\n")

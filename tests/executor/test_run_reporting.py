@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from rich.console import Console
 
 from tasker_ctl.reporting.run_events import EventLog
-from tasker_ctl.reporting.run_json import render_run_json, run_report
+from tasker_ctl.reporting.run_json import render_run_json, run_report, write_run_json
 from tasker_ctl.reporting.run_text import LiveView, print_run_summary
 from tests.executor.conftest import STYLES, Run, step
 from tests.executor.test_plan import BATCH_CONFIG
@@ -87,6 +88,20 @@ def test_json_report_of_a_failure(run: Run) -> None:
         "location": None,
     }
     assert json.loads(render_run_json(result)) == report
+
+
+@pytest.mark.parametrize("steps", [0, 1, 3])
+def test_the_streamed_json_report_is_the_same_text(run: Run, steps: int) -> None:
+    chain = [
+        step(f"s{i}", STYLES["dsl"], (f"s{i - 1}",) if i else (), config={"result": {"n": i}})
+        for i in range(steps)
+    ]
+    result = run(chain or [step("only", STYLES["dsl"], config={"fail": "permanent"})])
+    if not steps:  # a report with no steps at all
+        result = dataclasses.replace(result, steps=())
+    out = io.StringIO()
+    write_run_json(result, out)
+    assert out.getvalue() == render_run_json(result)
 
 
 def test_event_log_flushes_each_line(run: Run, tmp_path: Path) -> None:
