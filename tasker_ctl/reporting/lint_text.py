@@ -4,6 +4,8 @@
 
     config/tasks/order.yaml
       12:9     error    Step 'charge' depends on 'validate_card' which does not exist  MISSING_...
+          12 |       - validate_card
+             |         ^
                         hint: did you mean 'validate_cart'?
 
     1 error, 0 warnings, 0 info in 1 of 3 files
@@ -17,13 +19,27 @@ the output is identical at any width. Names, messages and paths go through
 characters become escapes, since a raw newline would break the layout and, in a
 CI log, a line starting with ``::error::`` is read as a GitHub workflow
 command. Also renders ``--list-rules`` and ``--explain``.
+
+A finding with a line and a column is followed by that line of the file and a
+``^`` under the column, like ruff and rustc (:class:`SourceLines`). The line is
+read again from the file when the report is rendered (only regular files up to
+the linter's size limit; nothing is shown when it cannot be read). Lines are
+split where YAML splits them (LF, CRLF, CR, NEL, LS, PS), columns count code
+points as the loader does (bytes for ``INVALID_ENCODING``, whose file is not
+UTF-8). For display, a tab becomes four spaces, a control character its
+visible escape (:func:`clean`), wide characters count two cells and combining
+marks none, so the caret stays under the character it points at; a line wider
+than :data:`SOURCE_WIDTH` cells is cut around the column with ``...``.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
+import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from tasker_ctl.reporting.console import clean, literal
@@ -52,8 +68,134 @@ def _diagnostic_line(diagnostic: Diagnostic, path: str) -> Line:
     ]
 
 
+SOURCE_WIDTH = 100
+"""Widest source excerpt shown, in terminal cells (longer lines are cut around the column)."""
+SOURCE_CONTEXT = 40
+"""Cells kept left of the caret when a long line is cut."""
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+"""Files larger than this are not read again (the linter refuses them too)."""
+TAB = "    "
+ELLIPSIS = "..."
+_YAML_BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
+
+
+def _cells(char: str) -> int:
+    """Terminal cells of one printable character: 2 wide (CJK, emoji), 0 combining, else 1."""
+    if char.isascii():
+        return 1
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _shown(char: str) -> str:
+    """How one source character is displayed: tabs expanded, controls as escapes."""
+    if char == "\t":
+        return TAB
+    if "\udc80" <= char <= "\udcff":  # a byte that is not UTF-8 (surrogateescape)
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    return clean(char, one_line=True)
+
+
+def excerpt(text: str, column: int, width: int = SOURCE_WIDTH) -> tuple[str, int]:
+    """``text`` as displayed and the cell offset of (1-based) ``column`` in it.
+
+    A column past the end of the line points just after its last character.
+    A line wider than ``width`` cells is cut to a window around the column,
+    with ``...`` where something was left out.
+    """
+    index = max(0, min(column - 1, len(text)))
+    pieces: list[tuple[str, int]] = []
+    for char in text:
+        shown = _shown(char)
+        cells = _cells(shown) if len(shown) == 1 else len(shown)
+        pieces.append((shown, cells))
+    caret = sum(cells for _, cells in pieces[:index])
+    total = sum(cells for _, cells in pieces)
+    if total <= width:
+        return "".join(shown for shown, _ in pieces).rstrip(), caret
+    start = index
+    used = 0
+    while start > 0 and used + pieces[start - 1][1] <= SOURCE_CONTEXT:
+        start -= 1
+        used += pieces[start][1]
+    left = ELLIPSIS if start > 0 else ""
+    room = width - len(left) - len(ELLIPSIS)
+    end = start
+    used = 0
+    while end < len(pieces) and used + pieces[end][1] <= room:
+        used += pieces[end][1]
+        end += 1
+    right = ELLIPSIS if end < len(pieces) else ""
+    shown = left + "".join(s for s, _ in pieces[start:end]) + right
+    offset = len(left) + sum(cells for _, cells in pieces[start:index])
+    return shown.rstrip(), offset
+
+
+class SourceLines:
+    """Reads the lines of the files findings point at (the last file read is kept)."""
+
+    def __init__(self) -> None:
+        self._path: str | None = None
+        self._lines: list[str] | None = None
+        self._bytes = False
+
+    def _load(self, path: str) -> None:
+        self._path, self._lines, self._bytes = path, None, False
+        try:
+            target = Path(path)
+            info = target.stat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+                return
+            with target.open("rb") as handle:
+                raw = handle.read(MAX_SOURCE_BYTES + 1)
+        except (OSError, ValueError):
+            return
+        if len(raw) > MAX_SOURCE_BYTES:
+            return
+        try:
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            # the loader counts lines by LF and columns in bytes in a file that is not UTF-8
+            self._bytes = True
+            self._lines = [line.removesuffix(b"\r").decode("latin-1") for line in raw.split(b"\n")]
+            return
+        for br in _YAML_BREAKS:
+            text = text.replace(br, "\n")
+        self._lines = text.split("\n")
+
+    def line(self, path: str, line: int, column: int) -> tuple[str, int] | None:
+        """The text of ``line`` (1-based) and the code-point ``column`` in it, or ``None``."""
+        if path != self._path:
+            self._load(path)
+        lines = self._lines
+        if lines is None or not 1 <= line <= len(lines):
+            return None
+        text = lines[line - 1]
+        if self._bytes:
+            raw = text.encode("latin-1")
+            column = len(raw[: max(column - 1, 0)].decode("utf-8", "surrogateescape")) + 1
+            text = raw.decode("utf-8", "surrogateescape")
+        return text, column
+
+
+def _source_lines(diagnostic: Diagnostic, sources: SourceLines, style: str) -> Iterator[Line]:
+    location = diagnostic.location
+    if not location.line or not location.column:
+        return
+    found = sources.line(str(location.path), location.line, location.column)
+    if found is None:
+        return
+    shown, caret = excerpt(*found)
+    number = str(location.line)
+    gutter = " " * (4 + len(number))
+    yield [(f"    {number} | ", "dim"), (shown, "")]
+    yield [(f"{gutter} | ", "dim"), (" " * caret + "^", style)]
+
+
 def report_lines(report: LintReport) -> Iterator[Line]:
     """The report as styled lines."""
+    sources = SourceLines()
     groups: list[tuple[str, tuple[Diagnostic, ...]]] = [
         (str(result.path), result.diagnostics) for result in report.files if result.diagnostics
     ]
@@ -63,6 +205,7 @@ def report_lines(report: LintReport) -> Iterator[Line]:
         yield [(clean(path, one_line=True), "bold underline")]
         for diagnostic in diagnostics:
             yield _diagnostic_line(diagnostic, path)
+            yield from _source_lines(diagnostic, sources, STYLES[diagnostic.severity])
             if diagnostic.hint:
                 yield [(" " * 20 + f"hint: {clean(diagnostic.hint, one_line=True)}", "dim")]
         yield []
