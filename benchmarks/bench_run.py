@@ -136,7 +136,7 @@ def sdk_floor(package_root: Path, calls: int = 2000) -> float:
     template = TaskTemplate.model_validate(chain(1))
     ids = IdSource()
     task = TaskPayload(template, {}, ids)
-    builder = PayloadBuilder(task.task, task.definitions)
+    builder = PayloadBuilder(task.task, {"s0": task.definition("s0")})
     row = {
         "uuid": ids.new(), "named_step_uuid": ids.new(), "name": "s0",
         "template_step_name": "s0", "retryable": True, "max_attempts": 3, "attempts": 0,

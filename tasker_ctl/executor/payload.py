@@ -24,33 +24,31 @@ if TYPE_CHECKING:
     from tasker_ctl.model import TaskTemplate
 
 
-def _apply_production_overrides(template: TaskTemplate, steps: dict[str, dict[str, Any]]) -> None:
-    """Resolve ``environments.production`` the way the worker's template cache does.
+def _apply_production_overrides(template: TaskTemplate, name: str, dumped: dict[str, Any]) -> None:
+    """Resolve ``environments.production`` for step ``name`` as the worker's template cache does.
 
     Only the definition handlers see is resolved (orchestration creates steps from
     the unresolved template): ``ALL`` hits every step, unknown names are ignored,
     ``handler.initialization`` is merged shallowly, ``timeout_seconds`` and the
-    whole ``retry`` block are replaced. Other environments are never applied.
+    whole ``retry`` block are replaced, in the order the overrides are listed. Other
+    environments are never applied.
     """
     environment = template.environments.get("production")
     if environment is None:
         return
     for override in environment.steps:
-        names = list(steps) if override.name == "ALL" else [override.name]
-        for name in names:
-            dumped = steps.get(name)
-            if dumped is None:
-                continue
-            if override.handler is not None and override.handler.initialization is not None:
-                handler = dumped["handler"]
-                handler["initialization"] = {
-                    **handler["initialization"],
-                    **override.handler.initialization,
-                }
-            if override.timeout_seconds is not None:
-                dumped["timeout_seconds"] = override.timeout_seconds
-            if override.retry is not None:
-                dumped["retry"] = override.retry.model_dump(mode="json")
+        if override.name not in ("ALL", name):
+            continue
+        if override.handler is not None and override.handler.initialization is not None:
+            handler = dumped["handler"]
+            handler["initialization"] = {
+                **handler["initialization"],
+                **override.handler.initialization,
+            }
+        if override.timeout_seconds is not None:
+            dumped["timeout_seconds"] = override.timeout_seconds
+        if override.retry is not None:
+            dumped["retry"] = override.retry.model_dump(mode="json")
 
 
 class IdSource:
@@ -102,14 +100,23 @@ class TaskPayload:
             "task_version": template.version,
             "namespace_name": template.namespace_name,
         }
-        dumped_steps: dict[str, dict[str, Any]] = {}
-        for dumped in template.model_dump(mode="json", by_alias=True)["steps"]:
-            dumped.pop("composition", None)
-            dumped_steps.setdefault(dumped["name"], dumped)
-        _apply_production_overrides(template, dumped_steps)
-        self.definitions = dumped_steps
+        self._template = template
+        self._steps: dict[str, Any] = {}
+        for step in template.steps:
+            self._steps.setdefault(step.name, step)
         self._named_uuids: dict[str, str] = {}
         self._ids = ids
+
+    def definition(self, name: str) -> dict[str, Any]:
+        """Template step ``name`` as the worker's template cache serves it to handlers.
+
+        Dumped one step at a time, when a step of it is first dispatched: dumping a whole
+        10,000-step template at once costs pydantic far more than 10,000 small dumps.
+        """
+        dumped: dict[str, Any] = self._steps[name].model_dump(mode="json", by_alias=True)
+        dumped.pop("composition", None)
+        _apply_production_overrides(self._template, name, dumped)
+        return dumped
 
     def named_step_uuid(self, template_step_name: str) -> str:
         """A stable ``named_step_uuid`` per template step."""
@@ -127,11 +134,15 @@ class PayloadBuilder:
     handler that mutates what it received never affects another call.
     """
 
-    def __init__(self, task: dict[str, Any], definitions: dict[str, Any]) -> None:
+    def __init__(self, task: dict[str, Any], definitions: dict[str, Any] | None = None) -> None:
         self._task = marshal.dumps(task)
         self.task_uuid: str = task["task"]["task_uuid"]
         self.correlation_id: str = task["task"]["correlation_id"]
-        self._definitions = {name: marshal.dumps(d) for name, d in definitions.items()}
+        self._definitions = {name: marshal.dumps(d) for name, d in (definitions or {}).items()}
+
+    def define(self, name: str, definition: dict[str, Any]) -> None:
+        """Keep the step definition of template step ``name``."""
+        self._definitions[name] = marshal.dumps(definition)
 
     def has(self, definition: str) -> bool:
         """Whether ``definition`` names a step definition of the task."""

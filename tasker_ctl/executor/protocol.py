@@ -12,9 +12,12 @@ Orchestrator -> worker:
     ``{"op": "load", "roots": [dir...], "packages": [pkg...], "callables": [name...]}``:
     import the SDK and the handler packages. Answered by ``ready``.
 ``task``
-    ``{"op": "task", "task": {...}, "definitions": {template_step: {...}}}``: the
-    task part of every payload and the step definitions (production overrides
-    applied), sent once per run.
+    ``{"op": "task", "task": {...}}``: the task part of every payload, sent once per
+    run (it starts a new run: the worker forgets the previous one).
+``definition``
+    ``{"op": "definition", "name": template_step, "definition": {...}}``: a step
+    definition as handlers see it (production overrides applied), sent before the
+    first call that needs it.
 ``graph``
     ``{"op": "graph", "edges": [[parent, child], ...]}``: edges of steps just
     created; a worker computes dependency results (every completed ancestor)

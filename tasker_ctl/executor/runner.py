@@ -160,6 +160,8 @@ class Runner:
         self.window = PIPELINE if options.concurrency == 1 else 2
         self.resume: deque[tuple[StepRecord, str, str]] = deque()
         """Continuations whose worker died before they started."""
+        self._defined: set[str] = set()
+        """Template steps whose definition the workers were sent."""
         self.stop_requested: str | None = None
         """The signal that asked the run to stop, honoured at the loop's next turn."""
         self.busy = False
@@ -245,10 +247,7 @@ class Runner:
             if misdecorated is not None:
                 orch.warn(WarningCode.DSL_DECORATOR_ORDER, misdecorated, name)
         payload = self.payload
-        self.workers.publish(
-            {"op": "task", "task": payload.task, "definitions": payload.definitions}
-        )
-        payload.definitions = {}  # sent (and kept encoded for replacement workers)
+        self.workers.publish({"op": "task", "task": payload.task})
         orch.task(TaskEvent.START)
         orch.create_initial_steps()
         self._publish(None)
@@ -392,6 +391,13 @@ class Runner:
         after: int | None = None,
     ) -> None:
         job = next(_JOBS)
+        template_step = record.template_step
+        if template_step not in self._defined:  # every worker learns it once
+            self._defined.add(template_step)
+            definition = self.payload.definition(template_step)
+            self.workers.publish(
+                {"op": "definition", "name": template_step, "definition": definition}
+            )
         timeout = record.definition.timeout_seconds
         ffi = self.options.ffi_timeout_s
         if timeout is not None and 0 < timeout < ffi:

@@ -83,10 +83,13 @@ class WorkerCore:
             connect = self.lineage.connect
             for parent, child in message["edges"]:
                 connect(parent, child)
+        elif op == "definition":
+            assert self.builder is not None, "a definition before the task"
+            self.builder.define(message["name"], message["definition"])
         elif op == "result":
             self.lineage.store(message["step"], message["entry"])
         elif op == "task":  # a new run: forget everything about the previous one
-            self.builder = PayloadBuilder(message["task"], message["definitions"])
+            self.builder = PayloadBuilder(message["task"], message.get("definitions"))
             self.lineage = Lineage()
         return None
 
