@@ -3,10 +3,18 @@
 Discovery (the first file that exists wins; files are not merged):
 
 1. the file given with ``--config`` or the ``TASKER_CTL_CONFIG`` variable;
-2. ``./.tasker-ctl.toml`` (the real tool's standalone file);
-3. ``./.config/tasker.toml``, if it has a ``[cli]`` table (the real tool's
-   unified file; only ``[cli]`` is read);
-4. ``$XDG_CONFIG_HOME/tasker-ctl.toml``, default ``~/.config/tasker-ctl.toml``.
+2. walking up from the current directory to the project root, in each
+   directory: ``.tasker-ctl.toml`` (the real tool's standalone file), then
+   ``.config/tasker.toml`` if it has a ``[cli]`` table (the real tool's unified
+   file; only ``[cli]`` is read). The walk stops after a directory holding
+   ``.git`` (the project root), and before the home directory or at the
+   filesystem root, so running from a subdirectory keeps the project's settings
+   (as ruff and pre-commit do);
+3. ``$XDG_CONFIG_HOME/tasker-ctl.toml``, default ``~/.config/tasker-ctl.toml``.
+
+The project root (where the default ``template-paths`` live) is the directory
+of the project file found in step 2, else the nearest ancestor holding ``.git``,
+else the current directory.
 
 Keys are kebab-case. The real tool's keys keep their meaning
 (``plugin-paths``, ``default-language``, ``default-output-dir``,
@@ -42,8 +50,24 @@ KNOWN_KEYS = frozenset(
         "handlers-root",
         "handler-packages",
         "lint",
+        "template-paths",
+        "exclude",
+        "extend-exclude",
+        "respect-gitignore",
     }
 )
+DEFAULT_TEMPLATE_PATHS = ("config/tasks",)
+DEFAULT_EXCLUDES = (
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    "target",
+    "dist",
+    "build",
+)
+"""Directory walks skip these (gitignore-style globs); ``exclude`` replaces them."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +82,17 @@ class Settings:
     handler_packages: tuple[str, ...] = ()
     lint: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    project_root: Path | None = None
+    """Where the project's files live: see the module docstring."""
+    template_paths: tuple[Path, ...] = ()
+    """What ``validate`` with no PATH lints (``template-paths``, default ``config/tasks``)."""
+    template_paths_configured: bool = False
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    """Gitignore-style globs skipped when walking directories (``exclude`` + ``extend-exclude``)."""
+    exclude_base: Path | None = None
+    """The directory that anchored ``exclude`` patterns (``/build``, ``docs/*.yaml``) are
+    relative to: the configuration file's project directory."""
+    respect_gitignore: bool = True
 
 
 def find_config_file(cwd: Path | None = None, explicit: Path | None = None) -> Path | None:
@@ -71,13 +106,43 @@ def find_config_file(cwd: Path | None = None, explicit: Path | None = None) -> P
                 hint=f"check the path given with --config or {CONFIG_ENV_VAR}",
             )
         return explicit
-    base = cwd or Path.cwd()
-    local = base / LOCAL_CONFIG_NAME
-    if local.is_file():
-        return local
-    unified = base / UNIFIED_CONFIG_PATH
-    if unified.is_file() and "cli" in _read_toml(unified):
-        return unified
+    for directory in _project_directories(cwd or Path.cwd()):
+        local = directory / LOCAL_CONFIG_NAME
+        if local.is_file():
+            return local
+        unified = directory / UNIFIED_CONFIG_PATH
+        if unified.is_file() and "cli" in _read_toml(unified):
+            return unified
+    return _user_config_file()
+
+
+def _project_directories(cwd: Path) -> list[Path]:
+    """``cwd`` and its parents up to the project root (see the module docstring)."""
+    start = cwd.absolute()
+    try:
+        home: Path | None = Path.home()
+    except (RuntimeError, KeyError):  # no home directory for this user
+        home = None
+    found = []
+    for directory in (start, *start.parents):
+        if directory != start and directory == home:
+            break
+        found.append(directory)
+        if (directory / ".git").exists():
+            break
+    return found
+
+
+def find_project_root(cwd: Path | None = None) -> Path:
+    """The nearest directory holding ``.git`` (below home), else ``cwd``."""
+    start = (cwd or Path.cwd()).absolute()
+    for directory in _project_directories(start):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def _user_config_file() -> Path | None:
     xdg = os.environ.get("XDG_CONFIG_HOME")
     home_dir = Path(xdg) if xdg else Path.home() / ".config"
     home_file = home_dir / "tasker-ctl.toml"
@@ -90,7 +155,12 @@ def load_settings(cwd: Path | None = None, explicit: Path | None = None) -> Sett
     """Find and read the configuration file; defaults when there is none."""
     path = find_config_file(cwd, explicit)
     if path is None:
-        return Settings()
+        root = find_project_root(cwd)
+        return Settings(
+            project_root=root,
+            template_paths=tuple(root / p for p in DEFAULT_TEMPLATE_PATHS),
+            exclude_base=root,
+        )
     data = _read_toml(path)
     project_dir = path.parent
     prefix: tuple[str, ...] = ()
@@ -100,7 +170,9 @@ def load_settings(cwd: Path | None = None, explicit: Path | None = None) -> Sett
         project_dir = path.parent.parent
         if not isinstance(data, dict):
             raise ConfigError("[cli] must be a table", location=Location(path))
-    return _settings_from_mapping(data, path, project_dir, prefix)
+    user_file = path == _user_config_file()
+    root = find_project_root(cwd) if user_file or explicit is not None else project_dir
+    return _settings_from_mapping(data, path, project_dir, prefix, root)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -108,7 +180,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _settings_from_mapping(
-    data: Mapping[str, Any], path: Path, project_dir: Path, prefix: tuple[str, ...] = ()
+    data: Mapping[str, Any],
+    path: Path,
+    project_dir: Path,
+    prefix: tuple[str, ...] = (),
+    project_root: Path | None = None,
 ) -> Settings:
     warnings: list[str] = []
     for key in data:
@@ -138,8 +214,21 @@ def _settings_from_mapping(
     cache_age = data.get("cache-max-age-hours")
     if cache_age is not None and (not isinstance(cache_age, int) or isinstance(cache_age, bool)):
         raise ConfigError("'cache-max-age-hours' must be an integer", location=Location(path))
+    root = project_root or project_dir
+    template_paths = tuple(resolve(v) for v in _str_list(data, "template-paths", path))
+    exclude = tuple(_str_list(data, "exclude", path)) if "exclude" in data else DEFAULT_EXCLUDES
+    exclude += tuple(_str_list(data, "extend-exclude", path))
+    respect_gitignore = data.get("respect-gitignore", True)
+    if not isinstance(respect_gitignore, bool):
+        raise ConfigError("'respect-gitignore' must be true or false", location=Location(path))
     return Settings(
         source=path,
+        project_root=root,
+        template_paths=template_paths or tuple(root / p for p in DEFAULT_TEMPLATE_PATHS),
+        template_paths_configured="template-paths" in data,
+        exclude=exclude,
+        exclude_base=project_dir,
+        respect_gitignore=respect_gitignore,
         plugin_paths=plugin_paths,
         default_language=default_language,
         default_output_dir=resolve(output_dir) if output_dir else None,

@@ -1,4 +1,4 @@
-"""``tasker-ctl validate PATH...``: lint task templates (and ``--list-rules``/``--explain``).
+"""``tasker-ctl validate [PATH...]``: lint task templates (and ``--list-rules``/``--explain``).
 
 Options -> :class:`~tasker_ctl.validation.LintOptions` -> ``lint_paths`` -> one
 reporter -> exit code (0 clean, 1 findings, 2 usage error). Heavy modules are
@@ -24,8 +24,23 @@ def validate(
     ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Template files or directories (walked for *.yaml, *.yml)."),
+        typer.Argument(
+            help="Template files or directories (walked for *.yaml, *.yml that look like "
+            "task templates); default: the configured template-paths (config/tasks)."
+        ),
     ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            help="Skip files and directories matching this gitignore-style glob when walking "
+            "(repeatable; added to the configured exclude).",
+        ),
+    ] = None,
+    no_respect_gitignore: Annotated[
+        bool,
+        typer.Option("--no-respect-gitignore", help="Also walk files that git ignores."),
+    ] = False,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text, json, github or sarif.")
     ] = "text",
@@ -76,6 +91,8 @@ def validate(
         import_handlers=import_handlers,
         language=language,
         output=output,
+        exclude=tuple(exclude or ()),
+        respect_gitignore=not no_respect_gitignore,
     )
     return run_validate(request, settings_from(ctx))
 

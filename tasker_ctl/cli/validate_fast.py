@@ -3,9 +3,10 @@
 Importing Typer (and the pydantic it pulls in) costs about 250 ms, twice what
 ``yamllint`` needs to lint a file. :func:`try_fast_validate` handles
 ``validate PATH... [--format F] [--strict] [--no-handler-check] [--import]
-[--handlers-root D]... [--handler-package P]... [--language L] [--output F]``
+[--handlers-root D]... [--handler-package P]... [--language L] [--output F]
+[--exclude PATTERN]... [--no-respect-gitignore]``
 itself and returns ``None`` for anything else (``--help``, ``--list-rules``,
-``--explain``, global options, unknown flags), so Typer stays the single
+``--explain``, global options, unknown flags, no PATH at all), so Typer stays the single
 source of the full command line. Error handling mirrors
 :func:`tasker_ctl.cli.boundary.command_boundary`.
 """
@@ -28,18 +29,20 @@ _VALUE_OPTIONS = {
     "-l": "language",
     "--output": "output",
     "-o": "output",
+    "--exclude": "exclude",
 }
 _FLAGS = {
     "--strict": "strict",
     "--no-handler-check": "no_handler_check",
     "--import": "import_handlers",
+    "--no-respect-gitignore": "no_respect_gitignore",
 }
 
 
 def parse(args: Sequence[str]) -> ValidateRequest | None:
     """Parse ``validate`` arguments, or ``None`` when Typer must handle them."""
     paths: list[str] = []
-    repeated: dict[str, list[str]] = {"handlers_roots": [], "handler_packages": []}
+    repeated: dict[str, list[str]] = {"handlers_roots": [], "handler_packages": [], "exclude": []}
     single: dict[str, str] = {}
     flags: set[str] = set()
     index = 0
@@ -81,6 +84,8 @@ def parse(args: Sequence[str]) -> ValidateRequest | None:
         import_handlers="import_handlers" in flags,
         language=single.get("language"),
         output=Path(output) if output is not None else None,
+        exclude=tuple(repeated["exclude"]),
+        respect_gitignore="no_respect_gitignore" not in flags,
     )
 
 
