@@ -103,3 +103,81 @@ def test_local_file_wins_over_the_home_file(tmp_path: Path, monkeypatch) -> None
     build_file_tree(project, {".tasker-ctl.toml": 'default-language = "ruby"\n'})
     assert load_settings(cwd=project).default_language == "ruby"
     assert read_tree(home) == {"tasker-ctl.toml": b'default-language = "rust"\n'}
+
+
+def test_config_is_found_walking_up_to_the_project_root(tmp_path: Path) -> None:
+    build_file_tree(
+        tmp_path,
+        {
+            ".git/HEAD": "ref: refs/heads/main\n",
+            ".tasker-ctl.toml": 'handlers-root = ["app"]\nextend-exclude = ["x"]\n',
+            "a/b/c/.keep": "",
+        },
+    )
+    settings = load_settings(cwd=tmp_path / "a/b/c")
+    assert settings.source == tmp_path / ".tasker-ctl.toml"
+    # relative paths stay relative to the file's directory, not the working directory
+    assert settings.handlers_roots == (tmp_path / "app",)
+    assert settings.project_root == tmp_path
+    assert settings.template_paths == (tmp_path / "config/tasks",)
+    assert settings.exclude[-1] == "x"
+    assert "node_modules" in settings.exclude
+    assert settings.exclude_base == tmp_path
+
+
+def test_the_nearest_file_wins_and_the_unified_file_counts_too(tmp_path: Path) -> None:
+    build_file_tree(
+        tmp_path,
+        {
+            ".tasker-ctl.toml": 'default-language = "ruby"\n',
+            "svc/.config/tasker.toml": '[cli]\ndefault-language = "rust"\n',
+            "svc/src/.keep": "",
+        },
+    )
+    settings = load_settings(cwd=tmp_path / "svc/src")
+    assert settings.default_language == "rust"
+    assert settings.project_root == tmp_path / "svc"
+
+
+def test_the_walk_does_not_cross_a_git_root_or_reach_home(tmp_path: Path, monkeypatch) -> None:
+    build_file_tree(
+        tmp_path,
+        {
+            ".tasker-ctl.toml": 'default-language = "ruby"\n',
+            "repo/.git/HEAD": "ref: refs/heads/main\n",
+            "repo/src/.keep": "",
+            "home/me/.tasker-ctl.toml": 'default-language = "rust"\n',
+            "home/me/work/.keep": "",
+        },
+    )
+    assert load_settings(cwd=tmp_path / "repo/src").source is None
+    assert load_settings(cwd=tmp_path / "repo/src").project_root == tmp_path / "repo"
+    monkeypatch.setenv("HOME", str(tmp_path / "home/me"))
+    assert load_settings(cwd=tmp_path / "home/me/work").source is None
+    # run from home itself, its own file is the local file
+    assert load_settings(cwd=tmp_path / "home/me").default_language == "rust"
+
+
+def test_template_paths_exclude_and_gitignore_keys(tmp_path: Path) -> None:
+    build_file_tree(
+        tmp_path,
+        {
+            ".tasker-ctl.toml": (
+                'template-paths = ["flows", "/abs/x"]\nexclude = ["only"]\n'
+                'extend-exclude = "more"\nrespect-gitignore = false\n'
+            )
+        },
+    )
+    settings = load_settings(cwd=tmp_path)
+    assert settings.template_paths == (tmp_path / "flows", Path("/abs/x"))
+    assert settings.template_paths_configured
+    assert settings.exclude == ("only", "more")
+    assert settings.respect_gitignore is False
+    assert settings.warnings == ()
+
+
+def test_respect_gitignore_must_be_a_boolean(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {".tasker-ctl.toml": 'respect-gitignore = "no"\n'})
+    result = cli("validate", ".", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "'respect-gitignore' must be true or false" in result.stderr
