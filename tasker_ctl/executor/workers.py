@@ -21,6 +21,7 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -124,10 +125,13 @@ def describe_exit(code: int | None) -> str:
 class _Worker:
     """One worker process and its pipes."""
 
-    def __init__(self, wid: int, proc: subprocess.Popen[bytes], to_fd: int, from_fd: int) -> None:
+    def __init__(
+        self, wid: int, proc: subprocess.Popen[bytes], to_sock: socket.socket, from_fd: int
+    ) -> None:
         self.wid = wid
         self.proc = proc
-        self.to_fd = to_fd
+        self.to_sock = to_sock
+        """The orchestrator's end towards the worker: a socket, written with MSG_NOSIGNAL."""
         self.from_fd = from_fd
         self.reader = protocol.LineReader()
         self.ready = False
@@ -206,7 +210,12 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         self._next_id += 1
         wid = self._next_id
-        to_read, to_write = os.pipe()
+        # towards the worker a socket, not a pipe: writing to a worker that just died must
+        # be an error, never SIGPIPE (which the CLI lets kill the process, to end quietly
+        # when its own reader goes away)
+        to_write, to_read_sock = socket.socketpair()
+        _no_sigpipe(to_write)
+        to_read = to_read_sock.fileno()
         from_read, from_write = os.pipe()
         dump = str(Path(self._dumps.name) / f"worker-{wid}.txt")
         env = dict(os.environ)
@@ -226,7 +235,7 @@ class WorkerPool:
                 env=env,
             )
         finally:
-            os.close(to_read)
+            to_read_sock.close()
             os.close(from_write)
         worker = _Worker(wid, proc, to_write, from_read)
         worker.outbox = [self._load, *self._log]
@@ -243,7 +252,7 @@ class WorkerPool:
         for worker in alive:
             if not worker.pending:
                 with contextlib.suppress(OSError):
-                    os.write(worker.to_fd, exit_line)
+                    _send(worker.to_sock, exit_line)
         deadline = time.monotonic() + grace_s
         for worker in alive:
             if worker.pending or not worker.ready:  # nothing to finish: do not wait for it
@@ -269,9 +278,9 @@ class WorkerPool:
         if worker.from_fd in self._by_fd:
             self._poll.unregister(worker.from_fd)
             del self._by_fd[worker.from_fd]
-            for fd in (worker.to_fd, worker.from_fd):
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+            with contextlib.suppress(OSError):
+                os.close(worker.from_fd)
+            worker.to_sock.close()
         worker.dead = True
         worker.pending = 0
 
@@ -338,7 +347,7 @@ class WorkerPool:
         view = memoryview(data)
         try:
             while view:
-                view = view[os.write(worker.to_fd, view) :]
+                view = view[_send(worker.to_sock, view) :]
         except OSError:
             pass  # it died: its pipe says so when read
 
@@ -436,6 +445,20 @@ class WorkerPool:
     def pids(self) -> list[int]:
         """Process ids of the live workers."""
         return [w.proc.pid for w in self._workers.values() if not w.dead]
+
+
+_NO_SIGNAL = getattr(socket, "MSG_NOSIGNAL", 0)
+
+
+def _no_sigpipe(sock: socket.socket) -> None:
+    """Where ``MSG_NOSIGNAL`` does not exist (macOS), ask the socket itself."""
+    if not _NO_SIGNAL and hasattr(socket, "SO_NOSIGPIPE"):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_NOSIGPIPE, 1)
+
+
+def _send(sock: socket.socket, data: bytes | memoryview) -> int:
+    """Send what the socket takes now; a dead peer is ``BrokenPipeError``, never SIGPIPE."""
+    return sock.send(data, _NO_SIGNAL)
 
 
 def _wait_for_dump(path: Path, limit_s: float) -> bool:

@@ -1,0 +1,44 @@
+"""The worker pool at the pipe level: what happens when a worker is gone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.executor.conftest import FIXTURES
+
+pytestmark = pytest.mark.sdk
+
+
+def test_writing_to_a_dead_worker_is_noticed_not_a_sigpipe(tmp_path: Path) -> None:
+    # The CLI restores SIGPIPE's default action (to end quietly when its reader goes away),
+    # so a write to a worker that just died must not raise SIGPIPE in the orchestrator.
+    pytest.importorskip("tasker_core")
+    script = textwrap.dedent(
+        f"""
+        import os, signal, time
+        from pathlib import Path
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        from tasker_ctl.executor.discovery import HandlerSources
+        from tasker_ctl.executor.workers import WorkerPool
+        pool = WorkerPool(HandlerSources((Path({str(FIXTURES)!r}),), ("runfx",)), [], 1)
+        pool.start()
+        [pid] = pool.pids()
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        for _ in range(50):  # enough bytes to fill any buffer a dead peer leaves
+            pool.call(1, b'{{"op":"call"}}\\n' * 2000)
+        replies = pool.poll(5)
+        print("died:", [r.died for r in replies])
+        pool.close()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "died: ['killed by signal SIGKILL']" in done.stdout
