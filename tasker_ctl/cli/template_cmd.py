@@ -9,7 +9,7 @@ import typer
 
 from tasker_ctl.cli.boundary import command_boundary
 from tasker_ctl.cli.common import note, settings_from, warn
-from tasker_ctl.config import LOCAL_CONFIG_NAME, UNIFIED_CONFIG_PATH, Settings
+from tasker_ctl.config import Settings
 from tasker_ctl.errors import ParameterError
 from tasker_ctl.reporting.console import stdout_console
 from tasker_ctl.suggest import did_you_mean
@@ -139,27 +139,10 @@ def _catalog(ctx: typer.Context) -> tuple[Settings, Catalog]:
     from tasker_ctl.scaffold import build_catalog
 
     settings = settings_from(ctx)
-    if settings.source is None:
-        _note_config_above(Path.cwd())
     catalog = build_catalog(settings.plugin_paths)
     for message in catalog.warnings:
         warn(message)
     return settings, catalog
-
-
-def _note_config_above(cwd: Path) -> None:
-    """Say so when a parent directory (below home) has a configuration file, not read."""
-    for directory in cwd.parents:
-        if directory == Path.home():
-            return
-        for candidate in (directory / LOCAL_CONFIG_NAME, directory / UNIFIED_CONFIG_PATH):
-            if candidate.is_file():
-                note(
-                    f"{candidate} is not used: configuration is read from the current "
-                    f"directory only; run from {directory} or pass "
-                    f"'tasker-ctl --config {candidate} template ...'"
-                )
-                return
 
 
 def _check_format(value: str, allowed: tuple[str, ...]) -> str:
