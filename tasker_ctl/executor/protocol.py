@@ -14,10 +14,10 @@ Orchestrator -> worker:
 ``task``
     ``{"op": "task", "task": {...}}``: the task part of every payload, sent once per
     run (it starts a new run: the worker forgets the previous one).
-``definition``
-    ``{"op": "definition", "name": template_step, "definition": {...}}``: a step
-    definition as handlers see it (production overrides applied), sent before the
-    first call that needs it.
+``definitions``
+    ``{"op": "definitions", "definitions": {template_step: {...}}}``: step definitions
+    as handlers see them (production overrides applied), for the steps created so
+    far, sent before the first call that needs one of them.
 ``graph``
     ``{"op": "graph", "edges": [[parent, child], ...]}``: edges of steps just
     created; a worker computes dependency results (every completed ancestor)

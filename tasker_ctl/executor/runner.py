@@ -391,13 +391,8 @@ class Runner:
         after: int | None = None,
     ) -> None:
         job = next(_JOBS)
-        template_step = record.template_step
-        if template_step not in self._defined:  # every worker learns it once
-            self._defined.add(template_step)
-            definition = self.payload.definition(template_step)
-            self.workers.publish(
-                {"op": "definition", "name": template_step, "definition": definition}
-            )
+        if record.template_step not in self._defined:
+            self._define()
         timeout = record.definition.timeout_seconds
         ffi = self.options.ffi_timeout_s
         if timeout is not None and 0 < timeout < ffi:
@@ -481,6 +476,22 @@ class Runner:
             else:
                 call.record.queued = True
                 orch.queue.appendleft(call.record)
+
+    def _define(self) -> None:
+        """Send the workers the definitions of every template step created so far.
+
+        One message for all the steps that exist (a chain's 10,000 at once), dumped step
+        by step: dumping a whole 10,000-step template in one go costs pydantic three
+        times as much, and a message per step costs more than the dump.
+        """
+        fresh = {
+            r.template_step: None
+            for r in self.orch.workflow.order
+            if r.template_step not in self._defined
+        }
+        self._defined.update(fresh)
+        definitions = {name: self.payload.definition(name) for name in fresh}
+        self.workers.publish({"op": "definitions", "definitions": definitions})
 
     def _drop_ahead(self, call: Call) -> None:
         """A call sent ahead will not run: its step is dispatched like any other.

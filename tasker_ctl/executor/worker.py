@@ -83,9 +83,11 @@ class WorkerCore:
             connect = self.lineage.connect
             for parent, child in message["edges"]:
                 connect(parent, child)
-        elif op == "definition":
-            assert self.builder is not None, "a definition before the task"
-            self.builder.define(message["name"], message["definition"])
+        elif op == "definitions":
+            assert self.builder is not None, "definitions before the task"
+            define = self.builder.define
+            for name, definition in message["definitions"].items():
+                define(name, definition)
         elif op == "result":
             self.lineage.store(message["step"], message["entry"])
         elif op == "task":  # a new run: forget everything about the previous one
