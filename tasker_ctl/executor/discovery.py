@@ -31,6 +31,7 @@ from typing import Any
 from tasker_ctl.errors import HandlerPackageError
 from tasker_ctl.executor.invoke import display_location, location_from_traceback
 from tasker_ctl.executor.sdk import Sdk
+from tasker_ctl.resolution.run_discovery import has_package, project_roots
 
 DEFAULT_PACKAGE = "handlers"
 
@@ -94,33 +95,19 @@ def resolve_sources(
         if not given:
             # packages without roots: the template's project, then the working directory
             if template_path is not None:
-                given.extend(_project_roots(template_path.resolve()))
+                given.extend(project_roots(template_path.resolve()))
             given.append(Path.cwd())
         resolved = tuple(dict.fromkeys(r.resolve() for r in given))
         chosen = tuple(dict.fromkeys(packages))
         if not chosen:
-            chosen = tuple(
-                DEFAULT_PACKAGE for r in resolved[:1] if _has_package(r, DEFAULT_PACKAGE)
-            )
+            chosen = tuple(DEFAULT_PACKAGE for r in resolved[:1] if has_package(r, DEFAULT_PACKAGE))
         return HandlerSources(resolved, chosen)
     if template_path is None:
         return HandlerSources()
-    for candidate in _project_roots(template_path.resolve()):
-        if _has_package(candidate, DEFAULT_PACKAGE):
+    for candidate in project_roots(template_path.resolve()):
+        if has_package(candidate, DEFAULT_PACKAGE):
             return HandlerSources((candidate,), (DEFAULT_PACKAGE,), template_path)
     return HandlerSources((template_path.resolve().parent,), (), template_path)
-
-
-def _project_roots(template: Path) -> Iterator[Path]:
-    parent = template.parent
-    if parent.name == "tasks" and parent.parent.name == "config":
-        yield parent.parent.parent
-    yield parent
-
-
-def _has_package(root: Path, name: str) -> bool:
-    directory = root.joinpath(*name.split("."))
-    return directory.is_dir() and any(directory.glob("*.py"))
 
 
 @contextmanager

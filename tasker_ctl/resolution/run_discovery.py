@@ -26,16 +26,14 @@ def run_sources(
     """The ``sys.path`` roots and the packages ``run`` would scan for ``template``."""
     template = _resolved(template)
     if roots or packages:
-        given = list(roots) or [*_project_roots(template), Path.cwd()]
+        given = list(roots) or [*project_roots(template), Path.cwd()]
         resolved = tuple(dict.fromkeys(_resolved(r) for r in given))
         chosen = tuple(dict.fromkeys(packages))
         if not chosen:
-            chosen = tuple(
-                DEFAULT_PACKAGE for r in resolved[:1] if _has_package(r, DEFAULT_PACKAGE)
-            )
+            chosen = tuple(DEFAULT_PACKAGE for r in resolved[:1] if has_package(r, DEFAULT_PACKAGE))
         return resolved, chosen
-    for candidate in _project_roots(template):
-        if _has_package(candidate, DEFAULT_PACKAGE):
+    for candidate in project_roots(template):
+        if has_package(candidate, DEFAULT_PACKAGE):
             return (candidate,), (DEFAULT_PACKAGE,)
     return (template.parent,), ()
 
@@ -55,7 +53,7 @@ def run_advice(
         if any(module == p or module.startswith(p + ".") for p in run_packages):
             return None
     # name the module from the roots run would use first, then from validate's roots
-    preferred = list(roots) or list(_project_roots(_resolved(template)))
+    preferred = list(roots) or list(project_roots(_resolved(template)))
     found = next(_modules(handler.path, [*preferred, *index_roots]), None)
     if found is None:
         return None  # not importable from any root: nothing simple to suggest
@@ -66,7 +64,7 @@ def run_advice(
     if handler.how != "class":
         flags.append(f"--handler-package {package}")
         config.append(f'handler-packages = ["{package}"]')
-    default_roots = list(roots) or [*_project_roots(_resolved(template)), Path.cwd()]
+    default_roots = list(roots) or [*project_roots(_resolved(template)), Path.cwd()]
     if base not in {_resolved(r) for r in default_roots}:
         flags.append(f"--handlers-root {base}")
         config.append(f'handlers-root = "{base}"')
@@ -98,14 +96,16 @@ def _modules(path: Path, roots: Sequence[Path]) -> Iterator[tuple[str, Path]]:
             yield ".".join(parts), base
 
 
-def _project_roots(template: Path) -> Iterator[Path]:
+def project_roots(template: Path) -> Iterator[Path]:
+    """Where a project's handlers may live for a template: its project, then its folder."""
     parent = template.parent
     if parent.name == "tasks" and parent.parent.name == "config":
         yield parent.parent.parent
     yield parent
 
 
-def _has_package(root: Path, name: str) -> bool:
+def has_package(root: Path, name: str) -> bool:
+    """Whether ``root`` holds package ``name`` (a folder with Python files)."""
     directory = root.joinpath(*name.split("."))
     try:
         return directory.is_dir() and any(directory.glob("*.py"))

@@ -10,7 +10,7 @@ run shows everything; its ``template`` is ``None``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -325,9 +325,14 @@ def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:
     (:class:`InputFileError`); one found by walking a directory becomes a
     ``FILE_UNREADABLE`` finding on that file, and the rest is still linted.
     """
+    return lint_files(_expand(paths), options)
+
+
+def lint_files(found: Iterable[tuple[Path, bool]], options: LintOptions) -> LintReport:
+    """Lint ``(path, walked)`` pairs and gather a report (see :func:`run_lint`)."""
     linter = Linter(options)
-    files = []
-    for path, walked in _expand(paths):
+    files: list[FileResult] = []
+    for path, walked in found:
         try:
             files.append(linter.lint_file(path))
         except InputFileError as exc:

@@ -34,12 +34,12 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from tasker_ctl.errors import InputFileError
-from tasker_ctl.validation.diagnostic import Diagnostic, FileResult, LintReport, sort_diagnostics
-from tasker_ctl.validation.engine import TEMPLATE_SUFFIXES, Linter, LintOptions
+from tasker_ctl.validation.diagnostic import LintReport
+from tasker_ctl.validation.engine import TEMPLATE_SUFFIXES, LintOptions, lint_files
 
 _TEMPLATE_KEY = re.compile(
     rb"^(?:steps|namespace_name|\"steps\"|'steps'|\"namespace_name\"|'namespace_name')[ \t]*:",
@@ -298,22 +298,4 @@ def lint_discovered(discovery: Discovery, options: LintOptions) -> LintReport:
     A named file that cannot be read is a usage error (:class:`InputFileError`); one
     found by walking becomes a ``FILE_UNREADABLE`` finding and the rest is linted.
     """
-    linter = Linter(options)
-    files: list[FileResult] = []
-    for path, walked in discovery.files:
-        try:
-            files.append(linter.lint_file(path))
-        except InputFileError as exc:
-            if not walked:
-                raise
-            files.append(linter.unreadable(path, exc))
-    extra: dict[Path, list[Diagnostic]] = {}
-    for diagnostic in linter.cross_file(files):
-        extra.setdefault(Path(diagnostic.location.path), []).append(diagnostic)
-    merged = tuple(
-        replace(f, diagnostics=sort_diagnostics([*f.diagnostics, *extra[f.path]]))
-        if f.path in extra
-        else f
-        for f in files
-    )
-    return LintReport(merged)
+    return lint_files(discovery.files, options)
