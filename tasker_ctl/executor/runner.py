@@ -2,11 +2,13 @@
 
 :class:`Runner` is the orchestrator of one local run. It owns the task's
 :class:`~tasker_ctl.executor.orchestration.Orchestration` and drives the
-workers (:mod:`.workers`): it claims each enqueued step (attempts + 1; the
-payload keeps the count from before) and sends the call to an idle worker,
-waits on all workers at once, and turns what comes back — a ``done``
-message, a worker that died, a deadline that passed — into the step's next
-state through :class:`~tasker_ctl.executor.outcomes.OutcomeProcessor`.
+workers (:mod:`.workers`): it sends enqueued steps to workers, a few ahead so a
+worker never waits between calls (and, on a chain, the next step ahead of its
+readiness, see :meth:`Runner._send_ahead`), claims each call when it starts
+running (attempts + 1; the payload keeps the count from before), waits on all
+workers at once, and turns what comes back — a ``done`` message, a worker that
+died, a deadline that passed — into the step's next state through
+:class:`~tasker_ctl.executor.outcomes.OutcomeProcessor`.
 Checkpoint yields re-dispatch the same step without a claim. Retry waits use
 the run's clock (virtual by default).
 
@@ -436,7 +438,11 @@ class Runner:
             if reply.died is not None:
                 self._lost(fifo)
                 self.orch.in_flight -= 1
-                self._worker_died(fifo.popleft(), reply.died)
+                call = fifo.popleft()
+                if call.started:
+                    self._worker_died(call, reply.died)
+                else:  # sent ahead, never claimed: nothing ran for orchestration
+                    self._drop_ahead(call)
             elif reply.message is not None and reply.message.get("job") == fifo[0].job:
                 call = fifo.popleft()
                 self.orch.in_flight -= 1
