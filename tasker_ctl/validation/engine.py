@@ -285,13 +285,14 @@ def _expand(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
     """Like :func:`expand_paths`, with whether each file was found by walking a directory."""
     seen: set[str] = set()
     for path, walked in _candidates(paths):
-        key = _identity(path)
+        key = file_identity(path)
         if key not in seen:
             seen.add(key)
             yield path, walked
 
 
-def _identity(path: Path) -> str:
+def file_identity(path: Path) -> str:
+    """What makes two paths the same file (a file reached twice is linted once)."""
     try:
         return str(path.resolve())
     except (OSError, RuntimeError):  # a symlink loop: the path is its own identity
@@ -307,15 +308,25 @@ def _candidates(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
                 for filename in sorted(filenames):
                     if filename.endswith(TEMPLATE_SUFFIXES):
                         yield Path(directory, filename), True
-        elif path.exists():
-            yield path, False
-        elif path.is_symlink():
-            raise InputFileError(
-                f"{path} is a symlink that points nowhere (dangling or a symlink loop)",
-                hint="fix or remove the symlink",
-            )
         else:
-            raise InputFileError(f"{path} does not exist", hint="check the path")
+            check_named(path)
+            yield path, False
+
+
+def check_named(path: Path) -> None:
+    """A path named on the command line that is not a directory must exist.
+
+    Raises:
+        InputFileError: It does not exist, or is a dangling or looping symlink.
+    """
+    if path.exists():
+        return
+    if path.is_symlink():
+        raise InputFileError(
+            f"{path} is a symlink that points nowhere (dangling or a symlink loop)",
+            hint="fix or remove the symlink",
+        )
+    raise InputFileError(f"{path} does not exist", hint="check the path")
 
 
 def run_lint(paths: Sequence[Path], options: LintOptions) -> LintReport:

@@ -37,9 +37,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tasker_ctl.errors import InputFileError
 from tasker_ctl.validation.diagnostic import LintReport
-from tasker_ctl.validation.engine import TEMPLATE_SUFFIXES, LintOptions, lint_files
+from tasker_ctl.validation.engine import (
+    TEMPLATE_SUFFIXES,
+    LintOptions,
+    check_named,
+    file_identity,
+    lint_files,
+)
 
 _TEMPLATE_KEY = re.compile(
     rb"^(?:steps|namespace_name|\"steps\"|'steps'|\"namespace_name\"|'namespace_name')[ \t]*:",
@@ -186,7 +191,7 @@ def discover(
         if path.is_dir():
             visible = _git_visible(path) if respect_gitignore else None
             for found in _walk(path, excludes, visible):
-                key = _identity(found)
+                key = file_identity(found)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -194,26 +199,13 @@ def discover(
                     files.append((found, True))
                 else:
                     skipped.append(found)
-        elif path.exists():
-            key = _identity(path)
+        else:
+            check_named(path)
+            key = file_identity(path)
             if key not in seen:
                 seen.add(key)
                 files.append((path, False))
-        elif path.is_symlink():
-            raise InputFileError(
-                f"{path} is a symlink that points nowhere (dangling or a symlink loop)",
-                hint="fix or remove the symlink",
-            )
-        else:
-            raise InputFileError(f"{path} does not exist", hint="check the path")
     return Discovery(tuple(files), tuple(skipped))
-
-
-def _identity(path: Path) -> str:
-    try:
-        return str(path.resolve())
-    except (OSError, RuntimeError):  # a symlink loop: the path is its own identity
-        return str(Path.cwd() / path)
 
 
 @dataclass(frozen=True)
