@@ -21,7 +21,6 @@ from __future__ import annotations
 import inspect
 import os
 import re
-import sys
 import sysconfig
 import time
 import traceback
@@ -156,13 +155,6 @@ def location_of_coroutine(coroutine: Any) -> str | None:
             found = display_location(frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
         coroutine = getattr(coroutine, "cr_await", None)
     return found
-
-
-def location_of_thread(thread_id: int | None) -> str | None:
-    """Where a (hanging) thread is right now, innermost user frame first."""
-    if thread_id is None:
-        return None
-    return location_of_frame(sys._current_frames().get(thread_id))
 
 
 def location_of_frame(frame: FrameType | None) -> str | None:
