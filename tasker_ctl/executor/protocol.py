@@ -72,6 +72,7 @@ def decode(line: bytes) -> dict[str, Any]:
 
 
 _ENTRY_KEY = b',"entry":'
+_DONE = b'{"op":"done",'
 
 
 def decode_answer(line: bytes) -> dict[str, Any]:
@@ -81,8 +82,8 @@ def decode_answer(line: bytes) -> dict[str, Any]:
     object, so the first ``,"entry":`` is the key itself: the persisted result's JSON
     text is kept as it came (the orchestrator stores and forwards it as text).
     """
-    at = line.find(_ENTRY_KEY)
-    if at < 0:
+    at = line.find(_ENTRY_KEY) if line.startswith(_DONE) else -1
+    if at < 0:  # not a done message (a ready one may hold any key, in maps of names)
         return decode(line)
     message = decode(line[:at] + b"}")
     text = line[at + len(_ENTRY_KEY) : -1]

@@ -42,3 +42,19 @@ def test_writing_to_a_dead_worker_is_noticed_not_a_sigpipe(tmp_path: Path) -> No
     )
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert "died: ['killed by signal SIGKILL']" in done.stdout
+
+
+def test_only_done_messages_have_their_entry_split_off() -> None:
+    from tasker_ctl.executor import protocol
+
+    ready = protocol.encode(
+        {"op": "ready", "misdecorated": {"a": "x", "entry": "a handler named entry"}}
+    )
+    assert protocol.decode_answer(ready.rstrip(b"\n"))["misdecorated"]["entry"] == (
+        "a handler named entry"
+    )
+    done = protocol.ENCODER.encode({"op": "done", "job": 1, "kind": "completion"})
+    line = f'{done[:-1]},"entry":{{"result":{{"entry":1}}}}}}'.encode()
+    message = protocol.decode_answer(line)
+    assert message["entry"] == {"result": {"entry": 1}}
+    assert message["entry_text"] == b'{"result":{"entry":1}}'
