@@ -16,6 +16,11 @@ from tasker_ctl.validation.rules import (
     batchable_without_worker,
     callable_whitespace,
     composition_callable_convention,
+    composition_invalid,
+    composition_parse_error,
+    composition_result_schema_mismatch,
+    composition_unverified,
+    composition_warning,
     convergence_dependency_ignored,
     cycle_detected,
     decision_join_not_deferred,
@@ -160,6 +165,13 @@ _CATEGORIES = {
     "environment": (env_override_unknown_step, env_retry_partial, env_not_applied),
     "event": (event_name_invalid, event_publisher_invalid, duplicate_event_name),
     "schema": (no_result_schema, schema_not_object, invalid_json_schema),
+    "composition": (
+        composition_parse_error,
+        composition_invalid,
+        composition_result_schema_mismatch,
+        composition_warning,
+        composition_unverified,
+    ),
     "files": (duplicate_template_identity,),
 }
 
