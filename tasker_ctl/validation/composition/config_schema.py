@@ -73,7 +73,7 @@ def config_problems(
         return
     for key in schema.get("required", ()):
         if key not in config:
-            yield ConfigProblem(path, f"the required key `{key}` is missing", missing=key)
+            yield ConfigProblem(path, f"lacks the required key `{key}`", missing=key)
     for key, sub in schema.get("properties", {}).items():
         if key in config:
             yield from config_problems(config[key], sub, (*path, key))

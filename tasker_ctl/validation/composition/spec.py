@@ -105,6 +105,7 @@ class _Reader:
     ) -> tuple[dict[str, Any], Located] | None:
         """Read ``value`` as struct ``name``; ``None`` (problems recorded) when it does not."""
         pairs: list[tuple[str, Any, str]] = []
+        short = False
         if isinstance(value, dict):
             pairs = [(k, v, f"{pointer}/{escape_pointer(k)}") for k, v in value.items()]
         elif isinstance(value, list):
@@ -113,21 +114,22 @@ class _Reader:
                 self.fail(f"invalid length {len(value)}, expected fewer elements in array", pointer)
                 return None
             pairs = [(names[i], item, f"{pointer}/{i}") for i, item in enumerate(value)]
-            missing = [n for n in names[len(value) :] if n not in defaults]
-            if missing:
-                self.fail(
-                    f"invalid length {len(value)}, expected struct {name} with "
-                    f"{len(names)} elements",
-                    pointer,
-                    hint=f"write {name} as a mapping with keys " + ", ".join(names),
-                )
-                return None
+            short = any(n not in defaults for n in names[len(value) :])
         else:
             self.fail(f"invalid type: {unexpected(value)}, expected struct {name}", pointer)
             return None
         out: dict[str, Any] = {}
         where = Located(pointer)
         ok = True
+        if short:
+            # serde reads the elements that are there before it finds the list short
+            names = list(fields)
+            self.fail(
+                f"invalid length {len(value)}, expected struct {name} with {len(names)} elements",
+                pointer,
+                hint=f"write {name} as a mapping with keys " + ", ".join(names),
+            )
+            ok = False
         for key, item, at in pairs:
             reader = fields.get(key)
             if reader is None:
@@ -142,7 +144,7 @@ class _Reader:
             if key not in where.pointers:
                 if key in defaults:
                     out[key] = defaults[key]
-                else:
+                elif isinstance(value, dict):  # a short list is reported above
                     self.fail(f"missing field `{key}`", pointer, key=True, hint=_HINTS.get(key))
                     ok = False
         return (out, where) if ok else None
