@@ -23,9 +23,9 @@ if ! command -v ruby >/dev/null 2>&1; then
 fi
 
 if command -v npm >/dev/null 2>&1; then
-  if [ ! -f .tools/node_modules/typescript/package.json ]; then
-    echo "==> installing typescript@5.9.3 into .tools/ (npm)"
-    npm install --silent --no-save --no-audit --no-fund --prefix .tools typescript@5.9.3 >/dev/null
+  if [ ! -f .tools/node_modules/typescript/package.json ] || [ ! -f .tools/node_modules/zod/package.json ]; then
+    echo "==> installing typescript@5.9.3 and zod@4.6.7 into .tools/ (npm)"
+    npm install --silent --no-save --no-audit --no-fund --prefix .tools typescript@5.9.3 zod@4.6.7 >/dev/null
   fi
 else
   echo "==> npm not found: TypeScript syntax checks will be skipped" >&2
