@@ -10,7 +10,11 @@ from tasker_ctl.validation import LintOptions, lint_file, lint_paths
 from tasker_ctl.validation.rules import RULES
 from tests.validation.corpus import INVALID, VALID, marked_line, options_for
 
-VALID_FILES = sorted(VALID.glob("*.yaml"))
+VALID_FILES = [
+    *sorted(VALID.glob("*.yaml")),
+    # the composition rules' good example lives with their other fixtures
+    VALID.parent / "composition" / "valid_order_pricing.yaml",
+]
 INVALID_DIRS = sorted(p for p in INVALID.iterdir() if p.is_dir())
 # Rules whose trigger cannot live in a committed YAML file (tested in test_bad_input / --import,
 # tests/cli/test_validate_gate.py: unreadable files, generated projects run cannot find).
