@@ -13,7 +13,19 @@ from typing import Annotated
 import typer
 
 from tasker_ctl import __version__
-from tasker_ctl.cli import run_cmd, schema_cmd, template_cmd, validate_cmd, visualize_cmd
+from tasker_ctl.cli import (
+    dlq_cmd,
+    generate_cmd,
+    profile_cmd,
+    run_cmd,
+    schema_cmd,
+    system_cmd,
+    task_cmd,
+    template_cmd,
+    validate_cmd,
+    visualize_cmd,
+    worker_cmd,
+)
 from tasker_ctl.cli.common import CliState
 
 app = typer.Typer(
@@ -64,7 +76,13 @@ def root(
 
 
 app.add_typer(template_cmd.app, name="template")
+app.add_typer(generate_cmd.app, name="generate")
 app.command("validate")(validate_cmd.validate)
 app.command("visualize")(visualize_cmd.visualize)
 app.command("schema")(schema_cmd.schema)
 app.command("run")(run_cmd.run)
+app.add_typer(task_cmd.app, name="task")
+app.add_typer(worker_cmd.app, name="worker")
+app.add_typer(system_cmd.app, name="system")
+app.add_typer(dlq_cmd.app, name="dlq")
+app.add_typer(profile_cmd.app, name="profile")

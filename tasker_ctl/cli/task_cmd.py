@@ -1,0 +1,351 @@
+"""``tasker-ctl task``: create, inspect and repair tasks on a Tasker orchestration server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tasker_ctl.cli.profile_cmd import (
+    EXIT_CODES_HELP,
+    FormatOption,
+    ProfileOption,
+    check_format,
+    client_profile,
+    connected,
+    retry_note,
+)
+
+if TYPE_CHECKING:
+    from tasker_ctl.client.api import OrchestrationApi
+
+app = typer.Typer(
+    help="Create, inspect and repair tasks on the orchestration API.\n\n" + EXIT_CODES_HELP,
+    no_args_is_help=True,
+)
+
+TaskUuid = Annotated[str, typer.Argument(metavar="TASK_UUID", help="Task UUID.")]
+StepUuid = Annotated[str, typer.Argument(metavar="STEP_UUID", help="Workflow step UUID.")]
+Reason = Annotated[str, typer.Option("--reason", "-r", help="Why (recorded in the audit trail).")]
+
+
+def _api(profile: str | None) -> OrchestrationApi:
+    from tasker_ctl.client.api import orchestration_api
+
+    return orchestration_api(client_profile(profile), on_retry=retry_note)
+
+
+def _uuids(task: str, step: str | None = None) -> tuple[str, str]:
+    from tasker_ctl.client.api import parse_uuid
+
+    return parse_uuid(task, "task UUID"), parse_uuid(step, "step UUID") if step else ""
+
+
+def _json_flag(text: str, flag: str) -> Any:
+    """The JSON value of a flag, refused as serde_json would refuse it."""
+    import json
+
+    from tasker_ctl.client.errors import InvalidArgumentError
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except json.JSONDecodeError as exc:
+        raise InvalidArgumentError(
+            f"{flag} is not valid JSON: {exc.msg} at column {exc.colno}",
+            hint=f"""quote it for the shell, e.g. {flag} '{{"validated": true}}'""",
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidArgumentError(f"{flag} is not valid JSON: {exc}") from None
+
+
+@app.command("create")
+@connected
+def create(
+    name: Annotated[str, typer.Option("--name", help="Task name (the template's name).")],
+    namespace: Annotated[
+        str, typer.Option("--namespace", "-n", help="Task namespace.")
+    ] = "default",
+    version: Annotated[str, typer.Option("--version", "-v", help="Task version.")] = "1.0.0",
+    input_json: Annotated[
+        str | None,
+        typer.Option("--input", "-i", help="Task context as a JSON object string."),
+    ] = None,
+    context: Annotated[
+        Path | None,
+        typer.Option(
+            "--context",
+            help="Task context from a JSON file ('-' for stdin), read as 'run --context' reads it.",
+        ),
+    ] = None,
+    description: Annotated[
+        str | None,
+        typer.Option("--description", "-d", help="Sent as the request's reason."),
+    ] = None,
+    priority: Annotated[
+        int, typer.Option("--priority", "-p", min=1, max=10, help="Priority, 1-10.")
+    ] = 5,
+    correlation_id: Annotated[
+        str | None,
+        typer.Option("--correlation-id", "-c", help="Correlation UUID (default: a new UUIDv7)."),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Profile to use (default: $TASKER_CLIENT_PROFILE)."),
+    ] = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """Create a task (POST /v1/tasks) from a context given with --input or --context."""
+    from tasker_ctl.client.api import task_request_body
+    from tasker_ctl.client.errors import InvalidArgumentError
+    from tasker_ctl.context_file import load_context, parse_context
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    if (input_json is None) == (context is None):
+        raise InvalidArgumentError(
+            "give the task context with exactly one of --input JSON and --context FILE",
+            hint="""e.g. --input '{"order_id": 42}' or --context context.json""",
+        )
+    if context is not None:
+        data = load_context(context, on_warning=retry_note)
+    else:
+        data = parse_context(str(input_json).encode("utf-8", "surrogatepass"), "--input")
+    body = task_request_body(
+        name=name,
+        namespace=namespace,
+        version=version,
+        context=data,
+        priority=priority,
+        correlation_id=correlation_id,
+        reason=description,
+    )
+    api = _api(profile)
+    try:
+        created = api.create_task(body)
+    finally:
+        api.close()
+    emit("task", created, fmt, title="Task created")
+    return 0
+
+
+@app.command("get")
+@connected
+def get(
+    task_uuid: TaskUuid, profile: ProfileOption = None, output_format: FormatOption = "table"
+) -> int:
+    """Show a task with its progress and steps (GET /v1/tasks/{uuid})."""
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    task, _ = _uuids(task_uuid)
+    api = _api(profile)
+    try:
+        emit("task", api.get_task(task), fmt)
+    finally:
+        api.close()
+    return 0
+
+
+@app.command("list")
+@connected
+def list_tasks(
+    namespace: Annotated[
+        str | None, typer.Option("--namespace", "-n", help="Only this namespace.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help="Only tasks in this state.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-l", min=1, max=100, help="Tasks per page.")
+    ] = 20,
+    page: Annotated[int, typer.Option("--page", min=1, help="Page number.")] = 1,
+    profile: ProfileOption = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """List tasks, newest first (GET /v1/tasks)."""
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    api = _api(profile)
+    try:
+        answer = api.list_tasks(page=page, per_page=limit, namespace=namespace, status=status)
+    finally:
+        api.close()
+    emit("task_list", answer, fmt)
+    return 0
+
+
+@app.command("cancel")
+@connected
+def cancel(
+    task_uuid: TaskUuid, profile: ProfileOption = None, output_format: FormatOption = "table"
+) -> int:
+    """Cancel a task (DELETE /v1/tasks/{uuid})."""
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    task, _ = _uuids(task_uuid)
+    api = _api(profile)
+    try:
+        answer = api.cancel_task(task)
+    finally:
+        api.close()
+    emit("task", answer, fmt, title="Task cancelled")
+    return 0
+
+
+@app.command("steps")
+@connected
+def steps(
+    task_uuid: TaskUuid, profile: ProfileOption = None, output_format: FormatOption = "table"
+) -> int:
+    """List a task's workflow steps (GET /v1/tasks/{uuid}/workflow_steps)."""
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    task, _ = _uuids(task_uuid)
+    api = _api(profile)
+    try:
+        emit("steps", api.list_steps(task), fmt)
+    finally:
+        api.close()
+    return 0
+
+
+@app.command("step")
+@connected
+def step(
+    task_uuid: TaskUuid,
+    step_uuid: StepUuid,
+    profile: ProfileOption = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """Show one workflow step (GET /v1/tasks/{uuid}/workflow_steps/{step_uuid})."""
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    task, step_id = _uuids(task_uuid, step_uuid)
+    api = _api(profile)
+    try:
+        emit("step", api.get_step(task, step_id), fmt)
+    finally:
+        api.close()
+    return 0
+
+
+@app.command("step-audit")
+@connected
+def step_audit(
+    task_uuid: TaskUuid,
+    step_uuid: StepUuid,
+    profile: ProfileOption = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """Show a step's audit trail (GET .../workflow_steps/{step_uuid}/audit)."""
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    task, step_id = _uuids(task_uuid, step_uuid)
+    api = _api(profile)
+    try:
+        emit("step_audit", api.step_audit(task, step_id), fmt)
+    finally:
+        api.close()
+    return 0
+
+
+def _act(
+    profile: str | None,
+    task_uuid: str,
+    step_uuid: str,
+    action: dict[str, Any],
+    fmt: str,
+    done: str,
+) -> int:
+    from tasker_ctl.reporting.client_output import emit
+
+    task, step_id = _uuids(task_uuid, step_uuid)
+    api = _api(profile)
+    try:
+        answer = api.step_action(task, step_id, action)
+    finally:
+        api.close()
+    state = answer.get("current_state") if isinstance(answer, dict) else None
+    emit("step", answer, fmt, title=f"{done}; the step is now {state}")
+    return 0
+
+
+@app.command("reset-step")
+@connected
+def reset_step(
+    task_uuid: TaskUuid,
+    step_uuid: StepUuid,
+    reason: Reason,
+    reset_by: Annotated[
+        str, typer.Option("--reset-by", "-b", help="Operator performing the reset.")
+    ] = "cli-operator",
+    profile: ProfileOption = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """Reset a step's attempts and return it to pending, for automatic retry."""
+    from tasker_ctl.client.api import step_action_body
+
+    fmt = check_format(output_format)
+    action = step_action_body("reset_for_retry", reason=reason, by=reset_by)
+    return _act(profile, task_uuid, step_uuid, action, fmt, "Step reset for retry")
+
+
+@app.command("resolve-step")
+@connected
+def resolve_step(
+    task_uuid: TaskUuid,
+    step_uuid: StepUuid,
+    reason: Reason,
+    resolved_by: Annotated[
+        str, typer.Option("--resolved-by", "-b", help="Operator performing the resolution.")
+    ] = "cli-operator",
+    profile: ProfileOption = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """Mark a step resolved by hand, without results."""
+    from tasker_ctl.client.api import step_action_body
+
+    fmt = check_format(output_format)
+    action = step_action_body("resolve_manually", reason=reason, by=resolved_by)
+    return _act(profile, task_uuid, step_uuid, action, fmt, "Step resolved manually")
+
+
+@app.command("complete-step")
+@connected
+def complete_step(
+    task_uuid: TaskUuid,
+    step_uuid: StepUuid,
+    result: Annotated[
+        str, typer.Option("--result", help="The step's result as JSON (what dependents read).")
+    ],
+    reason: Reason,
+    metadata: Annotated[
+        str | None, typer.Option("--metadata", help="Optional metadata as JSON.")
+    ] = None,
+    completed_by: Annotated[
+        str, typer.Option("--completed-by", "-b", help="Operator performing the completion.")
+    ] = "cli-operator",
+    profile: ProfileOption = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """Complete a step by hand with a result for its dependent steps."""
+    from tasker_ctl.client.api import step_action_body
+
+    fmt = check_format(output_format)
+    action = step_action_body(
+        "complete_manually",
+        reason=reason,
+        by=completed_by,
+        result=_json_flag(result, "--result"),
+        metadata=_json_flag(metadata, "--metadata") if metadata is not None else None,
+    )
+    return _act(profile, task_uuid, step_uuid, action, fmt, "Step completed manually")
