@@ -95,6 +95,8 @@ def test_jq_messages_old_and_new_formats() -> None:
     )
     assert parse_jq_message("something else entirely").message == "something else entirely"
     assert parse_jq_message("").message == "jq refused the filter"
+    surrogate = compile_error("\ud800")
+    assert surrogate is not None and surrogate.message == "the filter is not valid Unicode text"
 
 
 @pytest.mark.parametrize(
@@ -112,6 +114,7 @@ def test_jq_messages_old_and_new_formats() -> None:
         ("$undefined", False),
         ('import "a" as a; .', False),
         ("a\x00b", False),
+        ("\ud800", False),
     ],
 )
 def test_jq_compile(expression: str, ok: bool) -> None:

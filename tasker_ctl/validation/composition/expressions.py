@@ -57,6 +57,8 @@ def compile_error(expression: str) -> JqError | None:
         return JqError("composition filters cannot use modules (`module`, `import`, `include`)")
     try:
         _jq().compile(expression)
+    except UnicodeEncodeError:  # a lone surrogate (the YAML loader refuses them; guard anyway)
+        return JqError("the filter is not valid Unicode text")
     except ValueError as exc:
         return parse_jq_message(str(exc))
     return None

@@ -150,27 +150,27 @@ def _grammar(spec: Spec) -> Iterator[Problem]:
 
 
 def _lengths(spec: Spec) -> Iterator[Problem]:
-    if spec.name is not None and len(spec.name.encode()) > MAX_NAME_BYTES:
+    if spec.name is not None and _size(spec.name) > MAX_NAME_BYTES:
         yield Problem(
             "invalid",
             "FIELD_TOO_LONG",
-            f"[FIELD_TOO_LONG] composition name length {len(spec.name.encode())} exceeds "
+            f"[FIELD_TOO_LONG] composition name length {_size(spec.name)} exceeds "
             f"maximum of {MAX_NAME_BYTES} (UTF-8 bytes)",
             spec.where.at("name"),
             hint=f"shorten the name to at most {MAX_NAME_BYTES} bytes",
         )
     description = spec.outcome.description
-    if len(description.encode()) > MAX_DESCRIPTION_BYTES:
+    if _size(description) > MAX_DESCRIPTION_BYTES:
         yield Problem(
             "invalid",
             "FIELD_TOO_LONG",
-            f"[FIELD_TOO_LONG] outcome description length {len(description.encode())} exceeds "
+            f"[FIELD_TOO_LONG] outcome description length {_size(description)} exceeds "
             f"maximum of {MAX_DESCRIPTION_BYTES} (UTF-8 bytes)",
             spec.outcome.where.at("description"),
             hint=f"shorten the description to at most {MAX_DESCRIPTION_BYTES} bytes",
         )
     for inv in spec.invocations:
-        size = len(inv.capability.encode())
+        size = _size(inv.capability)
         if size > MAX_CAPABILITY_NAME_BYTES:
             yield Problem(
                 "invalid",
@@ -351,6 +351,11 @@ def _result_schema(spec: Spec, result_schema: Any, pointer: str) -> Iterator[Pro
                 problem.pointer,
                 hint="align result_schema with the composition's outcome.output_schema",
             )
+
+
+def _size(text: str) -> int:
+    """Length in UTF-8 bytes, as Rust's ``String::len`` counts it."""
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _clip(text: str, limit: int = 60) -> str:
