@@ -73,7 +73,7 @@ def _get(data: Any, *keys: str | int) -> Any:
     return data
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, limit: int | None = _CELL_MAX) -> str:
     """A cell: strings as they are, ``None`` as empty, anything else as compact JSON."""
     if value is None:
         return ""
@@ -87,7 +87,7 @@ def _text(value: Any) -> str:
         text = str(value)
     else:
         text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= _CELL_MAX else text[: _CELL_MAX - 3] + "..."
+    return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _list(value: Any) -> list[Any]:
@@ -103,7 +103,7 @@ def _details(title: str, rows: Iterable[tuple[str, Any]]) -> Table:
     for label, value in rows:
         if value is None or value == "":
             continue
-        table.add_row(literal(label), literal(_text(value), one_line=True))
+        table.add_row(literal(label), literal(_text(value, limit=None), one_line=True))
     return table
 
 
