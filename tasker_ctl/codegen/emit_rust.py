@@ -9,7 +9,7 @@ are ``serde_json::Value`` with a doc comment saying what the schema allows.
 from __future__ import annotations
 
 from tasker_ctl.codegen import ir
-from tasker_ctl.codegen.layout import Atom, Group, Node, flat, layout, text_lines
+from tasker_ctl.codegen.layout import Atom, Group, Node, columns, flat, layout, text_lines
 from tasker_ctl.codegen.naming import attribute_names
 
 __all__ = ["render_rust"]
@@ -82,7 +82,7 @@ def _field(ident: str, node: Node) -> list[str]:
     if len(single) == 1:
         return single
     text = flat(node)
-    if len(" " * 8 + text + ",") <= WIDTH:
+    if columns(" " * 8 + text + ",") <= WIDTH:
         return [f"    pub {ident}:", " " * 8 + text + ","]
     return single
 

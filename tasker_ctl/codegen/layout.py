@@ -10,9 +10,10 @@ that still does not fit) and closes the bracket on a line of its own.
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["Atom", "Group", "Node", "Union", "flat", "layout", "text_lines"]
+__all__ = ["Atom", "Group", "Node", "Union", "columns", "flat", "layout", "text_lines"]
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,15 @@ def layout(
     """
     pad = " " * indent
     line = pad + lead + flat(node) + trail
-    if len(line) <= width or isinstance(node, Atom):
+    if columns(line) <= width or isinstance(node, Atom):
         return [line]
     inner = indent + step
     if isinstance(node, Union):
         if top:
             body = " " * inner + flat(node)
-            middle = [body] if len(body) <= width else _union_lines(node, inner, "", width, step)
+            middle = (
+                [body] if columns(body) <= width else _union_lines(node, inner, "", width, step)
+            )
             return [pad + lead + "(", *middle, pad + ")" + trail]
         return _union_lines(node, indent, trail, width, step, lead)
     if not node.args:
@@ -86,13 +89,25 @@ def layout(
         lines += layout(node.args[0], inner, "", "," if node.single_comma else "", width, step)
     else:
         joined = " " * inner + ", ".join(flat(a) for a in node.args)
-        if len(joined) <= width:
+        if columns(joined) <= width:
             lines.append(joined)
         else:
             for arg in node.args:
                 lines += layout(arg, inner, "", ",", width, step)
     lines.append(pad + node.close + trail)
     return lines
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes, as formatters count: wide characters are 2."""
+    return sum(
+        0
+        if unicodedata.category(ch) in ("Mn", "Me")
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
 
 
 def _union_lines(

@@ -85,6 +85,8 @@ class SchemaBuilder:
         self.module = ir.TypeModule()
         self._by_name: dict[str, ir.Definition] = {}
         self._depth = 0
+        self._pending: list[str] = []
+        """Names of the models being built (their nested types are defined first)."""
 
     # -- roots ------------------------------------------------------------------
     def add_root(self, name: str, schema: Any, path: ir.SchemaPath) -> str:
@@ -92,10 +94,14 @@ class SchemaBuilder:
         root = _Root(schema, name, path)
         schema = self._deref_root(schema, root, path)
         if isinstance(schema, Mapping) and _is_root_object(schema):
-            model = self._model(name, schema, root, path)
+            model = self._pending_model(name, schema, root, path)
             final = self._define(model, path)
         else:
-            expr = self._expr(schema, root, path, name, "")
+            self._pending.append(name)
+            try:
+                expr = self._expr(schema, root, path, name, "item")
+            finally:
+                self._pending.pop()
             description = schema.get("description") if isinstance(schema, Mapping) else None
             alias = ir.Alias(name, expr, description if isinstance(description, str) else None)
             final = self._define(alias, path)
@@ -140,9 +146,9 @@ class SchemaBuilder:
         name = definition.name
         candidate = name
         n = 1
-        while candidate in self._by_name:
-            existing = self._by_name[candidate]
-            if replace(existing, name=name) == definition:
+        while candidate in self._by_name or candidate in self._pending:
+            existing = self._by_name.get(candidate)
+            if existing is not None and replace(existing, name=name) == definition:
                 return candidate
             n += 1
             candidate = f"{name}{n}"
@@ -157,6 +163,16 @@ class SchemaBuilder:
         return candidate
 
     # -- objects ---------------------------------------------------------------
+    def _pending_model(
+        self, name: str, schema: Mapping[str, Any], root: _Root, path: ir.SchemaPath
+    ) -> ir.Model:
+        """Build a model while its name is kept from the nested types defined meanwhile."""
+        self._pending.append(name)
+        try:
+            return self._model(name, schema, root, path)
+        finally:
+            self._pending.pop()
+
     def _model(
         self, name: str, schema: Mapping[str, Any], root: _Root, path: ir.SchemaPath
     ) -> ir.Model:
@@ -324,7 +340,7 @@ class SchemaBuilder:
         self, schema: Mapping[str, Any], root: _Root, path: ir.SchemaPath, parent: str, prop: str
     ) -> ir.TypeExpr:
         if isinstance(schema.get("properties"), Mapping):
-            model = self._model(parent + pascal_case(prop), schema, root, path)
+            model = self._pending_model(parent + pascal_case(prop), schema, root, path)
             return ir.Ref(self._define(model, path))
         additional = schema.get("additionalProperties")
         if isinstance(additional, Mapping):
