@@ -7,6 +7,12 @@ missing required parameters, values outside ``choices`` or not matching
 ``pattern`` are all reported together. :func:`render_template` then renders
 every output and checks that each rendered path stays inside the output
 directory (no absolute paths, no ``..``).
+
+Built-in templates are Jinja files rendered in Jinja's sandbox; plugin
+templates are Tera files rendered by :mod:`tasker_ctl.scaffold.tera`, which
+reproduces Tera 1.20 (what the real tool uses), reads only the plugin's own
+``*.tera`` files and stops a render that exceeds its time, size or nesting
+budget. Either way nothing is written until every file has rendered.
 """
 
 from __future__ import annotations
@@ -23,7 +29,22 @@ from jinja2.exceptions import SecurityError
 from tasker_ctl.errors import Location, ParameterError, RenderError, UnsafePathError
 from tasker_ctl.scaffold.catalog import BUILTIN_ROOT, TemplateSource
 from tasker_ctl.scaffold.environment import make_environment
-from tasker_ctl.scaffold.manifest import TEMPLATE_MANIFEST, OutputSpec, TemplateManifest
+from tasker_ctl.scaffold.manifest import (
+    PLUGIN_MANIFEST,
+    TEMPLATE_MANIFEST,
+    OutputSpec,
+    TemplateManifest,
+)
+from tasker_ctl.scaffold.tera import (
+    BudgetExceeded,
+    RenderBudget,
+    TemplateAccessError,
+    TemplateNotFound,
+    TemplateSet,
+    TeraError,
+    TeraSyntaxError,
+    UnsupportedConstruct,
+)
 from tasker_ctl.suggest import did_you_mean
 
 
@@ -183,17 +204,27 @@ def check_relative_path(text: str, *, origin: str) -> PurePosixPath:
 
 
 def render_template(
-    source: TemplateSource, manifest: TemplateManifest, params: Mapping[str, str]
+    source: TemplateSource,
+    manifest: TemplateManifest,
+    params: Mapping[str, str],
+    budget: RenderBudget | None = None,
 ) -> list[RenderedFile]:
     """Render every output of ``manifest`` with ``params`` (already resolved)."""
-    shared = (BUILTIN_ROOT / "_shared",) if source.builtin else ()
-    env = make_environment(source.directory, shared)
-    context = dict(params)
+    if source.builtin:
+        env = make_environment(source.directory, (BUILTIN_ROOT / "_shared",))
+        context = dict(params)
+
+        def render_file(output: OutputSpec, pattern: str | None) -> str:
+            return _render(env, source, output, context, pattern)
+
+    else:
+        tera = _TeraRender(source, dict(params), (budget or RenderBudget()).start())
+        render_file = tera.render
     files: list[RenderedFile] = []
     seen: dict[PurePosixPath, str] = {}
     for output in manifest.outputs:
-        filename = _render(env, source, output, context, output.filename)
-        subdir = _render(env, source, output, context, output.subdir) if output.subdir else ""
+        filename = render_file(output, output.filename)
+        subdir = render_file(output, output.subdir) if output.subdir else ""
         text_path = f"{subdir.rstrip('/')}/{filename}" if subdir.strip() else filename
         relpath = check_relative_path(text_path, origin=f"output of {output.template}")
         if relpath in seen:
@@ -203,6 +234,87 @@ def render_template(
                 location=Location(source.directory / TEMPLATE_MANIFEST, output.line),
             )
         seen[relpath] = output.template
-        content = _render(env, source, output, context)
+        content = render_file(output, None)
         files.append(RenderedFile(relpath=relpath, content=content, template=output.template))
     return files
+
+
+def plugin_root(template_dir: Path) -> Path:
+    """The plugin directory holding ``template_dir`` (the nearest ``tasker-plugin.toml``)."""
+    for candidate in (template_dir, *template_dir.parents):
+        if (candidate / PLUGIN_MANIFEST).is_file():
+            return candidate
+    return template_dir
+
+
+_COMPAT_DOC = "docs/tera-compatibility.md"
+
+
+class _TeraRender:
+    """Renders a plugin template's outputs with the Tera engine, errors made readable."""
+
+    def __init__(self, source: TemplateSource, context: dict[str, str], budget: RenderBudget):
+        self.source = source
+        self.context = context
+        self.templates = TemplateSet(source.directory, plugin_root(source.directory), budget)
+        self.loaded = False
+
+    def render(self, output: OutputSpec, pattern: str | None) -> str:
+        manifest_at = Location(self.source.directory / TEMPLATE_MANIFEST, output.line)
+        try:
+            if not self.loaded:
+                self.templates.parse_all()
+                self.loaded = True
+            if pattern is not None:
+                origin = f"{self.source.directory / TEMPLATE_MANIFEST}:{output.line}"
+                return self.templates.render_inline(pattern, origin, self.context)
+            if (
+                output.template not in self.templates.files
+                and output.template not in self.templates.refused
+            ):
+                raise RenderError(
+                    f"template {self.source.label}: its output template '{output.template}' is "
+                    f"not a file in {self.source.directory}",
+                    location=manifest_at,
+                    hint="plugin templates are the *.tera files directly in the template "
+                    "directory; create it there, or correct 'template' in this [[outputs]] entry",
+                )
+            return self.templates.render(output.template, self.context)
+        except TeraError as exc:
+            raise self._error(exc, manifest_at, pattern) from None
+
+    def _error(self, exc: TeraError, manifest_at: Location, pattern: str | None) -> RenderError:
+        label = self.source.label
+        where = manifest_at
+        if exc.file is not None and not exc.file.endswith(f":{manifest_at.line}"):
+            where = Location(exc.file, exc.line, exc.column)
+        if pattern is not None:
+            label = f"{label} (file name pattern {pattern!r})"
+        if isinstance(exc, BudgetExceeded):
+            return RenderError(
+                f"rendering {label} was stopped: {exc.message}",
+                location=where,
+                hint="nothing was written; look for a loop that never ends or output that keeps "
+                "growing",
+            )
+        if isinstance(exc, UnsupportedConstruct):
+            return RenderError(
+                f"template {label} uses a Tera construct tasker-ctl does not support: "
+                f"{exc.message}",
+                location=where,
+                hint=f"see {_COMPAT_DOC} for what is supported and why",
+            )
+        if isinstance(exc, TeraSyntaxError):
+            return RenderError(
+                f"Tera syntax error in {label}: {exc.message}",
+                location=where,
+                hint="plugin templates are Tera 1 templates (https://keats.github.io/tera/docs/)",
+            )
+        if isinstance(exc, TemplateAccessError | TemplateNotFound):
+            return RenderError(
+                f"template {label}: {exc.message}",
+                location=where,
+                hint=f"only the *.tera files directly in {self.source.directory} can be "
+                "included, imported or extended, by their file name",
+            )
+        return RenderError(f"rendering {label} failed: {exc.message}", location=where)

@@ -108,17 +108,17 @@ def test_included_files_render_and_a_missing_include_names_the_including_line(
     cli, tmp_path: Path
 ) -> None:
     outputs = '\n    [[outputs]]\n    template = "body.tera"\n    filename = "x.txt"\n'
-    body = 'first\n{% include "part.j2" %} {{ name }}\n'
-    broken_template(tmp_path, TEMPLATE_HEAD + outputs, **{"body.tera": body, "part.j2": "Hi"})
+    body = 'first\n{% include "part.tera" %} {{ name }}\n'
+    broken_template(tmp_path, TEMPLATE_HEAD + outputs, **{"body.tera": body, "part.tera": "Hi"})
     out = tmp_path / "out"
     result = gen(cli, tmp_path, "-p", "name=Ada", out=out)
     assert result.exit_code == 0, result.output
     assert (out / "x.txt").read_text() == "first\nHi Ada\n"
-    (tmp_path / "plug/templates/greeting/part.j2").unlink()
+    (tmp_path / "plug/templates/greeting/part.tera").unlink()
     again = gen(cli, tmp_path, "-p", "name=Bob", out=tmp_path / "out2")
     assert again.exit_code == 2
     assert "body.tera:2: " in again.stderr
-    assert "includes a missing file 'part.j2'" in again.stderr
+    assert "includes a missing file 'part.tera'" in again.stderr
     assert not (tmp_path / "out2").exists()
 
 
@@ -144,9 +144,9 @@ def test_a_template_declared_twice_in_one_plugin_is_reported_and_the_first_used(
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('{% include "body.tera" %}\n', "it recurses without end"),
-        ("{% for i in range(10**9) %}x{% endfor %}\n", "OverflowError: Range too big"),
-        ("{{ 1 / 0 }}\n", "ZeroDivisionError"),
+        ('{% include "body.tera" %}\n', "nest deeper than"),
+        ("{% for i in range(end=1000000000) %}x{% endfor %}\n", "1,000,000,000 elements"),
+        ("{{ 1 % 0 }}\n", "Tried to do a modulo by zero"),
     ],
 )
 def test_a_template_that_fails_at_run_time_is_a_template_error(

@@ -56,14 +56,19 @@ def test_tera_syntax_renders(cli, tmp_path: Path) -> None:
 
 
 def test_plugin_template_cannot_escape_the_sandbox(cli, tmp_path: Path) -> None:
-    body = "{{ ''.__class__.__mro__[1].__subclasses__() }}\n"
-    build_file_tree(tmp_path, prefixed("plug", plugin_files("evil", body=body)))
-    write_config(tmp_path, "plug")
-    out = tmp_path / "out"
-    result = gen(cli, tmp_path, "-p", "name=X", out=out)
-    assert result.exit_code == 2
-    assert "sandbox" in result.stderr or "unsafe" in result.stderr
-    assert not out.exists()
+    # Tera has no attribute access on literals (a syntax error), and a dotted path only
+    # looks up keys in the data: no template can reach Python objects.
+    for body, message in [
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}\n", "Tera syntax error"),
+        ("{{ name.__class__ }}\n", "Variable `name.__class__` not found"),
+    ]:
+        build_file_tree(tmp_path, prefixed("plug", plugin_files("evil", body=body)))
+        write_config(tmp_path, "plug")
+        out = tmp_path / "out"
+        result = gen(cli, tmp_path, "-p", "name=X", out=out)
+        assert result.exit_code == 2
+        assert message in result.stderr
+        assert not out.exists()
 
 
 def test_undefined_variable_names_the_template_file_and_line(cli, tmp_path: Path) -> None:
