@@ -8,11 +8,15 @@ much as ``yamllint`` on it.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from tasker_ctl.config import Settings
 from tasker_ctl.errors import ConfigError, InputFileError, Location, ParameterError
@@ -57,7 +61,9 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
                 f"unknown --language '{request.language}'; choose one of: " + ", ".join(LANGUAGES)
             )
     from tasker_ctl.validation import LintOptions
-    from tasker_ctl.validation.files import discover, lint_discovered
+    from tasker_ctl.validation.diagnostic import LintTally
+    from tasker_ctl.validation.engine import iter_lint
+    from tasker_ctl.validation.files import discover
 
     discovery = discover(
         paths,
@@ -74,15 +80,79 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
         language=request.language,
         rule_settings=settings.lint,
     )
-    report = lint_discovered(discovery, options)
     skipped = len(discovery.skipped)
-    if not report.files:
+    results = iter_lint(discovery.files, options)
+    first = next(results, None)  # a named file that cannot be read fails before any output
+    tally = LintTally()
+    with _output(request.output) as stream:
+        writer = _writer(fmt, stream, request.strict, skipped, colour=request.output is None)
+        if first is not None:
+            for result in itertools.chain((first,), results):
+                tally.add(result.diagnostics)
+                writer.file(result)
+        writer.finish(tally)
+    if not tally.files:
         # A CI lint step pointed at the wrong directory should not pass silently.
         listed = ", ".join(str(p) for p in paths)
         also = f" ({_skipped_text(skipped)})" if skipped else ""
         sys.stderr.write(f"warning: no task templates (*.yaml, *.yml) found in {listed}{also}\n")
-    emit(report, fmt, request.strict, request.output, skipped=skipped)
-    return int(report.exit_code(strict=request.strict))
+    return int(tally.exit_code(strict=request.strict))
+
+
+def _writer(fmt: str, stream: TextIO, strict: bool, skipped: int, *, colour: bool) -> Any:
+    """The streaming reporter of ``fmt`` (``file(result)`` per file, then ``finish(tally)``)."""
+    if fmt == "json":
+        from tasker_ctl.reporting.lint_json import JsonWriter
+
+        return JsonWriter(stream, strict=strict)
+    if fmt == "github":
+        from tasker_ctl.reporting.lint_github import GithubWriter
+
+        return GithubWriter(stream)
+    if fmt == "sarif":
+        from tasker_ctl.reporting.lint_sarif import SarifWriter
+
+        return SarifWriter(stream)
+    from tasker_ctl.reporting.lint_text import TextWriter, line_printer
+
+    put = line_printer(stream, colour=None if colour else False)
+    return TextWriter(put, _skipped_text(skipped) if skipped else "")
+
+
+@contextmanager
+def _output(output: Path | None) -> Iterator[TextIO]:
+    """stdout, or ``output`` written all or nothing (a temporary file renamed at the end).
+
+    Raises:
+        InputFileError: ``output`` cannot be written.
+    """
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    directory = output.parent
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
+            "w",
+            encoding="utf-8",
+            dir=directory,
+            prefix=f".{output.name}.",
+            suffix=".tmp",
+            delete=False,
+        )
+    except OSError as exc:
+        raise InputFileError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            yield cast(TextIO, handle)
+        temporary.replace(output)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InputFileError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _skipped_text(count: int) -> str:
@@ -145,54 +215,3 @@ def _handlers_roots(request: ValidateRequest, settings: Settings) -> tuple[Path,
                 hint="fix handlers-root in .tasker-ctl.toml, or pass --handlers-root",
             )
     return settings.handlers_roots
-
-
-def emit(report: object, fmt: str, strict: bool, output: Path | None, *, skipped: int = 0) -> None:
-    """Render ``report`` in ``fmt`` to stdout or to ``output``.
-
-    In the text format the summary line also says how many YAML files found by
-    walking were skipped as not task templates.
-    """
-    from tasker_ctl.validation import LintReport
-
-    assert isinstance(report, LintReport)
-    if fmt == "text" and output is None:
-        from tasker_ctl.reporting.lint_text import write_lines
-
-        write_lines(iter(_text_lines(report, skipped)))
-        return
-    if fmt == "json":
-        from tasker_ctl.reporting.lint_json import render_json
-
-        text = render_json(report, strict=strict)
-    elif fmt == "github":
-        from tasker_ctl.reporting.lint_github import render_github
-
-        text = render_github(report)
-    elif fmt == "sarif":
-        from tasker_ctl.reporting.lint_sarif import render_sarif
-
-        text = render_sarif(report)
-    else:
-        from tasker_ctl.reporting.lint_text import render_plain
-
-        text = render_plain(iter(_text_lines(report, skipped)))
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot write {output}: {exc.strerror or exc}") from exc
-
-
-def _text_lines(report: object, skipped: int) -> list[list[tuple[str, str]]]:
-    from tasker_ctl.reporting.lint_text import report_lines
-    from tasker_ctl.validation import LintReport
-
-    assert isinstance(report, LintReport)
-    lines = list(report_lines(report))
-    if skipped and lines:
-        lines[-1] = [*lines[-1], (f" ({_skipped_text(skipped)})", "dim")]
-    return lines

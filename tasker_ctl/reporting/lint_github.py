@@ -16,11 +16,19 @@ reports).
 
 from __future__ import annotations
 
+import io
 import os
 import re
+from typing import TextIO
 
 from tasker_ctl.reporting.console import clean
-from tasker_ctl.validation.diagnostic import Diagnostic, LintReport, Severity
+from tasker_ctl.validation.diagnostic import (
+    Diagnostic,
+    FileResult,
+    LintReport,
+    LintTally,
+    Severity,
+)
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 _LINE_BREAKS = re.compile(r"(\r|\n)")
@@ -70,12 +78,33 @@ def annotation(diagnostic: Diagnostic) -> str:
     return f"::{COMMANDS[diagnostic.severity]} {','.join(props)}::{escape_data(message)}"
 
 
+class GithubWriter:
+    """Writes one annotation line per finding as files come, then the summary line."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def file(self, result: FileResult) -> None:
+        """The file's annotations."""
+        for diagnostic in result.diagnostics:
+            self.stream.write(annotation(diagnostic) + "\n")
+
+    def finish(self, tally: LintTally, cross_file: tuple[Diagnostic, ...] = ()) -> None:
+        """Cross-file annotations and the summary line with the full counts."""
+        for diagnostic in cross_file:
+            self.stream.write(annotation(diagnostic) + "\n")
+        counts = tally.counts
+        self.stream.write(
+            f"tasker-ctl validate: {tally.files} file(s), {counts[Severity.ERROR]} error(s), "
+            f"{counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)\n"
+        )
+
+
 def render_github(report: LintReport) -> str:
     """All annotations and the summary line."""
-    lines = [annotation(d) for d in report.all_diagnostics]
-    counts = report.counts()
-    lines.append(
-        f"tasker-ctl validate: {len(report.files)} file(s), {counts[Severity.ERROR]} error(s), "
-        f"{counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)"
-    )
-    return "\n".join(lines) + "\n"
+    buffer = io.StringIO()
+    writer = GithubWriter(buffer)
+    for result in report.files:
+        writer.file(result)
+    writer.finish(report.tally(), report.diagnostics)
+    return buffer.getvalue()

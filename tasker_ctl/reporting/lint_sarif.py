@@ -12,18 +12,24 @@ validator rule SARIF1004: a ``uriBaseId`` goes with relative URIs only). Bytes
 of a file name that are not UTF-8 are percent-encoded as they are (``%FF``).
 Columns count characters (code points: the YAML parser's marks), which the run
 declares with ``columnKind``.
+
+The log is written as files are linted (:class:`SarifWriter`): the results
+come first and ``tool`` (whose ``rules`` list the rules in the order they first
+appear, as ``ruleIndex`` counts them) after them, so memory does not grow with
+the number of files. JSON object members have no order, for SARIF consumers too.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from tasker_ctl import __version__
-from tasker_ctl.validation.diagnostic import Diagnostic, LintReport, Severity
+from tasker_ctl.validation.diagnostic import Diagnostic, FileResult, LintReport, Severity
 from tasker_ctl.validation.rules import RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -70,47 +76,74 @@ def _result(diagnostic: Diagnostic, rule_index: int, base: Path) -> dict[str, An
     return result
 
 
+def _rule(rule_id: str) -> dict[str, Any]:
+    rule = RULES[rule_id]
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("_")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.doc.strip()},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "help": {"text": f"tasker-ctl validate --explain {rule.id}"},
+        "properties": {"category": rule.category},
+    }
+
+
+def _nested(value: Any, level: int) -> str:
+    return json.dumps(value, indent=2).replace("\n", "\n" + "  " * level)
+
+
+class SarifWriter:
+    """Writes the SARIF log to ``stream`` as files come (results first, then ``tool``)."""
+
+    def __init__(self, stream: TextIO, base: Path | None = None) -> None:
+        self.stream = stream
+        self.root = (base or Path.cwd()).resolve()
+        self.rule_index: dict[str, int] = {}
+        self.count = 0
+        bases = _nested({"%SRCROOT%": {"uri": _directory_uri(self.root)}}, 3)
+        stream.write(
+            f'{{\n  "$schema": "{SARIF_SCHEMA}",\n  "version": "2.1.0",\n  "runs": [\n    {{\n'
+            f'      "originalUriBaseIds": {bases},\n'
+            '      "columnKind": "unicodeCodePoints",\n      "results": ['
+        )
+
+    def file(self, result: FileResult) -> None:
+        """Append one file's results."""
+        self._results(result.diagnostics)
+
+    def _results(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        for diagnostic in diagnostics:
+            index = self.rule_index.setdefault(diagnostic.rule_id, len(self.rule_index))
+            entry = _nested(_result(diagnostic, index, self.root), 4)
+            self.stream.write(("," if self.count else "") + "\n        " + entry)
+            self.count += 1
+
+    def finish(self, _tally: object = None, cross_file: tuple[Diagnostic, ...] = ()) -> None:
+        """Write the cross-file results, then ``tool`` with the rules that have results."""
+        self._results(cross_file)
+        driver = {
+            "name": "tasker-ctl",
+            "version": __version__,
+            "informationUri": "https://github.com/tasker-systems/tasker-core",
+            "rules": [_rule(rule_id) for rule_id in self.rule_index],
+        }
+        closing = "\n      ]" if self.count else "]"
+        tool = _nested({"driver": driver}, 3)
+        self.stream.write(f'{closing},\n      "tool": {tool}\n    }}\n  ]\n}}\n')
+
+
 def sarif_document(report: LintReport, base: Path | None = None) -> dict[str, Any]:
     """The SARIF log as a dict."""
-    root = (base or Path.cwd()).resolve()
-    diagnostics = report.all_diagnostics
-    rule_ids = sorted({d.rule_id for d in diagnostics})
-    rules = []
-    for rule_id in rule_ids:
-        rule = RULES[rule_id]
-        rules.append(
-            {
-                "id": rule.id,
-                "name": "".join(part.capitalize() for part in rule.id.split("_")),
-                "shortDescription": {"text": rule.summary},
-                "fullDescription": {"text": rule.doc.strip()},
-                "defaultConfiguration": {"level": LEVELS[rule.severity]},
-                "help": {"text": f"tasker-ctl validate --explain {rule.id}"},
-                "properties": {"category": rule.category},
-            }
-        )
-    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "tasker-ctl",
-                        "version": __version__,
-                        "informationUri": "https://github.com/tasker-systems/tasker-core",
-                        "rules": rules,
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": _directory_uri(root)}},
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(d, index[d.rule_id], root) for d in diagnostics],
-            }
-        ],
-    }
+    document: dict[str, Any] = json.loads(render_sarif(report, base))
+    return document
 
 
 def render_sarif(report: LintReport, base: Path | None = None) -> str:
     """The SARIF log as indented JSON."""
-    return json.dumps(sarif_document(report, base), indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = SarifWriter(buffer, base)
+    for result in report.files:
+        writer.file(result)
+    writer.finish(None, report.diagnostics)
+    return buffer.getvalue()

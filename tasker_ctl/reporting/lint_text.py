@@ -38,12 +38,18 @@ import os
 import stat
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
 from tasker_ctl.reporting.console import clean, literal
-from tasker_ctl.validation.diagnostic import Diagnostic, LintReport, Severity
+from tasker_ctl.validation.diagnostic import (
+    Diagnostic,
+    FileResult,
+    LintReport,
+    LintTally,
+    Severity,
+)
 from tasker_ctl.validation.rule import Rule
 
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -105,6 +111,8 @@ def excerpt(text: str, column: int, width: int = SOURCE_WIDTH) -> tuple[str, int
     with ``...`` where something was left out.
     """
     index = max(0, min(column - 1, len(text)))
+    if text.isascii() and text.isprintable() and len(text) <= width:
+        return text.rstrip(), index  # the common case: one cell per character, nothing cut
     pieces: list[tuple[str, int]] = []
     for char in text:
         shown = _shown(char)
@@ -193,32 +201,64 @@ def _source_lines(diagnostic: Diagnostic, sources: SourceLines, style: str) -> I
     yield [(f"{gutter} | ", "dim"), (" " * caret + "^", style)]
 
 
+def file_lines(
+    path: str, diagnostics: tuple[Diagnostic, ...], sources: SourceLines
+) -> Iterator[Line]:
+    """One file's group: its path, then each finding with its source line and hint."""
+    yield [(clean(path, one_line=True), "bold underline")]
+    for diagnostic in diagnostics:
+        yield _diagnostic_line(diagnostic, path)
+        yield from _source_lines(diagnostic, sources, STYLES[diagnostic.severity])
+        if diagnostic.hint:
+            yield [(" " * 20 + f"hint: {clean(diagnostic.hint, one_line=True)}", "dim")]
+    yield []
+
+
 def report_lines(report: LintReport) -> Iterator[Line]:
     """The report as styled lines."""
-    sources = SourceLines()
-    groups: list[tuple[str, tuple[Diagnostic, ...]]] = [
-        (str(result.path), result.diagnostics) for result in report.files if result.diagnostics
-    ]
-    if report.diagnostics:
-        groups.append(("(across files)", report.diagnostics))
-    for path, diagnostics in groups:
-        yield [(clean(path, one_line=True), "bold underline")]
-        for diagnostic in diagnostics:
-            yield _diagnostic_line(diagnostic, path)
-            yield from _source_lines(diagnostic, sources, STYLES[diagnostic.severity])
-            if diagnostic.hint:
-                yield [(" " * 20 + f"hint: {clean(diagnostic.hint, one_line=True)}", "dim")]
-        yield []
-    yield _summary(report)
+    lines: list[Line] = []
+    writer = TextWriter(lines.append)
+    for result in report.files:
+        writer.file(result)
+    writer.finish(report.tally(), report.diagnostics)
+    yield from lines
 
 
-def _summary(report: LintReport) -> Line:
-    counts = report.counts()
-    files = len(report.files)
+class TextWriter:
+    """Writes each file's group as it is linted, then the summary line.
+
+    ``put`` receives each styled line (see :func:`line_printer`); ``note`` is
+    added to the summary line (e.g. how many YAML files were skipped).
+    """
+
+    def __init__(self, put: Callable[[Line], object], note: str = "") -> None:
+        self.put = put
+        self.note = note
+        self.sources = SourceLines()
+
+    def file(self, result: FileResult) -> None:
+        """The file's group, if it has findings."""
+        if result.diagnostics:
+            for line in file_lines(str(result.path), result.diagnostics, self.sources):
+                self.put(line)
+
+    def finish(self, tally: LintTally, cross_file: tuple[Diagnostic, ...] = ()) -> None:
+        """Findings across files, then the summary line."""
+        if cross_file:
+            for line in file_lines("(across files)", cross_file, self.sources):
+                self.put(line)
+        summary = _summary(tally)
+        if self.note:
+            summary.append((f" ({self.note})", "dim"))
+        self.put(summary)
+
+
+def _summary(tally: LintTally) -> Line:
+    counts = tally.counts
+    files = tally.files
     noun = "file" if files == 1 else "files"
     if not any(counts.values()):
         return [(f"no problems in {files} {noun}", "green")]
-    flagged = sum(1 for f in report.files if f.diagnostics)
     parts = [
         (counts[Severity.ERROR], "error", Severity.ERROR),
         (counts[Severity.WARNING], "warning", Severity.WARNING),
@@ -229,7 +269,7 @@ def _summary(report: LintReport) -> Line:
         plural = "s" if count != 1 and word != "info" else ""
         line.append((f"{count} {word}{plural}", STYLES[severity] if count else ""))
         line.append((", " if i < len(parts) - 1 else "", ""))
-    line.append((f" in {flagged} of {files} {noun}", ""))
+    line.append((f" in {tally.files_with_findings} of {files} {noun}", ""))
     return line
 
 
@@ -264,18 +304,34 @@ def wants_colour(stream: TextIO) -> bool:
     return stream.isatty()
 
 
+def line_printer(stream: TextIO, *, colour: bool | None = None) -> Callable[[Line], None]:
+    """A function that prints one styled line: through Rich on a colour terminal, else plain.
+
+    ``colour`` ``None`` asks :func:`wants_colour`.
+    """
+    if not (wants_colour(stream) if colour is None else colour):
+
+        def plain(line: Line) -> None:
+            stream.write("".join(text for text, _ in line) + "\n")
+
+        return plain
+    from rich.console import Console
+
+    console = Console(file=stream, highlight=False, force_terminal=True)
+
+    def styled(line: Line) -> None:
+        console.print(literal(*line, one_line=True), soft_wrap=True)
+
+    return styled
+
+
 def write_lines(lines: Iterator[Line], stream: TextIO | None = None) -> None:
     """Print styled lines: through Rich on a colour terminal, as plain text otherwise."""
     out = stream or sys.stdout
-    if not wants_colour(out):
-        out.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
-        out.flush()
-        return
-    from rich.console import Console
-
-    console = Console(file=out, highlight=False)
+    put = line_printer(out)
     for line in lines:
-        console.print(literal(*line, one_line=True), soft_wrap=True)
+        put(line)
+    out.flush()
 
 
 def render_plain(lines: Iterator[Line]) -> str:

@@ -74,7 +74,13 @@ class FileResult:
     path: Path
     diagnostics: tuple[Diagnostic, ...]
     data: dict[str, Any] | None = None
-    """The file as the real system reads it (serde semantics), or ``None``."""
+    """The file as the real system reads it (serde semantics), or ``None``.
+
+    Kept only for a single file (:func:`~tasker_ctl.validation.lint_file`); a
+    many-file lint drops it once the file is linted, so memory stays flat.
+    """
+    loads: bool = False
+    """Whether the real system loads the file (no syntax, encoding or serde-level error)."""
     _template_factory: Callable[[], TaskTemplate | None] | None = field(
         default=None, repr=False, compare=False
     )
@@ -104,6 +110,31 @@ class FileResult:
         return [d for d in self.diagnostics if d.rule_id == rule_id]
 
 
+@dataclass
+class LintTally:
+    """Running totals of a lint, for reports written while files are still being linted."""
+
+    files: int = 0
+    files_with_findings: int = 0
+    counts: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+
+    def add(self, diagnostics: Iterable[Diagnostic], *, file: bool = True) -> None:
+        """Count one file's findings (``file=False``: findings that span files)."""
+        found = False
+        for diagnostic in diagnostics:
+            self.counts[diagnostic.severity] += 1
+            found = True
+        if file:
+            self.files += 1
+            self.files_with_findings += found
+
+    def exit_code(self, *, strict: bool = False) -> ExitCode:
+        """0 when clean, 1 on errors (or warnings with ``strict``)."""
+        if self.counts[Severity.ERROR] or (strict and self.counts[Severity.WARNING]):
+            return ExitCode.FINDINGS
+        return ExitCode.OK
+
+
 @dataclass(frozen=True)
 class LintReport:
     """All files linted in one call, in the order they were found."""
@@ -121,19 +152,21 @@ class LintReport:
         found.extend(self.diagnostics)
         return found
 
+    def tally(self) -> LintTally:
+        """The report's totals."""
+        tally = LintTally()
+        for result in self.files:
+            tally.add(result.diagnostics)
+        tally.add(self.diagnostics, file=False)
+        return tally
+
     def counts(self) -> dict[Severity, int]:
         """Number of findings per severity."""
-        counts = dict.fromkeys(Severity, 0)
-        for diagnostic in self.all_diagnostics:
-            counts[diagnostic.severity] += 1
-        return counts
+        return self.tally().counts
 
     def exit_code(self, *, strict: bool = False) -> ExitCode:
         """0 when clean, 1 on errors (or warnings with ``strict``)."""
-        counts = self.counts()
-        if counts[Severity.ERROR] or (strict and counts[Severity.WARNING]):
-            return ExitCode.FINDINGS
-        return ExitCode.OK
+        return self.tally().exit_code(strict=strict)
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
