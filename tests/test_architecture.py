@@ -47,7 +47,9 @@ def test_layering_rules() -> None:
                 problems.append(f"{path}: imports {module} (only tasker_ctl/cli may)")
             if top == "rich" and where not in ("cli", "reporting"):
                 problems.append(f"{path}: imports {module} (only cli/ and reporting/ may)")
-            if module.startswith("tasker_ctl.cli") and where != "cli":
+            if (
+                module == "tasker_ctl.cli" or module.startswith("tasker_ctl.cli.")
+            ) and where != "cli":
                 problems.append(f"{path}: imports {module} (nothing below the CLI may)")
             if (
                 where in ("model", "errors")

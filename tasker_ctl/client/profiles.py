@@ -265,9 +265,10 @@ def parse_profile_text(text: str, path: Path) -> ProfileFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        message, line, column = _toml_message(exc)
         raise ProfileError(
-            f"invalid TOML: {_toml_message(exc)}",
-            location=Location(path, getattr(exc, "lineno", None), getattr(exc, "colno", None)),
+            f"invalid TOML: {message}",
+            location=Location(path, line, column),
             hint="fix the syntax of the profile file",
         ) from None
     checker = _Checker(path)
@@ -283,9 +284,17 @@ def parse_profile_text(text: str, path: Path) -> ProfileFile:
     return ProfileFile(path, profiles, tuple(checker.problems))
 
 
-def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+def _toml_message(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:
     message = str(exc.args[0]) if exc.args else str(exc)
-    return re.sub(r"\s*\(at line \d+, column \d+\)$", "", message)
+    line: int | None = getattr(exc, "lineno", None)
+    column: int | None = getattr(exc, "colno", None)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        message = message[: found.start()]
+        line, column = int(found.group(1)), int(found.group(2))
+    elif message.endswith("(at end of document)"):
+        message = message.removesuffix("(at end of document)").rstrip()
+    return message, line, column
 
 
 class _Checker:

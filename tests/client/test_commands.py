@@ -85,92 +85,222 @@ def _worker_health_shape(doc: Any) -> None:
     assert doc["detailed"] == WORKER_DETAILED
 
 
-O, W = "orchestration", "worker"
+ORCH, WORK = "orchestration", "worker"
 STEPS = f"/v1/tasks/{TASK}/workflow_steps"
 
 CASES = [
     Case(
         "task create",
-        ["task", "create", "--name", "process_order", "-n", "ecommerce", "-v", "2.1.0",
-         "--input", '{"order_id": 42, "rush": true}', "-p", "7"],
-        [(O, "POST", "/v1/tasks")],
+        [
+            "task",
+            "create",
+            "--name",
+            "process_order",
+            "-n",
+            "ecommerce",
+            "-v",
+            "2.1.0",
+            "--input",
+            '{"order_id": 42, "rush": true}',
+            "-p",
+            "7",
+        ],
+        [(ORCH, "POST", "/v1/tasks")],
         body=_create_body,
         document=TASK_RESPONSE,
         table=("Task created", TASK, "ecommerce/process_order v1.0.0", "50.0%", "charge_card"),
     ),
-    Case("task get", ["task", "get", TASK], [(O, "GET", f"/v1/tasks/{TASK}")],
-         document=TASK_RESPONSE,
-         table=(TASK, "in_progress", "1/2 complete", "validate_cart", "execute_ready_steps")),
-    Case("task list", ["task", "list", "-n", "ecommerce", "-s", "in_progress", "-l", "5"],
-         [(O, "GET", "/v1/tasks")],
-         query={"page": ["1"], "per_page": ["5"], "namespace": ["ecommerce"],
-                "status": ["in_progress"]},
-         document=SAMPLES[(O, "GET", "/v1/tasks", 200)],
-         table=(TASK, "ecommerce/process_order", "page 1 of 1, 1 tasks in all")),
-    Case("task cancel", ["task", "cancel", TASK], [(O, "DELETE", f"/v1/tasks/{TASK}")],
-         document={**TASK_RESPONSE, "status": "cancelled"}, table=("Task cancelled", "cancelled")),
-    Case("task steps", ["task", "steps", TASK], [(O, "GET", STEPS)],
-         document=[STEP_RESPONSE], table=("charge_card", STEP2, "error", "3/3")),
-    Case("task step", ["task", "step", TASK, STEP2], [(O, "GET", f"{STEPS}/{STEP2}")],
-         document=STEP_RESPONSE, table=("charge_card", "card declined", "3/3")),
-    Case("task step-audit", ["task", "step-audit", TASK, STEP2],
-         [(O, "GET", f"{STEPS}/{STEP2}/audit")],
-         document=AUDIT, table=("in_progress -> error", "worker-abc-123", "150")),
-    Case("task reset-step",
-         ["task", "reset-step", TASK, STEP2, "-r", "database is back", "-b", "ops@example.com"],
-         [(O, "PATCH", f"{STEPS}/{STEP2}")],
-         body=lambda b: _eq(b, {"action_type": "reset_for_retry", "reason": "database is back",
-                                "reset_by": "ops@example.com"}),
-         document={**STEP_RESPONSE, "current_state": "pending"},
-         table=("Step reset for retry; the step is now pending",)),
-    Case("task resolve-step", ["task", "resolve-step", TASK, STEP2, "--reason", "bypass"],
-         [(O, "PATCH", f"{STEPS}/{STEP2}")],
-         body=lambda b: _eq(b, {"action_type": "resolve_manually", "reason": "bypass",
-                                "resolved_by": "cli-operator"}),
-         document={**STEP_RESPONSE, "current_state": "pending"},
-         table=("Step resolved manually",)),
-    Case("task complete-step",
-         ["task", "complete-step", TASK, STEP2, "--result", '{"charged": true, "amount": 9.5}',
-          "--metadata", '{"ticket": "OPS-1"}', "-r", "charged by hand", "-b", "ops"],
-         [(O, "PATCH", f"{STEPS}/{STEP2}")],
-         body=lambda b: _eq(b, {"action_type": "complete_manually", "reason": "charged by hand",
-                                "completed_by": "ops",
-                                "completion_data": {"result": {"charged": True, "amount": 9.5},
-                                                    "metadata": {"ticket": "OPS-1"}}}),
-         document={**STEP_RESPONSE, "current_state": "pending"},
-         table=("Step completed manually",)),
-    Case("worker list", ["worker", "list", "-n", "ecommerce"], [(W, "GET", "/v1/templates")],
-         query={"namespace": ["ecommerce"], "include_cache_stats": ["true"]},
-         document=TEMPLATES, table=("ecommerce, billing", "python, batch", "Template cache")),
-    Case("worker status", ["worker", "status"], [(W, "GET", "/health/detailed")],
-         document=WORKER_DETAILED, table=("worker-py-1", "queue_processing", "python")),
-    Case("worker health", ["worker", "health"], [(W, "GET", "/health"), (W, "GET", "/health/detailed")],
-         shape=_worker_health_shape, table=("Worker health", "worker-py-1", "circuit_breakers")),
-    Case("system health", ["system", "health"],
-         [(O, "GET", "/health"), (O, "GET", "/health/detailed"),
-          (W, "GET", "/health"), (W, "GET", "/health/detailed")],
-         shape=_health_shape,
-         table=("Orchestration: healthy", "Worker: healthy", "channel_saturation")),
-    Case("system info", ["system", "info"],
-         [(O, "GET", "/health"), (O, "GET", "/health/detailed"),
-          (W, "GET", "/health"), (W, "GET", "/health/detailed")],
-         shape=_info_shape, table=("Orchestration API", "0.9.1", "staging", "30000")),
-    Case("dlq list", ["dlq", "list", "-s", "PENDING", "-l", "10", "-o", "5"], [(O, "GET", "/v1/dlq")],
-         query={"resolution_status": ["pending"], "limit": ["10"], "offset": ["5"]},
-         document=[DLQ_ENTRY], table=(ENTRY, "MaxRetriesExceeded", "Pending")),
-    Case("dlq get", ["dlq", "get", TASK], [(O, "GET", f"/v1/dlq/task/{TASK}")],
-         document=DLQ_ENTRY, table=(ENTRY, "Task snapshot", '"process_order"')),
-    Case("dlq update",
-         ["dlq", "update", ENTRY, "-s", "manually_resolved", "-n", "fixed the card", "-b", "ops"],
-         [(O, "PATCH", f"/v1/dlq/entry/{ENTRY}")],
-         body=lambda b: _eq(b, {"resolution_status": "ManuallyResolved",
-                                "resolution_notes": "fixed the card", "resolved_by": "ops",
-                                "metadata": None}),
-         document=SAMPLES[(O, "PATCH", "/v1/dlq/entry/{dlq_entry_uuid}", 200)],
-         table=("updated", "Investigation updated")),
-    Case("dlq stats", ["dlq", "stats"], [(O, "GET", "/v1/dlq/stats")],
-         document=DLQ_STATS, table=("MaxRetriesExceeded", "DLQ statistics by reason")),
-]  # fmt: skip
+    Case(
+        "task get",
+        ["task", "get", TASK],
+        [(ORCH, "GET", f"/v1/tasks/{TASK}")],
+        document=TASK_RESPONSE,
+        table=(TASK, "in_progress", "1/2 complete", "validate_cart", "execute_ready_steps"),
+    ),
+    Case(
+        "task list",
+        ["task", "list", "-n", "ecommerce", "-s", "in_progress", "-l", "5"],
+        [(ORCH, "GET", "/v1/tasks")],
+        query={
+            "page": ["1"],
+            "per_page": ["5"],
+            "namespace": ["ecommerce"],
+            "status": ["in_progress"],
+        },
+        document=SAMPLES[(ORCH, "GET", "/v1/tasks", 200)],
+        table=(TASK, "ecommerce/process_order", "page 1 of 1, 1 tasks in all"),
+    ),
+    Case(
+        "task cancel",
+        ["task", "cancel", TASK],
+        [(ORCH, "DELETE", f"/v1/tasks/{TASK}")],
+        document={**TASK_RESPONSE, "status": "cancelled"},
+        table=("Task cancelled", "cancelled"),
+    ),
+    Case(
+        "task steps",
+        ["task", "steps", TASK],
+        [(ORCH, "GET", STEPS)],
+        document=[STEP_RESPONSE],
+        table=("charge_card", STEP2, "error", "3/3"),
+    ),
+    Case(
+        "task step",
+        ["task", "step", TASK, STEP2],
+        [(ORCH, "GET", f"{STEPS}/{STEP2}")],
+        document=STEP_RESPONSE,
+        table=("charge_card", "card declined", "3/3"),
+    ),
+    Case(
+        "task step-audit",
+        ["task", "step-audit", TASK, STEP2],
+        [(ORCH, "GET", f"{STEPS}/{STEP2}/audit")],
+        document=AUDIT,
+        table=("in_progress -> error", "worker-abc-123", "150"),
+    ),
+    Case(
+        "task reset-step",
+        ["task", "reset-step", TASK, STEP2, "-r", "database is back", "-b", "ops@example.com"],
+        [(ORCH, "PATCH", f"{STEPS}/{STEP2}")],
+        body=lambda b: _eq(
+            b,
+            {
+                "action_type": "reset_for_retry",
+                "reason": "database is back",
+                "reset_by": "ops@example.com",
+            },
+        ),
+        document={**STEP_RESPONSE, "current_state": "pending"},
+        table=("Step reset for retry; the step is now pending",),
+    ),
+    Case(
+        "task resolve-step",
+        ["task", "resolve-step", TASK, STEP2, "--reason", "bypass"],
+        [(ORCH, "PATCH", f"{STEPS}/{STEP2}")],
+        body=lambda b: _eq(
+            b,
+            {"action_type": "resolve_manually", "reason": "bypass", "resolved_by": "cli-operator"},
+        ),
+        document={**STEP_RESPONSE, "current_state": "pending"},
+        table=("Step resolved manually",),
+    ),
+    Case(
+        "task complete-step",
+        [
+            "task",
+            "complete-step",
+            TASK,
+            STEP2,
+            "--result",
+            '{"charged": true, "amount": 9.5}',
+            "--metadata",
+            '{"ticket": "OPS-1"}',
+            "-r",
+            "charged by hand",
+            "-b",
+            "ops",
+        ],
+        [(ORCH, "PATCH", f"{STEPS}/{STEP2}")],
+        body=lambda b: _eq(
+            b,
+            {
+                "action_type": "complete_manually",
+                "reason": "charged by hand",
+                "completed_by": "ops",
+                "completion_data": {
+                    "result": {"charged": True, "amount": 9.5},
+                    "metadata": {"ticket": "OPS-1"},
+                },
+            },
+        ),
+        document={**STEP_RESPONSE, "current_state": "pending"},
+        table=("Step completed manually",),
+    ),
+    Case(
+        "worker list",
+        ["worker", "list", "-n", "ecommerce"],
+        [(WORK, "GET", "/v1/templates")],
+        query={"namespace": ["ecommerce"], "include_cache_stats": ["true"]},
+        document=TEMPLATES,
+        table=("ecommerce, billing", "python, batch", "Template cache"),
+    ),
+    Case(
+        "worker status",
+        ["worker", "status"],
+        [(WORK, "GET", "/health/detailed")],
+        document=WORKER_DETAILED,
+        table=("worker-py-1", "queue_processing", "python"),
+    ),
+    Case(
+        "worker health",
+        ["worker", "health"],
+        [(WORK, "GET", "/health"), (WORK, "GET", "/health/detailed")],
+        shape=_worker_health_shape,
+        table=("Worker health", "worker-py-1", "circuit_breakers"),
+    ),
+    Case(
+        "system health",
+        ["system", "health"],
+        [
+            (ORCH, "GET", "/health"),
+            (ORCH, "GET", "/health/detailed"),
+            (WORK, "GET", "/health"),
+            (WORK, "GET", "/health/detailed"),
+        ],
+        shape=_health_shape,
+        table=("Orchestration: healthy", "Worker: healthy", "channel_saturation"),
+    ),
+    Case(
+        "system info",
+        ["system", "info"],
+        [
+            (ORCH, "GET", "/health"),
+            (ORCH, "GET", "/health/detailed"),
+            (WORK, "GET", "/health"),
+            (WORK, "GET", "/health/detailed"),
+        ],
+        shape=_info_shape,
+        table=("Orchestration API", "0.9.1", "staging", "30000"),
+    ),
+    Case(
+        "dlq list",
+        ["dlq", "list", "-s", "PENDING", "-l", "10", "-o", "5"],
+        [(ORCH, "GET", "/v1/dlq")],
+        query={"resolution_status": ["pending"], "limit": ["10"], "offset": ["5"]},
+        document=[DLQ_ENTRY],
+        table=(ENTRY, "MaxRetriesExceeded", "Pending"),
+    ),
+    Case(
+        "dlq get",
+        ["dlq", "get", TASK],
+        [(ORCH, "GET", f"/v1/dlq/task/{TASK}")],
+        document=DLQ_ENTRY,
+        table=(ENTRY, "Task snapshot", '"process_order"'),
+    ),
+    Case(
+        "dlq update",
+        ["dlq", "update", ENTRY, "-s", "manually_resolved", "-n", "fixed the card", "-b", "ops"],
+        [(ORCH, "PATCH", f"/v1/dlq/entry/{ENTRY}")],
+        body=lambda b: _eq(
+            b,
+            {
+                "resolution_status": "ManuallyResolved",
+                "resolution_notes": "fixed the card",
+                "resolved_by": "ops",
+                "metadata": None,
+            },
+        ),
+        document=SAMPLES[(ORCH, "PATCH", "/v1/dlq/entry/{dlq_entry_uuid}", 200)],
+        table=("updated", "Investigation updated"),
+    ),
+    Case(
+        "dlq stats",
+        ["dlq", "stats"],
+        [(ORCH, "GET", "/v1/dlq/stats")],
+        document=DLQ_STATS,
+        table=("MaxRetriesExceeded", "DLQ statistics by reason"),
+    ),
+]
 
 
 def _eq(actual: Any, expected: Any) -> None:
@@ -195,7 +325,7 @@ def _run(case: Case, fmt: str, home: Path) -> Outcome:
         )
         proc = run_cli([*case.args, "--format", fmt], cwd=home, env=env)
         seen = sorted(
-            [(O, s) for s in orch.seen] + [(W, s) for s in worker.seen], key=lambda p: p[1].at
+            [(ORCH, s) for s in orch.seen] + [(WORK, s) for s in worker.seen], key=lambda p: p[1].at
         )
     return Outcome(proc.returncode, proc.stdout, proc.stderr, seen)
 
@@ -250,18 +380,37 @@ def test_create_reads_the_context_file_as_run_does(tmp_path: Path) -> None:
     with tasker() as (orch, worker):
         env = clean_env(tmp_path, TASKER_ORCHESTRATION_URL=orch.url, TASKER_WORKER_URL=worker.url)
         ok = run_cli(
-            ["task", "create", "--name", "x", "--context", str(context), "-c", CORR,
-             "-d", "backfill 2026-11", "--format", "json"],
-            cwd=tmp_path, env=env,
-        )  # fmt: skip
-        refused = run_cli(["task", "create", "--name", "x", "--context", str(bad)], cwd=tmp_path, env=env)
+            [
+                "task",
+                "create",
+                "--name",
+                "x",
+                "--context",
+                str(context),
+                "-c",
+                CORR,
+                "-d",
+                "backfill 2026-11",
+                "--format",
+                "json",
+            ],
+            cwd=tmp_path,
+            env=env,
+        )
+        refused = run_cli(
+            ["task", "create", "--name", "x", "--context", str(bad)], cwd=tmp_path, env=env
+        )
         stdin = run_cli(
-            ["task", "create", "--name", "x", "--context", "-"], cwd=tmp_path, env=env,
+            ["task", "create", "--name", "x", "--context", "-"],
+            cwd=tmp_path,
+            env=env,
             stdin='{"from": "stdin"}',
-        )  # fmt: skip
+        )
         neither = run_cli(["task", "create", "--name", "x"], cwd=tmp_path, env=env)
         bad_input = run_cli(["task", "create", "--name", "x", "-i", "[1, 2"], cwd=tmp_path, env=env)
-        bad_corr = run_cli(["task", "create", "--name", "x", "-i", "{}", "-c", "nope"], cwd=tmp_path, env=env)
+        bad_corr = run_cli(
+            ["task", "create", "--name", "x", "-i", "{}", "-c", "nope"], cwd=tmp_path, env=env
+        )
         sent = [s.body for s in orch.seen]
     assert ok.returncode == 0, ok.stderr
     assert sent[0]["context"] == {"order_id": 42, "items": [1, 2]}
@@ -271,7 +420,10 @@ def test_create_reads_the_context_file_as_run_does(tmp_path: Path) -> None:
     assert stdin.returncode == 0 and sent[1]["context"] == {"from": "stdin"}
     assert len(sent) == 2  # nothing was sent for the refused inputs
     assert refused.returncode == 2 and f"{bad}:1:14" in refused.stderr and "NaN" in refused.stderr
-    assert neither.returncode == 2 and "exactly one of --input JSON and --context FILE" in neither.stderr
+    assert (
+        neither.returncode == 2
+        and "exactly one of --input JSON and --context FILE" in neither.stderr
+    )
     assert bad_input.returncode == 2 and "--input:1:" in bad_input.stderr
     assert bad_corr.returncode == 2 and "correlation ID 'nope' is not a UUID" in bad_corr.stderr
 
@@ -286,8 +438,9 @@ def test_bad_arguments_are_usage_errors_before_any_request(tmp_path: Path) -> No
             "format": run_cli(["task", "get", TASK, "--format", "xml"], cwd=tmp_path, env=env),
             "result": run_cli(
                 ["task", "complete-step", TASK, STEP2, "--result", "{x}", "-r", "r"],
-                cwd=tmp_path, env=env,
-            ),  # fmt: skip
+                cwd=tmp_path,
+                env=env,
+            ),
             "nothing": run_cli(["dlq", "update", ENTRY], cwd=tmp_path, env=env),
         }
         assert orch.seen == [] and worker.seen == []
@@ -306,11 +459,14 @@ def test_unhealthy_and_unsuccessful_answers_exit_1(tmp_path: Path) -> None:
     from tests.client.fake_server import Reply
 
     with tasker() as (orch, worker):
-        worker.reply("GET", "/health/detailed", Reply(200, {**WORKER_DETAILED, "status": "degraded"}))
+        worker.reply(
+            "GET", "/health/detailed", Reply(200, {**WORKER_DETAILED, "status": "degraded"})
+        )
         orch.reply(
-            "PATCH", f"/v1/dlq/entry/{ENTRY}",
+            "PATCH",
+            f"/v1/dlq/entry/{ENTRY}",
             Reply(200, {"success": False, "message": "entry is closed", "dlq_entry_uuid": ENTRY}),
-        )  # fmt: skip
+        )
         env = clean_env(tmp_path, TASKER_ORCHESTRATION_URL=orch.url, TASKER_WORKER_URL=worker.url)
         health = run_cli(["system", "health"], cwd=tmp_path, env=env)
         only_orch = run_cli(["system", "health", "--orchestration"], cwd=tmp_path, env=env)

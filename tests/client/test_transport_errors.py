@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import socket
 import time
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -50,10 +50,15 @@ def _one_line_error(stderr: str, url: str) -> str:
 def test_429_with_retry_after_seconds_then_success(tmp_path: Path) -> None:
     with FakeTasker() as orch:
         orch.reply(
-            "GET", f"/v1/tasks/{TASK}",
-            Reply(429, {"error": {"code": "RATE_LIMITED", "message": "slow down"}}, {"Retry-After": "1"}),
+            "GET",
+            f"/v1/tasks/{TASK}",
+            Reply(
+                429,
+                {"error": {"code": "RATE_LIMITED", "message": "slow down"}},
+                {"Retry-After": "1"},
+            ),
             Reply(200, TASK_RESPONSE),
-        )  # fmt: skip
+        )
         run = run_cli([*GET, "--format", "json"], cwd=tmp_path, env=_env(tmp_path, orch.url))
         seen = list(orch.seen)
     assert run.returncode == 0, run.stderr
@@ -67,10 +72,13 @@ def test_503_with_an_http_date_then_success(tmp_path: Path) -> None:
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
     with FakeTasker() as orch:
         orch.reply(
-            "GET", f"/v1/tasks/{TASK}",
-            Reply(503, {"error": {"code": "BACKPRESSURE", "message": "busy"}}, {"Retry-After": when}),
+            "GET",
+            f"/v1/tasks/{TASK}",
+            Reply(
+                503, {"error": {"code": "BACKPRESSURE", "message": "busy"}}, {"Retry-After": when}
+            ),
             Reply(200, TASK_RESPONSE),
-        )  # fmt: skip
+        )
         run = run_cli(GET, cwd=tmp_path, env=_env(tmp_path, orch.url))
         seen = list(orch.seen)
     assert run.returncode == 0, run.stderr
@@ -177,15 +185,45 @@ def test_plain_http_to_a_tls_port_is_explained(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("status", "body", "expected", "hint"),
     [
-        (401, "Unauthorized", "HTTP 401 Unauthorized: Unauthorized", "credentials from TASKER_API_KEY were refused"),
-        (403, {"error": {"code": "FORBIDDEN", "message": "Access denied"}}, "HTTP 403 Forbidden: Access denied (FORBIDDEN)", "lack the permission"),
-        (404, {"error": {"code": "NOT_FOUND", "message": "Task not found"}}, "HTTP 404 Not Found: Task not found (NOT_FOUND)", "task list"),
-        (409, {"Conflict": {"message": "duplicate identity hash"}}, "HTTP 409 Conflict: Conflict: duplicate identity hash", "conflicts"),
+        (
+            401,
+            "Unauthorized",
+            "HTTP 401 Unauthorized: Unauthorized",
+            "credentials from TASKER_API_KEY were refused",
+        ),
+        (
+            403,
+            {"error": {"code": "FORBIDDEN", "message": "Access denied"}},
+            "HTTP 403 Forbidden: Access denied (FORBIDDEN)",
+            "lack the permission",
+        ),
+        (
+            404,
+            {"error": {"code": "NOT_FOUND", "message": "Task not found"}},
+            "HTTP 404 Not Found: Task not found (NOT_FOUND)",
+            "task list",
+        ),
+        (
+            409,
+            {"Conflict": {"message": "duplicate identity hash"}},
+            "HTTP 409 Conflict: Conflict: duplicate identity hash",
+            "conflicts",
+        ),
         (422, {"message": "context: missing field"}, "HTTP 422 Unprocessable", "check the flags"),
-        (500, b"<html>upstream exploded</html>", "HTTP 500 Internal Server Error: '<html>upstream exploded</html>'", "its logs"),
-        (302, b"", "the server redirects (HTTP 302) to https://elsewhere.example/login", "redirects are not followed"),
+        (
+            500,
+            b"<html>upstream exploded</html>",
+            "HTTP 500 Internal Server Error: '<html>upstream exploded</html>'",
+            "its logs",
+        ),
+        (
+            302,
+            b"",
+            "the server redirects (HTTP 302) to https://elsewhere.example/login",
+            "redirects are not followed",
+        ),
     ],
-)  # fmt: skip
+)
 def test_http_error_statuses(
     tmp_path: Path, status: int, body: object, expected: str, hint: str
 ) -> None:
@@ -227,9 +265,18 @@ def test_secrets_never_appear_even_when_the_server_echoes_them(tmp_path: Path) -
     token_file.write_text("tok-FILE-7a6b5c4d3e2f\n")
     with FakeTasker() as orch:
         orch.reply(
-            "GET", f"/v1/tasks/{TASK}",
-            Reply(400, {"error": {"code": "BAD_REQUEST", "message": "bad header Bearer tok-FILE-7a6b5c4d3e2f"}}),
-        )  # fmt: skip
+            "GET",
+            f"/v1/tasks/{TASK}",
+            Reply(
+                400,
+                {
+                    "error": {
+                        "code": "BAD_REQUEST",
+                        "message": "bad header Bearer tok-FILE-7a6b5c4d3e2f",
+                    }
+                },
+            ),
+        )
         orch.reply(
             "GET", "/v1/tasks", Reply(200, raw=b"<p>X-API-Key: " + SECRET.encode() + b"</p>")
         )
