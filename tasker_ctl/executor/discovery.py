@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
-import pkgutil
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -31,7 +30,8 @@ from typing import Any
 from tasker_ctl.errors import HandlerPackageError
 from tasker_ctl.executor.invoke import display_location, location_from_traceback
 from tasker_ctl.executor.sdk import Sdk
-from tasker_ctl.resolution.run_discovery import has_package, project_roots
+from tasker_ctl.resolution.importing import TreeImport, failed_modules_blocked, import_tree
+from tasker_ctl.resolution.run_discovery import has_package, run_sources
 
 DEFAULT_PACKAGE = "handlers"
 
@@ -44,6 +44,20 @@ class HandlerSources:
     packages: tuple[str, ...] = ()
     discovered_from: Path | None = None
     """The template the sources were discovered from, if none were given."""
+    template: Path | None = None
+    """The template being run (for advice when a handler is not found)."""
+    given_roots: tuple[Path, ...] = ()
+    given_packages: tuple[str, ...] = ()
+
+    def advice(self, callable_name: str) -> str | None:
+        """What to pass so that ``run`` finds ``callable_name`` (validate's advice), if known."""
+        if self.template is None:
+            return None
+        from tasker_ctl.resolution.run_discovery import advice_for_callable
+
+        return advice_for_callable(
+            callable_name, self.template, self.given_roots, self.given_packages
+        )
 
 
 @dataclass(frozen=True)
@@ -90,24 +104,25 @@ def resolve_sources(
                 f"handlers root {root} is not a directory",
                 hint="pass an existing directory with --handlers-root or 'handlers-root'",
             )
-    if roots or packages:
-        given = list(roots)
-        if not given:
-            # packages without roots: the template's project, then the working directory
-            if template_path is not None:
-                given.extend(project_roots(template_path.resolve()))
-            given.append(Path.cwd())
+    if template_path is None:
+        if not (roots or packages):
+            return HandlerSources()
+        given = list(roots) or [Path.cwd()]
         resolved = tuple(dict.fromkeys(r.resolve() for r in given))
         chosen = tuple(dict.fromkeys(packages))
         if not chosen:
             chosen = tuple(DEFAULT_PACKAGE for r in resolved[:1] if has_package(r, DEFAULT_PACKAGE))
-        return HandlerSources(resolved, chosen)
-    if template_path is None:
-        return HandlerSources()
-    for candidate in project_roots(template_path.resolve()):
-        if has_package(candidate, DEFAULT_PACKAGE):
-            return HandlerSources((candidate,), (DEFAULT_PACKAGE,), template_path)
-    return HandlerSources((template_path.resolve().parent,), (), template_path)
+        return HandlerSources(resolved, chosen, None, None, tuple(roots), tuple(packages))
+    # the one choice of roots and packages, shared with validate's advice
+    found_roots, found_packages = run_sources(template_path, roots, packages)
+    return HandlerSources(
+        found_roots,
+        found_packages,
+        None if (roots or packages) else template_path,
+        template_path,
+        tuple(roots),
+        tuple(packages),
+    )
 
 
 @contextmanager
@@ -143,8 +158,10 @@ def load_handlers(
         _evict_if_stale(top)
     catalog = HandlerCatalog(registry=sdk.HandlerRegistry(), sources=sources)
     for package in sources.packages:
-        if _import_tree(package, sources, catalog.problems):
-            catalog.registry.discover_handlers(package)
+        outcome = _import_tree(package, sources, catalog.problems)
+        if outcome.imported:
+            with failed_modules_blocked([outcome]):
+                catalog.registry.discover_handlers(package)
             catalog.misdecorated.update(_misdecorated(package))
     return catalog
 
@@ -221,41 +238,19 @@ def _evict_if_stale(top: str) -> None:
             return
 
 
-def _import_tree(package: str, sources: HandlerSources, problems: list[ImportProblem]) -> bool:
-    """Import ``package`` and every module below it; False if the package itself failed."""
-    try:
-        module = importlib.import_module(package)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and (package == exc.name or package.startswith(exc.name + ".")):
-            where = ", ".join(str(r) for r in sources.roots) or "sys.path"
-            raise HandlerPackageError(
-                f"handler package '{package}' was not found (searched {where})",
-                hint="check --handler-package / 'handler-packages' and --handlers-root",
-            ) from None
-        problems.append(_problem(package, exc))
-        return False
-    except Exception as exc:
-        problems.append(_problem(package, exc))
-        return False
-    failed: set[str] = set()
-
-    def on_error(name: str) -> None:
-        error = sys.exc_info()[1]
-        if isinstance(error, Exception) and name not in failed:
-            failed.add(name)
-            problems.append(_problem(name, error))
-
-    for info in pkgutil.walk_packages(
-        getattr(module, "__path__", []), prefix=package + ".", onerror=on_error
-    ):
-        if info.name in failed:
-            continue
-        try:
-            importlib.import_module(info.name)
-        except Exception as exc:
-            failed.add(info.name)
-            problems.append(_problem(info.name, exc))
-    return True
+def _import_tree(
+    package: str, sources: HandlerSources, problems: list[ImportProblem]
+) -> TreeImport:
+    """Import ``package`` and every module below it, adding its failures to ``problems``."""
+    outcome = import_tree(package)
+    if outcome.package_missing():
+        where = ", ".join(str(r) for r in sources.roots) or "sys.path"
+        raise HandlerPackageError(
+            f"handler package '{package}' was not found (searched {where})",
+            hint="check --handler-package / 'handler-packages' and --handlers-root",
+        )
+    problems.extend(_problem(module, exc) for module, exc in outcome.failures)
+    return outcome
 
 
 def _problem(module: str, exc: BaseException) -> ImportProblem:

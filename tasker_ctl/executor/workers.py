@@ -69,10 +69,13 @@ class HandlerInfo:
             "the callable must equal a class's handler_name, a DSL decorator's name, or an "
             "importable module.ClassName"
         )
-        return (
+        found = (
             f"no handler is registered as '{callable_name}' ({len(self.registered)} found in "
-            f"{packages} under {roots}) and it is not an importable class; {advice}"
+            f"{packages} under {roots}) and it is not an importable class"
         )
+        # validate found it elsewhere: the same sentence validate's RUN_NEEDS_HANDLER_PACKAGE says
+        where = self.sources.advice(callable_name)
+        return f"{found}; {where}" if where else f"{found}; {advice}"
 
 
 @dataclass
@@ -85,14 +88,19 @@ class Reply:
     """Why the worker is gone (``exit code 0``, ``killed by signal SIGSEGV``)."""
 
 
-def load_message(sources: HandlerSources, callables: Sequence[str]) -> dict[str, Any]:
-    """The ``load`` message for ``sources``."""
-    return {
+def load_message(
+    sources: HandlerSources, callables: Sequence[str], testing: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The ``load`` message for ``sources`` (``testing``: stubs of a test run)."""
+    message: dict[str, Any] = {
         "op": "load",
         "roots": [str(r) for r in sources.roots],
         "packages": list(sources.packages),
         "callables": list(dict.fromkeys(callables)),
     }
+    if testing is not None:
+        message["testing"] = testing
+    return message
 
 
 def _raise_load_error(error: dict[str, Any]) -> None:
@@ -147,10 +155,16 @@ class WorkerPool:
 
     enforces_timeouts = True
 
-    def __init__(self, sources: HandlerSources, callables: Sequence[str], size: int) -> None:
+    def __init__(
+        self,
+        sources: HandlerSources,
+        callables: Sequence[str],
+        size: int,
+        testing: dict[str, Any] | None = None,
+    ) -> None:
         self.sources = sources
         self.size = max(1, size)
-        self._load = protocol.encode(load_message(sources, callables))
+        self._load = protocol.encode(load_message(sources, callables, testing))
         self._log: list[bytes] = []
         self._workers: dict[int, _Worker] = {}
         self._by_fd: dict[int, _Worker] = {}

@@ -14,7 +14,6 @@ mapping, class lookup, resolver hint) and its ``method`` is checked with
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import pkgutil
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import MissingDependencyError
+from tasker_ctl.resolution.importing import TreeImport, failed_modules_blocked, import_tree
 from tasker_ctl.resolution.model import HandlerCheck, ImportProblem, Resolution, Status
 from tasker_ctl.resolution.sources import read_text
 
@@ -51,8 +51,9 @@ def check_dynamic(
     # (`--format json`), and a module calling sys.exit() is an import error, not the end.
     with contextlib.redirect_stdout(sys.stderr):
         for name in names:
-            check.import_problems.extend(_import_all(name, imported))
-            with contextlib.suppress(Exception, SystemExit):
+            outcome = _import_all(name, imported)
+            check.import_problems.extend(_problem(m, exc) for m, exc in outcome.failures)
+            with failed_modules_blocked([outcome]), contextlib.suppress(Exception, SystemExit):
                 registry.discover_handlers(name)
         _resolve_steps(check, steps, registry)
     return check
@@ -129,27 +130,13 @@ def _has_handlers(directory: Path) -> bool:
     return any("tasker_core" in read_text(path) for path in files[:500])
 
 
-def _import_all(package: str, imported: set[str]) -> list[ImportProblem]:
-    problems = []
-    modules = [package]
-    try:
-        root = importlib.import_module(package)
-        if hasattr(root, "__path__"):
-            found = pkgutil.walk_packages(
-                root.__path__, prefix=f"{package}.", onerror=lambda name: None
-            )
-            modules.extend(info.name for info in found)
-    except (Exception, SystemExit) as exc:
-        return [_problem(package, exc)]
-    for name in modules:
-        if name in imported:
-            continue
-        imported.add(name)
-        try:
-            importlib.import_module(name)
-        except (Exception, SystemExit) as exc:
-            problems.append(_problem(name, exc))
-    return problems
+def _import_all(package: str, imported: set[str]) -> TreeImport:
+    # the same walk as the run worker's (modules imported for an earlier file are skipped)
+    outcome = import_tree(package, skip=imported)
+    imported.add(package)
+    failed = {module for module, _exc in outcome.failures}
+    imported.update(n for n in sys.modules if n.startswith(package + ".") and n not in failed)
+    return outcome
 
 
 _OWN = str(Path(__file__).resolve().parent.parent)

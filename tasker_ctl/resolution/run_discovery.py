@@ -5,9 +5,11 @@ working directory), but ``run`` imports only its handler packages: the
 ``--handler-package``/``handler-packages`` ones, else the ``handlers`` package
 of the template's project (``<project>/handlers`` for
 ``<project>/config/tasks/x.yaml``, else ``handlers`` beside the template). This
-module mirrors that choice (``tasker_ctl.executor.discovery.resolve_sources``,
-which must not be imported here) and, for a handler ``run`` would miss, names
-the options that make it found.
+module makes that choice for both commands (:func:`run_sources`, which
+``tasker_ctl.executor.discovery.resolve_sources`` calls) and, for a handler
+``run`` would miss, names the options that make it found, in one sentence that
+``validate`` (``RUN_NEEDS_HANDLER_PACKAGE``) and ``run`` (its ``handler_not_found``
+warning) both print (:func:`run_advice`, :func:`advice_for_callable`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,26 @@ def run_sources(
         if has_package(candidate, DEFAULT_PACKAGE):
             return (candidate,), (DEFAULT_PACKAGE,)
     return (template.parent,), ()
+
+
+def advice_for_callable(
+    callable_: str, template: Path, roots: Sequence[Path], packages: Sequence[str]
+) -> str | None:
+    """What ``run`` must be given to find ``callable_``, found as ``validate`` finds it.
+
+    The handler is looked up statically where ``validate`` looks by default (the
+    given roots, else the template's directory and the working directory); ``None``
+    when it is not there either, or when ``run`` would find it.
+    """
+    from tasker_ctl.resolution import build_index
+
+    template = _resolved(template)
+    index_roots = tuple(roots) or tuple(dict.fromkeys((template.parent, _resolved(Path.cwd()))))
+    index = build_index(index_roots)
+    handler = index.lookup(callable_, "python")
+    if handler is None:
+        return None
+    return run_advice(handler, template, roots, packages, index.roots)
 
 
 def run_advice(

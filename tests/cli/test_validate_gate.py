@@ -376,3 +376,61 @@ def test_no_advice_when_run_finds_the_default_handlers_package(cli, tmp_path: Pa
     assert as_json.exit_code == 0
     assert text.exit_code == 0 and "no problems" in text.stdout
     assert _diagnostics(document) == []
+
+
+def test_run_prints_the_same_advice_as_validate(cli, tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    _generated_project(cli, project)
+    (project / "ctx.json").write_text("{}")
+    linted = cli("validate", "config/tasks/x.yaml", "--format", "json", cwd=project)
+    [diagnostic] = _diagnostics(json.loads(linted.stdout))
+    advice = diagnostic["message"].removeprefix("Step 'x': ")
+    assert advice.startswith("`tasker-ctl run` looks for handlers")
+    ran = cli(
+        "run", "config/tasks/x.yaml", "--context", "ctx.json", "--format", "json", cwd=project
+    )
+    assert ran.exit_code == 1
+    report = json.loads(ran.stdout)
+    [warning] = [w for w in report["warnings"] if w["code"] == "handler_not_found"]
+    assert warning["message"].endswith(advice)
+    # following the advice, run finds the handler and the task completes
+    fixed = cli(
+        "run",
+        "config/tasks/x.yaml",
+        "--context",
+        "ctx.json",
+        "--handler-package",
+        "app.handlers",
+        "--format",
+        "json",
+        cwd=project,
+    )
+    assert json.loads(fixed.stdout)["task"]["status"] == "complete", fixed.stdout
+
+
+def test_a_handler_module_that_exits_on_import_is_one_import_error_for_both(
+    cli, tmp_path: Path
+) -> None:
+    # The module next to it is still registered: validate --import resolves it and
+    # run completes; both name the module that called sys.exit() with its line.
+    project = tmp_path / "proj"
+    (project / "handlers").mkdir(parents=True)
+    (project / "handlers" / "__init__.py").write_text("")
+    (project / "handlers" / "aaa_exits.py").write_text("import sys\n\nsys.exit(3)\n")
+    (project / "handlers" / "charge.py").write_text(
+        DSL_HANDLER.replace("CALLABLE", "handlers.charge.charge")
+    )
+    _template(project / "config" / "tasks" / "gate.yaml", "handlers.charge.charge")
+    (project / "ctx.json").write_text("{}")
+    linted = cli("validate", "config/tasks/gate.yaml", "--import", "-f", "json", cwd=project)
+    _no_traceback(linted)
+    [diagnostic] = _diagnostics(json.loads(linted.stdout))
+    assert diagnostic["rule_id"] == "HANDLER_IMPORT_ERROR"
+    assert diagnostic["path"].endswith("aaa_exits.py") and diagnostic["line"] == 3
+    assert "SystemExit: 3" in diagnostic["message"]
+    ran = cli("run", "config/tasks/gate.yaml", "--context", "ctx.json", "-f", "json", cwd=project)
+    report = json.loads(ran.stdout)
+    assert report["task"]["status"] == "complete"
+    [warning] = report["warnings"]
+    assert warning["code"] == "handler_import_error"
+    assert "aaa_exits.py:3" in warning["message"] and "SystemExit: 3" in warning["message"]
