@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from tasker_ctl.config import Settings, load_settings
 from tasker_ctl.reporting.console import literal, stderr_console
+
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print nothing on success (errors still go to stderr); the exit code tells.",
+    ),
+]
+"""``--quiet`` for CI, shared by the commands that offer it."""
 
 
 @dataclass

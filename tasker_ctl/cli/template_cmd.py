@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tasker_ctl.cli.boundary import command_boundary
-from tasker_ctl.cli.common import note, settings_from, warn
+from tasker_ctl.cli.common import QuietOption, note, settings_from, warn
 from tasker_ctl.config import Settings
 from tasker_ctl.errors import ParameterError
 from tasker_ctl.reporting.console import stdout_console
@@ -93,12 +93,18 @@ def generate(
     ] = None,
     plugin: PluginOption = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Print the files and a diff; write nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Show every file's diff and write nothing; exit 1 if a real run would "
+            "refuse (files exist with other content).",
+        ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     skip_existing: Annotated[
         bool, typer.Option("--skip-existing", help="Keep existing files; write only new ones.")
     ] = False,
+    quiet: QuietOption = False,
 ) -> int:
     """Render a template into files. Existing files are an error unless --force/--skip-existing."""
     from tasker_ctl.reporting.scaffold import print_generate_result
@@ -126,12 +132,16 @@ def generate(
         dry_run=dry_run,
     )
     result = run_generate(request, catalog)
-    for other in result.selection.shadowed:
-        note(f"using {result.selection.source.label}; {other.origin} offers it too (see --plugin)")
-    for message in result.notes:
-        note(message)
-    print_generate_result(stdout_console(), result, show_diff=dry_run)
-    return 0
+    if not quiet:
+        for other in result.selection.shadowed:
+            note(
+                f"using {result.selection.source.label}; {other.origin} offers it too "
+                "(see --plugin)"
+            )
+        for message in result.notes:
+            note(message)
+        print_generate_result(stdout_console(), result, show_diff=dry_run)
+    return 1 if dry_run and result.plan.conflicts else 0
 
 
 def _catalog(ctx: typer.Context) -> tuple[Settings, Catalog]:

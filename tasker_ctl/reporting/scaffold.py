@@ -106,21 +106,57 @@ def print_template_info(
         _line(console, f"  {path}  ", (f"(from {output.template})", "dim"))
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 file``, ``2 files``: the count and the noun in the right number."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
+
+
+_DIFF_STYLES = (("+++ ", "bold"), ("--- ", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+
+
+def diff_text(diff: str) -> Text:
+    """A unified diff as Rich text: added lines green, removed red, hunks cyan.
+
+    Rich drops the styles when the console is not a terminal (or ``NO_COLOR`` is set),
+    so a piped diff stays plain and ``patch``-able.
+    """
+    text = Text()
+    for line in clean(diff).splitlines(keepends=True):
+        style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")
+        text.append(line, style=style or None)
+    return text
+
+
 def print_generate_result(console: Console, result: GenerateResult, *, show_diff: bool) -> None:
-    """One line per file (and its diff on a dry run), then a summary line."""
+    """One line per file (and its diff on a dry run), then a summary line.
+
+    A dry run shows the diff of every file whose content would differ from the disk,
+    including files a real run would refuse (``would conflict``) or keep
+    (``--skip-existing``).
+    """
     source = result.selection.source
     for write in result.plan.writes:
         done, would, style = _ACTION_WORDS[write.action]
         word = would if result.dry_run else done
+        if write.conflict:
+            word, style = "would conflict", "bold red"
         _line(console, (f"{word:>19} ", style), str(write.target))
-        if show_diff and write.changes_disk:
-            console.file.write(clean(write.diff()))
+        if show_diff and write.action is not Action.UNCHANGED:
+            console.print(diff_text(write.diff()), end="", soft_wrap=True)
     changed = sum(1 for w in result.plan.writes if w.changes_disk)
     label = f"{source.language}/{source.name}"
     if result.dry_run:
+        conflicts = len(result.plan.conflicts)
+        would = f"Dry run: {plural(changed, 'file')} would be written from {label}"
+        if conflicts:
+            exist = "exists" if conflicts == 1 else "exist"
+            would += (
+                f", but {plural(conflicts, 'file')} already {exist} with other content, so a "
+                "real run would refuse (pass --force or --skip-existing)"
+            )
+        _line(console, f"{would}; nothing was written.")
+    else:
         _line(
             console,
-            f"Dry run: {changed} file(s) would be written from {label}; nothing was written.",
+            f"Generated {plural(changed, 'file')} from {label} in {result.plan.output_dir}.",
         )
-    else:
-        _line(console, f"Generated {changed} file(s) from {label} in {result.plan.output_dir}.")

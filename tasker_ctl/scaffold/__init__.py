@@ -102,7 +102,9 @@ def generate(request: GenerateRequest, catalog: Catalog | None = None) -> Genera
     manifest = load_template_manifest(selection.source.directory)
     values = resolve_parameters(manifest, request.params, selection.source)
     files = render_template(selection.source, manifest, values)
-    plan = plan_writes(files, request.output_dir, request.policy)
+    plan = plan_writes(
+        files, request.output_dir, request.policy, refuse_conflicts=not request.dry_run
+    )
     if not request.dry_run:
         apply_plan(plan)
     return GenerateResult(

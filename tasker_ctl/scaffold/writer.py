@@ -54,6 +54,8 @@ class PlannedWrite:
     content: str
     existing: bytes | None
     action: Action
+    conflict: bool = False
+    """The file exists with other content and the policy is ``error``: a real run refuses."""
 
     @property
     def changes_disk(self) -> bool:
@@ -78,6 +80,11 @@ class WritePlan:
 
     output_dir: Path
     writes: tuple[PlannedWrite, ...]
+
+    @property
+    def conflicts(self) -> tuple[PlannedWrite, ...]:
+        """The files that make a real (not dry) run refuse the whole plan."""
+        return tuple(write for write in self.writes if write.conflict)
 
 
 def _name_max(directory: Path) -> int:
@@ -156,9 +163,19 @@ def _check_containment(root: Path, relpath: PurePosixPath) -> Path:
 
 
 def plan_writes(
-    files: Sequence[RenderedFile], output_dir: Path, policy: ConflictPolicy
+    files: Sequence[RenderedFile],
+    output_dir: Path,
+    policy: ConflictPolicy,
+    *,
+    refuse_conflicts: bool = True,
 ) -> WritePlan:
-    """Decide what happens to each file; raise if the plan must be refused."""
+    """Decide what happens to each file; raise if the plan must be refused.
+
+    With ``refuse_conflicts=False`` (a dry run) existing files with other content are
+    not an error: they are planned as overwrites marked ``conflict``, so the caller can
+    show their diff and say that a real run would refuse. Unsafe paths are refused
+    either way.
+    """
     root = output_dir.expanduser().resolve()
     if root.exists() and not root.is_dir():
         raise WriteRefusedError(
@@ -201,8 +218,9 @@ def plan_writes(
         else:
             action = Action.OVERWRITE
             conflicts.append(str(file.relpath))
-        writes.append(PlannedWrite(file.relpath, target, file.content, existing, action))
-    if conflicts:
+        conflict = action is Action.OVERWRITE and policy is ConflictPolicy.ERROR
+        writes.append(PlannedWrite(file.relpath, target, file.content, existing, action, conflict))
+    if conflicts and refuse_conflicts:
         raise FileConflictError(
             f"{len(conflicts)} file(s) already exist in {output_dir} with different content: "
             + ", ".join(conflicts)
@@ -234,6 +252,12 @@ def _file_mode(existing_target: Path) -> int:
 
 def apply_plan(plan: WritePlan) -> None:
     """Write the plan atomically as a whole; on failure leave the disk unchanged."""
+    if plan.conflicts:
+        raise FileConflictError(
+            f"{len(plan.conflicts)} file(s) already exist in {plan.output_dir} with different "
+            "content; nothing was written",
+            hint="pass --force to overwrite or --skip-existing to keep them",
+        )
     created_dirs: list[Path] = []
     staged: list[tuple[PlannedWrite, Path]] = []
     moved: list[PlannedWrite] = []

@@ -23,7 +23,7 @@ def test_generate_writes_files_and_lists_them(cli, tmp_path: Path) -> None:
         "tests/test_process_order_handler.py",
     ]
     assert "created" in result.stdout
-    assert "Generated 2 file(s) from python/step_handler" in result.stdout
+    assert "Generated 2 files from python/step_handler" in result.stdout
 
 
 def test_dry_run_prints_files_and_diff_and_writes_nothing(cli, tmp_path: Path) -> None:
