@@ -19,6 +19,7 @@ and the ``false`` forms only; ``<<`` is an ordinary (unknown) key.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,6 +101,17 @@ _UNREAD_ANYWAY = frozenset(
 """Old spellings of per-step backoff times, which production reads under no spelling."""
 
 
+@functools.cache
+def _fields_by_key(name: str) -> dict[str, Field]:
+    """The fields of struct ``name`` by every key that spells them (names and aliases)."""
+    by_key: dict[str, Field] = {}
+    for f in STRUCTS[name].values():
+        by_key[f.name] = f
+        for alias in f.aliases:
+            by_key[alias] = f
+    return by_key
+
+
 class _Reader:
     def __init__(self) -> None:
         self.result = ReadResult({})
@@ -119,11 +131,7 @@ class _Reader:
         if not isinstance(node, Mapping):
             self._type_error(node, "a mapping", pointer, SCALAR_HINTS.get(name))
             return None
-        by_key: dict[str, Field] = {}
-        for f in fields.values():
-            by_key[f.name] = f
-            for alias in f.aliases:
-                by_key[alias] = f
+        by_key = _fields_by_key(name)
         out: dict[str, Any] = {}
         seen: dict[str, str] = {}
         for key_node, value_node in node.pairs:
