@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tasker_ctl.validation.diagnostic import Diagnostic, FileResult, LintReport, Severity
 from tasker_ctl.validation.engine import Linter, LintOptions, expand_paths, run_lint
+from tasker_ctl.validation.loader import LoadedTemplate, load_template
 
 __all__ = [
     "Diagnostic",
@@ -24,10 +25,12 @@ __all__ = [
     "LintOptions",
     "LintReport",
     "Linter",
+    "LoadedTemplate",
     "Severity",
     "expand_paths",
     "lint_file",
     "lint_paths",
+    "load_template",
 ]
 
 
