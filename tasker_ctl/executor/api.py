@@ -64,13 +64,16 @@ def open_handlers(
     packages: Sequence[str] = (),
     in_process: bool = False,
     wait: bool = True,
+    testing: dict[str, Any] | None = None,
 ) -> Iterator[Workers]:
     """Start the handler worker for ``template`` (see :mod:`.discovery` for the sources).
 
     With ``in_process`` the handlers are imported and called in this process
     instead (for debuggers: no timeouts, no crash isolation). With ``wait=False``
     the worker imports the handlers while the caller goes on (the CLI lints the
-    template meanwhile); :func:`run_workflow` waits for it.
+    template meanwhile); :func:`run_workflow` waits for it. ``testing`` (stubs and a
+    call record, from :mod:`tasker_ctl.testing`) goes to the worker in its ``load``
+    message (see :mod:`.protocol`); it needs a worker process.
 
     Raises:
         MissingDependencyError: ``tasker_core`` is not installed.
@@ -79,13 +82,15 @@ def open_handlers(
     sources = resolve_sources(template_path, roots, packages)
     callables = [step.handler.callable for step in template.steps] if template else []
     if in_process:
+        if testing is not None:
+            raise ValueError("stubs need a worker process: in_process cannot take testing")
         sdk = load_sdk()
         with handler_scope(sdk, sources, callables) as catalog:
             yield InProcessWorkers(WorkerCore(sdk, catalog, in_process=True), sources)
         return
     if importlib.util.find_spec("tasker_core") is None:
         load_sdk()  # raises the one clear sentence about installing the SDK
-    pool = WorkerPool(sources, callables, 1)
+    pool = WorkerPool(sources, callables, 1, testing)
     try:
         pool.start(wait=wait)
         yield pool

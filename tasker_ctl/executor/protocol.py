@@ -10,7 +10,14 @@ Orchestrator -> worker:
 
 ``load``
     ``{"op": "load", "roots": [dir...], "packages": [pkg...], "callables": [name...]}``:
-    import the SDK and the handler packages. Answered by ``ready``.
+    import the SDK and the handler packages. Answered by ``ready``. Test runs
+    (:mod:`tasker_ctl.testing`) add ``"testing": {"stubs": {step: stub...},
+    "record": path}``: each stub replaces the handler of the steps with that name
+    or template step name (its JSON form is :meth:`tasker_ctl.testing.Stub.spec`:
+    ``{"kind": "result" | "failure" | "checkpoint" | "sequence" | "call", ...}``),
+    and the worker appends one JSON line per handler call (what the handler was
+    given) to ``<record>.<pid>.jsonl``. Without the key the worker loads nothing
+    of this and calls cost nothing more.
 ``task``
     ``{"op": "task", "task": {...}}``: the task part of every payload, sent once per
     run (it starts a new run: the worker forgets the previous one).

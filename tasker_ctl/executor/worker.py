@@ -217,6 +217,11 @@ def load_core(message: dict[str, Any], *, in_process: bool = False) -> WorkerCor
     sdk = load_sdk()
     sources = HandlerSources(tuple(Path(r) for r in message["roots"]), tuple(message["packages"]))
     catalog = load_handlers(sdk, sources, message.get("callables", ()))
+    testing = message.get("testing")
+    if testing is not None:  # a test run (tasker_ctl.testing): stubs and a call record
+        from tasker_ctl.testing._worker import testing_core
+
+        return testing_core(sdk, catalog, testing)
     return WorkerCore(sdk, catalog, in_process=in_process)
 
 
