@@ -18,11 +18,10 @@ upstream.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from tasker_ctl.validation.composition.validator import Kind, Problem, check_step
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tasker_ctl.validation.composition.validator import Kind, Problem, check_step
     from tasker_ctl.validation.context import RuleContext
     from tasker_ctl.validation.serde import ReadResult
 
@@ -41,6 +40,9 @@ def problems(ctx: RuleContext) -> list[Problem]:
     for step in ctx.steps:
         composition = step.raw.get("composition")
         if composition is not None:
+            # the validator (and jq) load only for templates that have compositions
+            from tasker_ctl.validation.composition.validator import check_step
+
             found.extend(
                 check_step(
                     composition, f"{step.pointer}/composition", step.raw.get("result_schema")
@@ -53,3 +55,12 @@ def problems(ctx: RuleContext) -> list[Problem]:
 def of_kind(ctx: RuleContext, kind: Kind) -> list[Problem]:
     """The problems one rule reports."""
     return [p for p in problems(ctx) if p.kind == kind]
+
+
+def __getattr__(name: str) -> Any:
+    """``Kind``, ``Problem`` and ``check_step``, imported on first use (lint stays light)."""
+    if name in ("Kind", "Problem", "check_step"):
+        from tasker_ctl.validation.composition import validator
+
+        return getattr(validator, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
