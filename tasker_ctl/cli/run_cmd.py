@@ -67,6 +67,13 @@ def run(
         Path | None,
         typer.Option("--events", help="Append one JSON line per state change to this file."),
     ] = None,
+    tracebacks: Annotated[
+        bool,
+        typer.Option(
+            "--traceback",
+            help="Print the full handler traceback of each failure (SDK frames folded).",
+        ),
+    ] = False,
     in_process: Annotated[
         bool,
         typer.Option(
@@ -128,7 +135,7 @@ def run(
             log = EventLog(events) if events is not None else None
             with report_stream() as out:
                 console = Console(file=out, highlight=False)
-                view = LiveView(console) if fmt == "text" else None
+                view = LiveView(console, tracebacks=tracebacks) if fmt == "text" else None
                 observers = [o for o in (log, view) if o is not None]
                 with view or nullcontext():
                     result = run_workflow(
@@ -137,7 +144,7 @@ def run(
                 if view is None:
                     write_run_json(result, out)
                 else:
-                    print_run_summary(console, result)
+                    print_run_summary(console, result, tracebacks=tracebacks)
     finally:
         if log is not None:
             log.close()

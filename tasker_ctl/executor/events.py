@@ -65,6 +65,14 @@ class AttemptFinished:
     handler_ms: float
     error_type: str | None = None
     message: str | None = None
+    exception_type: str | None = None
+    """The Python exception class that failed the handler, when one did."""
+    location: str | None = None
+    """``file:line in function`` of the handler's own frame where it failed."""
+    source_line: str | None = None
+    """The source text of that line."""
+    traceback: str | None = None
+    """The handler's traceback, SDK and tasker-ctl frames folded."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ copy every ancestor entry on every call (O(n^2) on long chains); see
 from __future__ import annotations
 
 import inspect
+import linecache
 import os
 import re
 import sysconfig
@@ -53,6 +54,10 @@ class HandlerOutcome:
     permanent_error_raised: bool = False
     location: str | None = None
     handler_ms: float = 0.0
+    source_line: str | None = None
+    """The source text of the line at ``location`` (stripped), when it can be read."""
+    traceback: str | None = None
+    """The handler's traceback with SDK, tasker-ctl and stdlib frames folded."""
 
 
 class Invoker:
@@ -96,15 +101,20 @@ class Invoker:
             outcome.result = sub._create_error_result(exc)
             outcome.exception_type = type(exc).__name__
             outcome.permanent_error_raised = isinstance(exc, self.sdk.PermanentError)
-            outcome.location = location_from_traceback(exc.__traceback__)
+            outcome.location, outcome.source_line = frame_from_traceback(exc.__traceback__)
+            outcome.traceback = fold_traceback("".join(traceback.format_exception(exc)))
         finally:
             if started is not None:
                 outcome.handler_ms = (time.perf_counter() - started) * 1000.0
         if outcome.location is None:
             metadata = getattr(outcome.result, "metadata", None)
             text = metadata.get("traceback") if isinstance(metadata, dict) else None
-            if isinstance(text, str):
-                outcome.location = location_from_text(text)
+            if isinstance(text, str):  # a DSL handler: the SDK kept the traceback as text
+                outcome.location, outcome.source_line = frame_from_text(text)
+                outcome.traceback = fold_traceback(text)
+                kind = metadata.get("exception_type") if isinstance(metadata, dict) else None
+                if outcome.exception_type is None and isinstance(kind, str):
+                    outcome.exception_type = kind
         return outcome
 
 
@@ -137,13 +147,77 @@ def location_from_traceback(tb: TracebackType | None) -> str | None:
     return found
 
 
-def location_from_text(text: str) -> str | None:
-    """The same, read from a formatted traceback (DSL handlers keep only the text)."""
-    found = None
+def source_at(filename: str, line: int) -> str | None:
+    """The stripped source text of ``filename:line`` (``None`` when unreadable or blank)."""
+    text = linecache.getline(filename, line).strip()
+    return text or None
+
+
+def frame_from_traceback(tb: TracebackType | None) -> tuple[str | None, str | None]:
+    """``(location, source line)`` of the innermost frame in user code."""
+    found: tuple[str | None, str | None] = (None, None)
+    for frame in traceback.extract_tb(tb):
+        if is_user_file(frame.filename):
+            lineno = frame.lineno or 0
+            source = (frame.line or "").strip() or source_at(frame.filename, lineno)
+            found = (display_location(frame.filename, lineno, frame.name), source)
+    return found
+
+
+def frame_from_text(text: str) -> tuple[str | None, str | None]:
+    """The same, read from a formatted traceback."""
+    found: tuple[str | None, str | None] = (None, None)
     for match in _TB_LINE.finditer(text):
         if is_user_file(match["file"]):
-            found = display_location(match["file"], int(match["line"]), match["func"])
+            line = int(match["line"])
+            found = (
+                display_location(match["file"], line, match["func"]),
+                source_at(match["file"], line),
+            )
     return found
+
+
+def fold_traceback(text: str) -> str:
+    """A formatted traceback with every run of non-user frames folded into one line.
+
+    Frames of the SDK, tasker-ctl and the standard library become
+    ``[N frames of the SDK, tasker-ctl or the standard library]``; the handler's
+    own frames, the chained-exception separators and the exception lines stay.
+    """
+    out: list[str] = []
+    hidden = 0
+
+    def flush() -> None:
+        nonlocal hidden
+        if hidden:
+            out.append(
+                f"  [{hidden} frame{'s' if hidden != 1 else ''} of the SDK, tasker-ctl or "
+                "the standard library]"
+            )
+            hidden = 0
+
+    lines = text.rstrip("\n").split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = _TB_LINE.search(line) if line.startswith("  File ") else None
+        if match is None:
+            flush()
+            out.append(line)
+            index += 1
+            continue
+        block = [line]
+        index += 1
+        while index < len(lines) and lines[index].startswith("    "):
+            block.append(lines[index])
+            index += 1
+        if is_user_file(match["file"]):
+            flush()
+            out.extend(block)
+        else:
+            hidden += 1
+    flush()
+    return "\n".join(out)
 
 
 def location_of_coroutine(coroutine: Any) -> str | None:

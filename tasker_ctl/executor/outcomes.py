@@ -110,7 +110,9 @@ class OutcomeProcessor:
         completion = Completion(
             outcome.entry, outcome.serialization_error, outcome.converted, outcome.retry_after_s
         )
-        self._finish(record, completion, outcome.handler_ms, outcome.location, outcome.entry_text)
+        self._finish(
+            record, completion, outcome.handler_ms, outcome.location, outcome.entry_text, outcome
+        )
         return None
 
     def _escaped(self, record: StepRecord, outcome: CallOutcome) -> None:
@@ -124,7 +126,8 @@ class OutcomeProcessor:
             "failure instead",
             record.name,
         )
-        self.fail_attempt(record, f"{kind}: {outcome.escaped}", kind, outcome.handler_ms, where)
+        entry = failure_entry(record.uuid, f"{kind}: {outcome.escaped}", kind, retryable=True)
+        self._finish(record, Completion(entry), outcome.handler_ms, where, None, outcome)
 
     def _checkpoint(self, record: StepRecord, outcome: CallOutcome) -> str | None:
         orch = self.orch
@@ -210,9 +213,11 @@ class OutcomeProcessor:
         handler_ms: float,
         location: str | None,
         entry_text: bytes | None = None,
+        call: CallOutcome | None = None,
     ) -> None:
         orch = self.orch
         record.handler_ms += handler_ms
+        failed = not completion.success
         if orch.observers:
             error = completion.entry.get("error") or {}
             orch.emit(
@@ -223,6 +228,10 @@ class OutcomeProcessor:
                     handler_ms,
                     error.get("error_type"),
                     error.get("message"),
+                    call.exception_type if call is not None and failed else None,
+                    location if failed else None,
+                    call.source_line if call is not None and failed else None,
+                    call.traceback if call is not None and failed else None,
                 )
             )
         if completion.serialization_error is not None:
@@ -263,7 +272,7 @@ class OutcomeProcessor:
             record.error = StepFailure(strict_failure or "", "result_schema_violation", False)
             self._fail(record)
         else:
-            self._failed_attempt(record, completion, location)
+            self._failed_attempt(record, completion, location, call)
         orch.finalize()
 
     def _complete(
@@ -283,7 +292,11 @@ class OutcomeProcessor:
         self.orch.workflow.errored += 1
 
     def _failed_attempt(
-        self, record: StepRecord, completion: Completion, location: str | None
+        self,
+        record: StepRecord,
+        completion: Completion,
+        location: str | None,
+        call: CallOutcome | None = None,
     ) -> None:
         orch = self.orch
         error = completion.entry.get("error") or {}
@@ -292,6 +305,9 @@ class OutcomeProcessor:
             error_type=str(error.get("error_type") or "unknown"),
             retryable=completion.retryable,
             location=location,
+            exception_type=call.exception_type if call is not None else None,
+            source_line=call.source_line if call is not None else None,
+            traceback=call.traceback if call is not None else None,
         )
         if not completion.retryable or record.attempts >= record.max_attempts:
             self._fail(record)

@@ -164,6 +164,10 @@ class CallOutcome:
     permanent_error_raised: bool = False
     location: str | None = None
     handler_ms: float = 0.0
+    source_line: str | None = None
+    """The source text at ``location``."""
+    traceback: str | None = None
+    """The handler's traceback, SDK frames folded (``invoke.fold_traceback``)."""
     returned: str | None = None
     checkpoint: dict[str, Any] | None = None
     checkpoint_problem: str | None = None

@@ -18,6 +18,12 @@ class StepFailure:
     retryable: bool
     location: str | None = None
     """``file:line in function`` of the handler code that failed, when known."""
+    exception_type: str | None = None
+    """The Python exception class that failed the handler (``KeyError``), when one did."""
+    source_line: str | None = None
+    """The source text of the line at ``location``."""
+    traceback: str | None = None
+    """The handler's traceback, SDK and tasker-ctl frames folded."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -36,7 +37,7 @@ from uuid import UUID
 from tasker_ctl.executor import protocol
 from tasker_ctl.executor.deps import DependencyResults, Lineage
 from tasker_ctl.executor.discovery import HandlerCatalog, HandlerSources, load_handlers
-from tasker_ctl.executor.invoke import Invoker, location_from_traceback
+from tasker_ctl.executor.invoke import Invoker, fold_traceback, frame_from_traceback
 from tasker_ctl.executor.payload import PayloadBuilder
 from tasker_ctl.executor.persist import Checkpoint, submit
 from tasker_ctl.executor.sdk import Sdk
@@ -132,6 +133,8 @@ class WorkerCore:
             "permanent_error_raised": outcome.permanent_error_raised,
             "location": outcome.location,
             "handler_ms": outcome.handler_ms,
+            "source_line": outcome.source_line,
+            "traceback": outcome.traceback,
         }
         result = outcome.result
         if not isinstance(result, sdk.StepHandlerResult):
@@ -176,6 +179,7 @@ class WorkerCore:
 
     def _escaped(self, message: dict[str, Any], event: Any, exc: BaseException) -> str:
         handler_name = self.invoker.subscriber._get_handler_name(event)
+        location, source_line = frame_from_traceback(exc.__traceback__)
         return _ENCODE(
             {
                 "op": "done",
@@ -184,7 +188,9 @@ class WorkerCore:
                 "handler_name": handler_name,
                 "exception_type": type(exc).__name__,
                 "escaped": str(exc),
-                "location": location_from_traceback(exc.__traceback__),
+                "location": location,
+                "source_line": source_line,
+                "traceback": fold_traceback("".join(traceback.format_exception(exc))),
             }
         )
 

@@ -4,7 +4,9 @@ Exactly these keys: ``version``, ``task`` (name, namespace, version, status),
 ``steps`` (name, type, status, attempts, checkpoint_yields, result, error,
 created_by, backoff_ms), ``not_created``, ``warnings`` (code, message, step)
 and ``timing`` (wall_ms, virtual_ms). A failed step's ``error`` is
-``{message, error_type, retryable, location}``.
+``{message, error_type, retryable, location, exception_type, source_line,
+traceback}`` (the last three were added later, without a version change: readers
+of version 1 ignore keys they do not know; each is ``null`` when unknown).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ def _error(failure: StepFailure | None) -> dict[str, Any] | None:
         "error_type": failure.error_type,
         "retryable": failure.retryable,
         "location": failure.location,
+        "exception_type": failure.exception_type,
+        "source_line": failure.source_line,
+        "traceback": failure.traceback,
     }
 
 

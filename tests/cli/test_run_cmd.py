@@ -152,6 +152,9 @@ def test_permanent_failure(cli: Any, tmp_path: Path) -> None:
         "error_type": "payment_declined",
         "retryable": False,
         "location": None,
+        "exception_type": None,
+        "source_line": None,
+        "traceback": None,
     }
     assert [s["status"] for s in report["steps"][3:]] == ["pending", "pending"]
     text = cli("run", template, "--context", write_context(tmp_path, data))

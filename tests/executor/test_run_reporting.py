@@ -86,6 +86,9 @@ def test_json_report_of_a_failure(run: Run) -> None:
         "error_type": "rejected",
         "retryable": False,
         "location": None,
+        "exception_type": None,
+        "source_line": None,
+        "traceback": None,
     }
     assert json.loads(render_run_json(result)) == report
 
