@@ -1,18 +1,13 @@
-"""The one Jinja environment factory used to render scaffold templates.
+"""The Jinja environment factory for the built-in scaffold templates.
 
-Every template, built-in or from a plugin, renders in Jinja's immutable
-sandbox, so a third-party template cannot reach Python internals or mutate
-its inputs. The settings reproduce Tera's output byte for byte for the
-constructs real plugins use: no autoescaping, trailing newline kept, no
-block trimming, and undefined variables are errors.
+The built-in templates (``tasker_ctl/templates``, ``*.j2``) render in Jinja's
+immutable sandbox: no autoescaping, trailing newline kept, no block trimming,
+and undefined variables are errors. Their filters accept both Jinja's
+positional arguments and the keyword spellings of the Tera originals
+(``replace(from=..., to=...)``, ``join(sep=...)``, ``split(pat=...)``...).
 
-Templates written for Tera (``*.tera``) are accepted where Tera's syntax is
-Jinja-compatible. Tera's keyword-argument filters (``default(value=...)``,
-``replace(from=..., to=...)``, ``truncate(length=...)``, ``join(sep=...)``,
-``split(pat=...)``), ``json_encode``, ``slugify``, the tests ``containing``,
-``starting_with``, ``ending_with`` and ``matching``, and ``set_global`` are
-provided; anything else Tera-only is reported as a render error with the
-file and line.
+Plugin templates (Tera, ``*.tera``) do not come here: they render with
+:mod:`tasker_ctl.scaffold.tera`, which reproduces Tera itself.
 """
 
 from __future__ import annotations
@@ -28,18 +23,6 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from tasker_ctl.scaffold.filters import CASE_FILTERS, QUOTE_FILTERS
-
-_SET_GLOBAL = re.compile(r"\{%(-?)\s*set_global\b")
-
-
-class _TeraCompatLoader(jinja2.FileSystemLoader):
-    """A file loader that rewrites the few Tera spellings Jinja lacks."""
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if filename.endswith(".tera"):
-            source = _SET_GLOBAL.sub(r"{%\1 set", source)
-        return source, filename, uptodate
 
 
 def _tera_default(obj: Any, default_value: Any = "", boolean: bool = False, **kwargs: Any) -> Any:
@@ -98,7 +81,7 @@ def make_environment(template_dir: Path, shared_dirs: Sequence[Path] = ()) -> ji
     snippets; only the built-in templates use one.
     """
     env = ImmutableSandboxedEnvironment(
-        loader=_TeraCompatLoader([str(template_dir), *(str(d) for d in shared_dirs)]),
+        loader=jinja2.FileSystemLoader([str(template_dir), *(str(d) for d in shared_dirs)]),
         autoescape=False,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,

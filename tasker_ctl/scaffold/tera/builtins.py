@@ -1256,10 +1256,11 @@ def _bool_arg(name: str, args: Args, arg: str) -> bool:
 
 
 def _rfc3339(moment: dt.datetime) -> str:
-    frac = f"{moment.microsecond * 1000:09}"
-    return (
-        moment.strftime("%Y-%m-%dT%H:%M:%S") + "." + frac + _offset(_Moment(moment, None, True), 1)
-    )
+    """Chrono's ``to_rfc3339``: fraction only when non-zero, in 3, 6 or 9 digits."""
+    micros = moment.microsecond
+    frac = "" if not micros else "." + f"{micros:06}"[: 3 if micros % 1000 == 0 else 6]
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return stamp + frac + _offset(_Moment(moment, None, True), 1)
 
 
 def _now(args: Args, budget: RenderBudget) -> Value:
@@ -1268,8 +1269,7 @@ def _now(args: Args, budget: RenderBudget) -> Value:
     moment = dt.datetime.now(dt.UTC) if utc else dt.datetime.now().astimezone()
     if timestamp:
         return int(moment.timestamp())
-    text = _rfc3339(moment)
-    return text.replace("+00:00", "+00:00") if not utc else text
+    return _rfc3339(moment)
 
 
 def _throw(args: Args, budget: RenderBudget) -> Value:

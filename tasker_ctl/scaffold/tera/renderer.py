@@ -375,7 +375,7 @@ class Renderer:
                     f"Tried to iterate using key value on variable `{name}`, "
                     "but it is missing a key"
                 )
-            items = list(container.items())
+            items = sorted(container.items())
         else:
             raise TeraError(
                 f"Tried to iterate on a container (`{name}`) that has a unsupported type"

@@ -5,7 +5,8 @@ A value is ``None`` (null), ``bool``, ``int`` (a 64-bit integer), ``float``
 floats the way Rust's ``Display`` does (``2.0`` -> ``2``, never an exponent),
 booleans as ``true``/``false``, null as nothing, arrays as ``[a, b]`` and
 objects as ``[object]``; JSON goes through serde_json's spelling (floats keep
-``.0``, exponents look like ``1e21``).
+``.0``, exponents look like ``1e21``). Objects are ordered by key, as serde_json's
+map is without its ``preserve_order`` feature (which the real tool does not enable).
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def to_json(value: Value, pretty: bool = False, indent: int = 0) -> str:
     sep = ": " if pretty else ":"
     entries = [
         json.dumps(k, ensure_ascii=False) + sep + to_json(v, pretty, indent + 1)
-        for k, v in value.items()
+        for k, v in sorted(value.items())
     ]
     if pretty:
         return "{\n" + ",\n".join(pad + e for e in entries) + "\n" + end_pad + "}"
