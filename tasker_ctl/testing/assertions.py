@@ -51,6 +51,7 @@ def _step(run: Run, name: str) -> Step:
 
 def assert_run_complete(run: Run) -> None:
     """The task completed; otherwise say which steps did not, and why."""
+    __tracebackhide__ = True
     if run.complete:
         return
     failed = [s for s in run if s.status != "complete"]
@@ -76,6 +77,7 @@ def assert_step(
 
     ``error_message`` matches when it is contained in the step's error message.
     """
+    __tracebackhide__ = True
     step = _step(run, name)
     problems: list[str] = []
     if status is not None and step.status != status:
@@ -102,6 +104,7 @@ def assert_step(
 
 def assert_created(run: Run, by: str, expected: Iterable[str]) -> None:
     """Step ``by`` (a decision or batchable step) created exactly ``expected`` (any order)."""
+    __tracebackhide__ = True
     step = _step(run, by)
     want = sorted(expected)
     got = sorted(step.created)
@@ -122,6 +125,7 @@ def assert_created(run: Run, by: str, expected: Iterable[str]) -> None:
 
 def assert_not_created(run: Run, *names: str) -> None:
     """None of ``names`` was created."""
+    __tracebackhide__ = True
     created = [n for n in names if n in run.steps]
     if created:
         raise _fail(
@@ -133,6 +137,7 @@ def assert_not_created(run: Run, *names: str) -> None:
 
 def assert_calls(run: Run, name: str, count: int) -> None:
     """Step ``name``'s handler was called ``count`` times (attempts and checkpoint re-runs)."""
+    __tracebackhide__ = True
     step = _step(run, name)
     if len(step.calls) != count:
         attempts = ", ".join(str(c.attempt) for c in step.calls) or "none"
@@ -145,6 +150,7 @@ def assert_calls(run: Run, name: str, count: int) -> None:
 
 def assert_waits(run: Run, name: str, expected_ms: Iterable[int]) -> None:
     """The retry waits of step ``name`` were ``expected_ms``."""
+    __tracebackhide__ = True
     want = tuple(expected_ms)
     got = run.clock.waits_for(name)
     if got != want:
@@ -155,6 +161,7 @@ def assert_waits(run: Run, name: str, expected_ms: Iterable[int]) -> None:
 
 def assert_outcome(run: Run, expected: Mapping[str, Any]) -> None:
     """:meth:`Run.outcome` equals ``expected``; the message is a diff of the two."""
+    __tracebackhide__ = True
     actual = run.outcome()
     if actual != dict(expected):
         raise _fail("the run's outcome differs:\n" + _diff(dict(expected), actual), run)
@@ -162,6 +169,7 @@ def assert_outcome(run: Run, expected: Mapping[str, Any]) -> None:
 
 def match_snapshot(run: Run, path: Path | str, *, update: bool | None = None) -> None:
     """:meth:`Run.outcome` equals the JSON stored at ``path`` (see the module docs)."""
+    __tracebackhide__ = True
     file = Path(path)
     actual = run.outcome()
     if update is None:

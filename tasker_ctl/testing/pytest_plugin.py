@@ -39,6 +39,7 @@ class TaskerFixture(Tasker):
 
     def snapshot(self, run: Run, name: str | None = None) -> None:
         """Assert that ``run``'s outcome equals the stored snapshot (written if missing)."""
+        __tracebackhide__ = True
         from tasker_ctl.testing.assertions import match_snapshot
 
         match_snapshot(run, self.snapshot_path(name), update=self.update or None)

@@ -285,16 +285,24 @@ class Tasker:
     def find_template(self, template: Path | str) -> Path:
         """The template file ``template`` names.
 
-        A path (absolute, or relative to the working directory or the project
-        root), or the file name of a template under the project's
-        ``template-paths`` (``refund`` finds ``config/tasks/refund.yaml``).
+        A path (absolute, or relative to the working directory, or to the start
+        directory or one of its parents up to the project root), or the file name of
+        a template under the project's ``template-paths`` (``refund`` finds
+        ``config/tasks/refund.yaml``).
 
         Raises:
             InputFileError: No such template.
         """
         path = Path(template)
-        root = self.settings.project_root or self.start
-        candidates = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
+        root = (self.settings.project_root or self.start).resolve()
+        candidates = [path] if path.is_absolute() else [Path.cwd() / path]
+        if not path.is_absolute():
+            # from the test's directory up to the project root (tests/ beside config/)
+            here = self.start.resolve()
+            for directory in (here, *here.parents):
+                candidates.append(directory / path)
+                if directory == root or not directory.is_relative_to(root):
+                    break
         for base in self.settings.template_paths:
             for suffix in ("", ".yaml", ".yml"):
                 candidates.append(base / f"{path}{suffix}")
@@ -389,18 +397,19 @@ def run(
 
 
 def _load_template(path: Path, rule_settings: Any) -> Any:
-    from tasker_ctl.validation import LintOptions, Severity, lint_file
+    """The typed template, loaded as ``validate`` and ``tasker-ctl run`` load it."""
+    from tasker_ctl.validation import load_template
 
-    linted = lint_file(path, LintOptions(handler_check=False, rule_settings=rule_settings))
-    errors = [d for d in linted.diagnostics if d.severity is Severity.ERROR]
-    if errors or linted.template is None:
+    loaded = load_template(path, rule_settings)
+    errors = loaded.errors
+    if errors or loaded.template is None:
         listed = "".join(f"\n  {d.location}: {d.message} ({d.rule_id})" for d in errors)
         raise TemplateNotRunnableError(
             f"{path}: {len(errors) or 'the'} lint error{'s' if len(errors) != 1 else ''} "
-            f"stop the run{listed}",
+            f"stop the run (the real system would reject or mis-run this template){listed}",
             hint=f"fix them first; see: tasker-ctl validate {path}",
         )
-    return linted.template
+    return loaded.template
 
 
 def _context(context: Mapping[str, Any] | None) -> dict[str, Any]:
