@@ -1,40 +1,231 @@
-"""``tasker-ctl visualize TEMPLATE``: print the DAG as Mermaid or DOT."""
+"""``tasker-ctl visualize TEMPLATE``: the DAG as Mermaid, Markdown (upstream's document) or DOT.
+
+``TEMPLATE`` may be ``-`` for standard input. ``--annotations`` adds notes to steps,
+``--report`` colours each step by the status it reached in a ``run --format json``
+report, ``-o`` writes the text to a file (all or nothing), ``--graph-only`` prints only
+the Mermaid graph (upstream's meaning: no fences, no Step Details).
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tasker_ctl.cli.boundary import command_boundary
+from tasker_ctl.cli.common import warn
 from tasker_ctl.errors import InputFileError, Location, ParameterError
 
-FORMATS = ("mermaid", "dot")
+if TYPE_CHECKING:
+    from tasker_ctl.model.template import TaskTemplate
+
+FORMATS = ("mermaid", "markdown", "dot")
+EDGE_STYLES = ("typed", "plain")
+STDIN = "-"
 
 
 @command_boundary
 def visualize(
-    template: Annotated[Path, typer.Argument(help="Task-template YAML file.")],
+    template: Annotated[
+        str, typer.Argument(help="Task-template YAML file, or - to read it from stdin.")
+    ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="mermaid or dot.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="mermaid (the graph), markdown (upstream's document: graph and Step "
+            "Details table) or dot.",
+        ),
     ] = "mermaid",
+    edges: Annotated[
+        str,
+        typer.Option(
+            "--edges",
+            help="typed (decision and batch edges marked) or plain (upstream's arrows).",
+        ),
+    ] = "typed",
+    annotations: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotations",
+            "-a",
+            help="YAML file of step_name: note pairs, shown on the nodes.",
+            dir_okay=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            "-r",
+            help="A run report (tasker-ctl run --format json): colour each step by the "
+            "status it reached.",
+            dir_okay=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file instead of stdout.", dir_okay=False
+        ),
+    ] = None,
+    graph_only: Annotated[
+        bool,
+        typer.Option("--graph-only", help="Only the Mermaid graph (no fences, no Step Details)."),
+    ] = False,
 ) -> int:
-    """Draw a template's steps and dependencies (Mermaid flowchart or Graphviz DOT)."""
+    """Draw a template's steps and dependencies (Mermaid, Markdown with Step Details, or DOT)."""
     fmt = output_format.lower()
     if fmt not in FORMATS:
-        raise ParameterError(f"unknown --format '{output_format}'; choose mermaid or dot")
-    from tasker_ctl.reporting.visualize import render_dot, render_mermaid
+        raise ParameterError(
+            f"unknown --format '{output_format}'; choose one of: {', '.join(FORMATS)}"
+        )
+    edge_style = edges.lower()
+    if edge_style not in EDGE_STYLES:
+        raise ParameterError(f"unknown --edges '{edges}'; choose typed or plain")
+    if graph_only and fmt == "dot":
+        raise ParameterError(
+            "--graph-only prints the Mermaid graph and cannot be combined with --format dot"
+        )
+    from tasker_ctl.reporting import visualize as draw
+
+    loaded = _load_template(template)
+    styling: draw.Styling | None = None
+    if report is not None:
+        try:
+            styling, warnings = draw.report_styling(loaded, _read_json(report))
+        except draw.RunReportError as exc:
+            raise InputFileError(
+                f"{report}: {exc}",
+                hint="pass the JSON written by `tasker-ctl run TEMPLATE --format json`",
+            ) from None
+        for message in warnings:
+            warn(message)
+    if annotations is not None:
+        styling, warnings = draw.annotation_styling(loaded, _read_annotations(annotations), styling)
+        for message in warnings:
+            warn(message)
+    style: draw.EdgeStyle = "plain" if edge_style == "plain" else "typed"
+    if fmt == "dot":
+        text = draw.render_dot(loaded, edge_style=style, styling=styling)
+    elif fmt == "markdown" and not graph_only:
+        text = draw.render_markdown(loaded, edge_style=style, styling=styling)
+    else:
+        text = draw.render_mermaid(loaded, edge_style=style, styling=styling)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_all_or_nothing(output, text)
+    return 0
+
+
+def _load_template(argument: str) -> TaskTemplate:
+    """Lint the template (without the handler check) and return its model."""
     from tasker_ctl.validation import LintOptions, Severity, lint_file
 
-    result = lint_file(template, LintOptions(handler_check=False))
-    loaded = result.template
-    if loaded is None:
+    shown = "<stdin>" if argument == STDIN else argument
+    with tempfile.TemporaryDirectory(prefix="tasker-ctl-visualize-") as scratch:
+        path = Path(argument)
+        if argument == STDIN:
+            path = Path(scratch) / "stdin.yaml"
+            path.write_bytes(sys.stdin.buffer.read())
+        elif not path.exists():
+            raise InputFileError(
+                f"{argument}: no such file", hint="pass a task-template YAML file, or - for stdin"
+            )
+        elif path.is_dir():
+            raise InputFileError(
+                f"{argument} is a directory", hint="pass one task-template YAML file"
+            )
+        result = lint_file(path, LintOptions(handler_check=False))
+    if result.template is None:
         first = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
-        raise InputFileError(
-            f"cannot draw {template}: {first.message}",
-            location=Location(template, first.location.line, first.location.column),
-            hint=f"run `tasker-ctl validate {template}` for every problem",
+        hint = (
+            f"run `tasker-ctl validate {argument}` for every problem"
+            if argument != STDIN
+            else "save it to a file and run `tasker-ctl validate FILE` for every problem"
         )
-    typer.echo(render_mermaid(loaded) if fmt == "mermaid" else render_dot(loaded), nl=False)
-    return 0
+        raise InputFileError(
+            f"cannot draw {shown}: {first.message}",
+            location=Location(Path(shown), first.location.line, first.location.column),
+            hint=hint,
+        )
+    return result.template
+
+
+def _read_bytes(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file", hint=f"pass an existing {what}") from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _read_json(path: Path) -> Any:
+    raw = _read_bytes(path, "run report")
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        raise InputFileError(
+            f"{path} is not JSON: {getattr(exc, 'msg', exc)}",
+            location=Location(path, line, column),
+            hint="pass the JSON written by `tasker-ctl run TEMPLATE --format json`",
+        ) from None
+
+
+def _read_annotations(path: Path) -> dict[str, str]:
+    """``step: note`` pairs; any other shape is an error at its line and column."""
+    from tasker_ctl.validation.yaml_source import Mapping, Scalar, parse_document
+
+    document = parse_document(_read_bytes(path, "annotations file"))
+    hint = "write one `step_name: note` pair per line"
+    if document.root is None:
+        problem = document.problem
+        assert problem is not None
+        raise InputFileError(
+            f"{path}: {problem.message}",
+            location=Location(path, problem.line, problem.column),
+            hint=hint,
+        )
+    assert isinstance(document.root, Mapping)
+    notes: dict[str, str] = {}
+    for key, value in document.root.pairs:
+        if not isinstance(key, Scalar) or not isinstance(value, Scalar):
+            node = key if not isinstance(key, Scalar) else value
+            raise InputFileError(
+                f"{path}: each annotation must be a step name and a one-line note",
+                location=Location(path, node.line, node.column),
+                hint=hint,
+            )
+        notes[key.value] = value.value
+    return notes
+
+
+def _write_all_or_nothing(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary sibling, then move it over ``path``."""
+    import os
+
+    directory = path.parent if str(path.parent) else Path()
+    if not directory.is_dir():
+        raise InputFileError(
+            f"cannot write {path}: {directory} is not a directory",
+            hint="create the directory first or choose another --output",
+        )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tasker-ctl-", suffix=".tmp", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        Path(tmp).replace(path)
+    except OSError as exc:
+        raise InputFileError(
+            f"cannot write {path}: {exc.strerror or exc}; nothing was written",
+            hint="check the permissions of the directory",
+        ) from None
