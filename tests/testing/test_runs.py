@@ -1,0 +1,258 @@
+"""tasker_ctl.testing against the real executor and SDK: stubs, records, clock, isolation."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tasker_ctl.errors import HandlerPackageError, InputFileError, TemplateNotRunnableError
+from tasker_ctl.testing import (
+    Run,
+    Tasker,
+    call,
+    checkpoint,
+    failure,
+    result,
+    sequence,
+)
+from tests.testing.conftest import CART, EXAMPLES, SAMPLE
+
+pytestmark = [pytest.mark.sdk, pytest.mark.usefixtures("sdk")]
+
+
+@pytest.fixture(scope="module")
+def shop() -> Tasker:
+    return Tasker(SAMPLE)
+
+
+def test_the_sample_project_runs_from_its_settings(shop: Tasker) -> None:
+    run = shop.run("checkout", context=CART)  # by name, under template-paths = workflows
+    assert run.template == SAMPLE / "workflows" / "checkout.yaml"
+    assert run.status == "complete" and run.complete
+    assert list(run.steps) == ["load_cart", "charge", "ship"]
+    assert run.step("ship").result == {"cart_id": "C-1", "paid": 40, "carrier": "post"}
+    assert run.stubbed == ()
+    # what each real handler was given is recorded
+    ship = run.step("ship").last_call
+    assert (ship.attempt, ship.stubbed, ship.handler) == (1, False, "shop.ship")
+    assert ship.context == CART
+    assert sorted(ship.dependency_results) == ["charge", "load_cart"]
+    assert ship.dependency("charge") == {"charged": 40, "gateway": "real"}
+    assert ship.checkpoint is None
+
+
+def test_a_handler_module_counter_does_not_leak_from_one_run_to_the_next(shop: Tasker) -> None:
+    counts = [shop.run("checkout", context=CART).step("load_cart").result for _ in range(2)]
+    assert [c["calls_in_this_worker"] for c in counts] == [1, 1]
+
+
+def test_a_fixed_result_replaces_the_handler(shop: Tasker) -> None:
+    run = shop.run("checkout", context=CART, stubs={"charge": {"charged": 7}})
+    assert run.step("ship").result["paid"] == 7
+    charge = run.step("charge")
+    assert charge.result == {"charged": 7}
+    assert [(c.attempt, c.stubbed) for c in charge.calls] == [(1, True)]
+    assert charge.last_call.dependency("load_cart")["total"] == 40
+    assert run.stubbed == ("charge",)
+    assert run.step("load_cart").last_call.stubbed is False
+
+
+def test_a_permanent_failure_stops_the_task(shop: Tasker) -> None:
+    run = shop.run(
+        "checkout",
+        context=CART,
+        stubs={"charge": failure("card declined", retryable=False, error_type="declined")},
+    )
+    assert run.status == "blocked_by_failures"
+    charge = run.step("charge")
+    assert (charge.status, charge.attempts) == ("error", 1)
+    assert charge.error is not None
+    assert (charge.error.type, charge.error.message, charge.error.retryable) == (
+        "declined",
+        "card declined",
+        False,
+    )
+    assert run.step("ship").status == "pending" and run.step("ship").calls == ()
+
+
+def test_a_retryable_failure_with_retry_after_uses_up_the_attempts(shop: Tasker) -> None:
+    started = time.perf_counter()
+    run = shop.run("checkout", context=CART, stubs={"charge": failure("busy", retry_after=5)})
+    assert time.perf_counter() - started < 9  # ten seconds of waits, skipped
+    charge = run.step("charge")
+    assert (charge.status, charge.attempts) == ("error", 3)
+    assert [c.attempt for c in charge.calls] == [1, 2, 3]
+    # retry_after replaces the template's backoff (within max_backoff_ms); production
+    # drops it (a parity warning)
+    assert run.clock.waits_for("charge") == (5000, 5000)
+    assert run.clock.now_ms == 10_000 and run.clock.waited_ms == 10_000
+    assert run.clock.real_time is False
+    assert "retry_after_dropped" in {w.code for w in run.warnings}
+
+
+def test_a_sequence_fails_twice_then_succeeds_on_a_virtual_clock(shop: Tasker) -> None:
+    run = shop.run(
+        "checkout",
+        context=CART,
+        stubs={"charge": sequence(failure("timeout"), failure("timeout"), result(charged=40))},
+    )
+    assert run.complete
+    charge = run.step("charge")
+    assert charge.attempts == 3
+    assert charge.backoff_ms == (2000, 4000)  # exponential: 1000 ms * 2^attempt
+    waits = [(w.step, w.attempt, w.delay_ms, w.due_ms) for w in run.clock.waits]
+    assert waits == [("charge", 1, 2000, 2000.0), ("charge", 2, 4000, 6000.0)]
+    assert run.clock.now_ms == 6000
+    kinds = [e.kind for e in run.events]
+    assert kinds.count("retry_scheduled") == 2 and kinds[-1] == "run_finished"
+    advanced = [e.at_ms for e in run.events if e.kind == "clock_advanced"]
+    assert advanced == [2000.0, 6000.0]
+
+
+def test_a_function_stub_runs_in_the_worker_with_the_sdk_context(shop: Tasker) -> None:
+    from tests.testing.stubfns import charge_half
+
+    run = shop.run("checkout", context=CART, stubs={"charge": call(charge_half)})
+    assert run.step("charge").result == {"charged": 20, "gateway": "stub", "attempt": 1}
+    big = {**CART, "items": [{"price": 200, "quantity": 1}]}
+    refused = shop.run("checkout", context=big, stubs={"charge": call(charge_half)})
+    assert refused.step("charge").error is not None
+    assert refused.step("charge").error.type == "limit"
+
+
+def test_a_function_stub_by_path_and_through_a_class(shop: Tasker) -> None:
+    target = call("tests.testing.stubfns:Namespace.fixed")
+    run = shop.run("checkout", context=CART, stubs={"charge": target})
+    assert run.step("charge").result == {"charged": 1}
+
+
+def test_an_exception_in_a_function_stub_is_a_retryable_failure(shop: Tasker) -> None:
+    run = shop.run(
+        "checkout", context=CART, stubs={"charge": call("tests.testing.stubfns:explode")}
+    )
+    charge = run.step("charge")
+    assert (charge.status, charge.attempts) == ("error", 3)
+    assert charge.error is not None and "gateway exploded" in charge.error.message
+    assert charge.error.retryable is True
+
+
+def test_checkpoint_yields_are_recorded_call_by_call() -> None:
+    run = Tasker(EXAMPLES / "csv_batch").run(
+        "config/tasks/csv_batch.yaml",
+        context={"csv_file": "transactions.csv", "batch_size": 1000},
+        stubs={"process_csv_batch": call("tests.testing.stubfns:two_checkpoints")},
+    )
+    assert run.complete, run.summary()
+    worker = next(s for s in run if s.template_step == "process_csv_batch")
+    assert worker.checkpoint_yields == 2 and worker.attempts == 1
+    seen = [(c.attempt, c.checkpoint) for c in worker.calls]
+    assert [a for a, _ in seen] == [1, 1, 1]
+    assert [cp and (cp["cursor"], cp["accumulated_results"]) for _, cp in seen] == [
+        None,
+        (1, {"sum": 1}),
+        (2, {"sum": 3}),
+    ]
+    assert worker.calls[0].inputs["cursor"]["start_cursor"] == 0  # the worker's cursor range
+    assert worker.created_by == "analyze_csv"
+    assert worker.name in run.step("analyze_csv").created
+
+
+def test_the_checkpoint_helper_builds_the_sdk_yield() -> None:
+    pytest.importorskip("tasker_core")
+    from tasker_ctl.executor.sdk import load_sdk
+    from tasker_ctl.testing._worker import handler_result
+
+    made = handler_result(load_sdk(), checkpoint({"page": 2}, 10, {"n": 3}))
+    assert made.metadata["checkpoint_yield"] is True
+    assert made.result == {
+        "type": "checkpoint_yield",
+        "cursor": {"page": 2},
+        "items_processed": 10,
+        "accumulated_results": {"n": 3},
+    }
+
+
+def test_outcome_is_stable_json(shop: Tasker) -> None:
+    first = shop.run("checkout", context=CART, stubs={"charge": failure("no", retryable=False)})
+    second = shop.run("checkout", context=CART, stubs={"charge": failure("no", retryable=False)})
+    assert first.outcome_json() == second.outcome_json()
+    data = json.loads(first.outcome_json())
+    assert data == first.outcome()
+    assert data["version"] == 1
+    assert data["task"] == {"name": "checkout", "status": "blocked_by_failures"}
+    assert data["steps"]["charge"] == {
+        "status": "error",
+        "attempts": 1,
+        "checkpoint_yields": 0,
+        "created_by": None,
+        "created": [],
+        "result": None,
+        "error": {"type": "handler_error", "message": "no", "retryable": False},
+    }
+    assert list(data["steps"]) == sorted(data["steps"])
+
+
+def test_a_decision_run_reports_created_and_not_created_steps() -> None:
+    run = Tasker(EXAMPLES / "refund_approval").run(
+        "config/tasks/refund_approval.yaml",
+        context={"refund_id": "R", "order_id": "O", "amount": 40, "reason": "damaged"},
+    )
+    assert run.step("route_refund").created == ("auto_approve", "issue_refund")
+    assert run.not_created == ("manager_review", "finance_review")
+    with pytest.raises(KeyError, match="in the template but was not created: 'finance_review'"):
+        run.step("finance_review")
+    with pytest.raises(KeyError, match="there is no such step: 'nope'"):
+        run.step("nope")
+
+
+# -- what cannot be run raises, with a sentence that says why -------------------------
+
+
+def test_a_stub_for_an_unknown_step_is_refused_with_a_suggestion(shop: Tasker) -> None:
+    with pytest.raises(ValueError, match="a stub names step 'charg', which the template does not"):
+        shop.run("checkout", context=CART, stubs={"charg": {}})
+
+
+def test_an_unimportable_stub_function_is_a_handler_package_error(shop: Tasker) -> None:
+    with pytest.raises(HandlerPackageError) as caught:
+        shop.run("checkout", context=CART, stubs={"charge": call("no_such_module:fn")})
+    assert "the stub for step 'charge' names no_such_module:fn, which the handler worker " in str(
+        caught.value
+    )
+
+
+def test_a_missing_template_names_where_it_looked(shop: Tasker) -> None:
+    with pytest.raises(InputFileError, match="task template nothere not found"):
+        shop.run("nothere")
+
+
+def test_a_template_with_lint_errors_lists_them(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\nnamespace_name: t\nversion: 1.0.0\nsteps:\n"
+        "  - name: a\n    dependencies: [missing]\n    handler:\n      callable: x.y\n"
+    )
+    with pytest.raises(TemplateNotRunnableError) as caught:
+        Tasker(tmp_path).run(bad)
+    text = str(caught.value)
+    assert text.startswith(f"{bad}: 1 lint error stop the run")
+    assert f"\n  {bad}:6:" in text and "missing" in text
+
+
+def test_a_context_that_is_not_json_is_refused(shop: Tasker) -> None:
+    with pytest.raises(TypeError, match="the task context must be JSON data"):
+        shop.run("checkout", context={"when": object()})
+
+
+def test_a_run_is_iterable_and_summarized(shop: Tasker) -> None:
+    run: Run = shop.run("checkout", context=CART, stubs={"charge": failure("x", retryable=False)})
+    assert [s.name for s in run] == ["load_cart", "charge", "ship"]
+    assert run.summary().splitlines() == [
+        "task 'checkout' (checkout.yaml): blocked_by_failures",
+        "  load_cart: complete, 1 attempt",
+        "  charge: error, 1 attempt, handler_error: x [stubbed]",
+        "  ship: pending, 0 attempts",
+    ]
