@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import InputFileError, Location
+from tasker_ctl.resolution.model import Status
 from tasker_ctl.validation.context import RuleContext
 from tasker_ctl.validation.diagnostic import Diagnostic, FileResult, LintReport, sort_diagnostics
 from tasker_ctl.validation.handlers import HandlerCheck, IndexCache
@@ -143,9 +144,12 @@ class Linter:
             # --import asks the Python SDK; other languages keep the static check
             from tasker_ctl.resolution.python_dynamic import check_dynamic
 
-            return check_dynamic(
+            check = check_dynamic(
                 ctx.steps, self._roots(path), self.options.handler_packages, self._imported
             )
+            if self._defaults:
+                self._import_advice(check, ctx, path, index)
+            return check
         check = HandlerCheck(language, "static")
         for step in ctx.steps:
             callable_ = step.handler.get("callable")
@@ -157,6 +161,29 @@ class Linter:
                 if language == "python" and result.handler is not None and self._defaults:
                     self._run_advice(check, step.index, result.handler, path, index.roots)
         return check
+
+    def _import_advice(self, check: HandlerCheck, ctx: RuleContext, path: Path, index: Any) -> None:
+        """With ``--import``: the same advice as the static check, about what ``run`` finds.
+
+        A callable the registry resolves but ``run`` would not find gets the
+        ``RUN_NEEDS_HANDLER_PACKAGE`` advice; one the registry cannot resolve from the
+        scanned packages, but that exists in the sources, names the flag to pass.
+        """
+        for step in ctx.steps:
+            resolution = check.results.get(step.index)
+            callable_ = step.handler.get("callable")
+            if resolution is None or not isinstance(callable_, str):
+                continue
+            found = index.lookup(callable_, "python")
+            if found is None:
+                continue
+            self._run_advice(check, step.index, found, path, index.roots)
+            advice = check.run_advice.get(step.index)
+            if resolution.status is Status.NOT_FOUND and advice is not None:
+                del check.run_advice[step.index]
+                check.results[step.index] = replace(
+                    resolution, detail=f"{resolution.detail}; {advice}"
+                )
 
     def _run_advice(
         self, check: HandlerCheck, step: int, handler: Any, path: Path, roots: tuple[Path, ...]

@@ -434,3 +434,33 @@ def test_a_handler_module_that_exits_on_import_is_one_import_error_for_both(
     [warning] = report["warnings"]
     assert warning["code"] == "handler_import_error"
     assert "aaa_exits.py:3" in warning["message"] and "SystemExit: 3" in warning["message"]
+
+
+def test_validate_import_also_names_what_run_will_need(cli, tmp_path: Path) -> None:
+    # app/handlers is a namespace package the SDK's discovery does not walk from `app`:
+    # --import cannot resolve the callable, and says what run (and it) need
+    project = tmp_path / "proj"
+    _generated_project(cli, project)
+    static = cli("validate", "config/tasks/x.yaml", "--format", "json", cwd=project)
+    imported = cli("validate", "config/tasks/x.yaml", "--import", "--format", "json", cwd=project)
+    _no_traceback(imported)
+    assert imported.exit_code == 1
+    [by_import] = _diagnostics(json.loads(imported.stdout))
+    [by_scan] = _diagnostics(json.loads(static.stdout))
+    assert by_scan["rule_id"] == "RUN_NEEDS_HANDLER_PACKAGE"
+    assert by_import["rule_id"] == "HANDLER_NOT_FOUND"
+    advice = by_scan["message"].removeprefix("Step 'x': ")
+    assert by_import["message"].endswith(advice)
+    assert "--handler-package app.handlers" in advice
+    fixed = cli(
+        "validate",
+        "config/tasks/x.yaml",
+        "--import",
+        "--handler-package",
+        "app.handlers",
+        "--format",
+        "json",
+        cwd=project,
+    )
+    assert fixed.exit_code == 0, fixed.stdout
+    assert _diagnostics(json.loads(fixed.stdout)) == []
