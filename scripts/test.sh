@@ -6,7 +6,8 @@
 #
 # It creates .venv (if missing), installs tasker-ctl with the sdk and dev extras, and the
 # toolchains the generated-code checks use: Ruby (apt), the TypeScript compiler (npm, into
-# .tools/) and rustfmt (used when present). Safe to re-run.
+# .tools/) and rustfmt (used when present), and the Prism mock server (npm, into .tools/prism/)
+# for the connected commands' contract tests. Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +28,12 @@ if command -v npm >/dev/null 2>&1; then
     echo "==> installing typescript@5.9.3 and zod@4.6.7 into .tools/ (npm)"
     npm install --silent --no-save --no-audit --no-fund --prefix .tools typescript@5.9.3 zod@4.6.7 >/dev/null
   fi
+  if [ ! -f .tools/prism/node_modules/@stoplight/prism-cli/package.json ]; then
+    echo "==> installing @stoplight/prism-cli@5.16.0 into .tools/prism/ (npm)"
+    npm install --silent --no-save --no-audit --no-fund --prefix .tools/prism @stoplight/prism-cli@5.16.0 >/dev/null
+  fi
 else
-  echo "==> npm not found: TypeScript syntax checks will be skipped" >&2
+  echo "==> npm not found: TypeScript syntax checks and the Prism contract tests will be skipped" >&2
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -4,9 +4,12 @@ Each method sends one request through a :class:`~tasker_ctl.client.transport.Tra
 and returns the answer's JSON, checked against upstream's OpenAPI document
 (:mod:`tasker_ctl.client.openapi`). Request bodies are built the way the Rust
 ``tasker-ctl`` builds them (``TaskRequest`` with ``initiator = "tasker-ctl"``,
-``source_system = "cli"``; ``StepManualAction`` tagged by ``action_type``; DLQ
-statuses as ``Pending``/``ManuallyResolved``/... in bodies and snake_case in
-queries).
+``source_system = "cli"``; ``StepManualAction`` tagged by ``action_type``), except
+where the Rust client and the server disagree: DLQ statuses are sent as
+``Pending``/``ManuallyResolved``/... in bodies *and* in the ``resolution_status``
+query. The server reads that query with serde, which knows only the variant
+names (as the OpenAPI document says); the Rust CLI's snake_case ``pending`` is
+refused there (found by the Prism contract tests).
 
 A client is cheap to keep: a follow loop (``task create --wait``) can call
 :meth:`OrchestrationApi.get_task` and :meth:`OrchestrationApi.list_steps` on
@@ -281,7 +284,7 @@ class OrchestrationApi(_Api):
         """``GET /v1/dlq``: a list of ``DlqEntry``."""
         params: dict[str, str | int] = {}
         if status:
-            params["resolution_status"] = dlq_status(status)
+            params["resolution_status"] = DLQ_STATUSES[dlq_status(status)]
         params["limit"] = limit
         params["offset"] = offset
         return self._call("GET", "/v1/dlq", params=params)

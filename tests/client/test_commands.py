@@ -266,7 +266,7 @@ CASES = [
         "dlq list",
         ["dlq", "list", "-s", "PENDING", "-l", "10", "-o", "5"],
         [(ORCH, "GET", "/v1/dlq")],
-        query={"resolution_status": ["pending"], "limit": ["10"], "offset": ["5"]},
+        query={"resolution_status": ["Pending"], "limit": ["10"], "offset": ["5"]},
         document=[DLQ_ENTRY],
         table=(ENTRY, "MaxRetriesExceeded", "Pending"),
     ),
