@@ -29,6 +29,7 @@ __all__ = [
     "LANGUAGES",
     "LoadedTemplate",
     "NothingToGenerateError",
+    "build_named_types",
     "build_types",
     "load_template",
     "normalize_language",
@@ -66,16 +67,29 @@ def build_types(template: TaskTemplate, step: str | None = None) -> ir.TypeModul
     Raise :class:`ParameterError` if ``step`` names no step of the template and
     :class:`NothingToGenerateError` if there is no schema to read.
     """
+    return build_named_types(template, step)[0]
+
+
+def build_named_types(
+    template: TaskTemplate, step: str | None = None, *, scaffold: bool = False
+) -> tuple[ir.TypeModule, dict[str, str]]:
+    """:func:`build_types`, and the name each step's result type got.
+
+    ``scaffold`` names results as upstream's ``generate scaffold`` does:
+    ``{Step}Result``, without the namespace (``generate types`` adds it).
+    """
+    from tasker_ctl.codegen.naming import pascal_case
     from tasker_ctl.codegen.schema import SchemaBuilder
 
     builder = SchemaBuilder()
+    names: dict[str, str] = {}
     if step is not None and template.step(step) is None:
         from tasker_ctl.suggest import did_you_mean
 
-        names = [s.name for s in template.steps]
+        steps = [s.name for s in template.steps]
         raise ParameterError(
             f"the template has no step named '{step}'",
-            hint=did_you_mean(step, names) or f"steps: {', '.join(names) or '(none)'}",
+            hint=did_you_mean(step, steps) or f"steps: {', '.join(steps) or '(none)'}",
         )
     if step is None and template.input_schema is not None:
         builder.add_root(input_type_name(template.name), template.input_schema, ("input_schema",))
@@ -83,10 +97,13 @@ def build_types(template: TaskTemplate, step: str | None = None) -> ir.TypeModul
         if step is not None and definition.name != step:
             continue
         if definition.result_schema is not None:
-            builder.add_root(
-                result_type_name(template.namespace_name, definition.name),
-                definition.result_schema,
-                ("steps", index, "result_schema"),
+            name = (
+                pascal_case(definition.name) + "Result"
+                if scaffold
+                else result_type_name(template.namespace_name, definition.name)
+            )
+            names[definition.name] = builder.add_root(
+                name, definition.result_schema, ("steps", index, "result_schema")
             )
     if not builder.module.roots:
         what = (
@@ -97,7 +114,7 @@ def build_types(template: TaskTemplate, step: str | None = None) -> ir.TypeModul
         raise NothingToGenerateError(
             what, hint="add a JSON Schema under input_schema or a step's result_schema"
         )
-    return builder.module
+    return builder.module, names
 
 
 def render(module: ir.TypeModule, language: str) -> str:

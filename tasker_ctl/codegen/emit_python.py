@@ -4,7 +4,9 @@ Each :class:`~tasker_ctl.codegen.ir.Model` is a ``BaseModel``; an alias (a root
 that is not an object) is a ``RootModel``. Attributes are the snake_case of the
 JSON names; where that differs from the JSON name the field carries
 ``Field(alias=...)`` and the model ``populate_by_name``, so both
-``Model.model_validate(result)`` and ``Model(order_id=...)`` work.
+``Model.model_validate(result)`` and ``Model(order_id=...)`` work, and
+``serialize_by_alias`` (pydantic 2.11+), so ``model_dump()`` gives the JSON
+names back: the SDK dumps a returned model that way.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def _definition(definition: ir.Definition, imports: set[str]) -> list[str]:
     if definition.extra != "ignore":
         config.append(f'extra="{definition.extra}"')
     if any(n != f.name for n, f in zip(names, definition.fields, strict=True)):
-        config.append("populate_by_name=True")
+        config += ["populate_by_name=True", "serialize_by_alias=True"]
     if any(n.startswith("model_") for n in names):
         config.append("protected_namespaces=()")
     if config:

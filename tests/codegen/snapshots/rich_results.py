@@ -34,7 +34,9 @@ class FulfilmentValidateOrderResultTotals(BaseModel):
 class FulfilmentValidateOrderResult(BaseModel):
     """What validation found."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, serialize_by_alias=True
+    )
 
     valid: bool
     # JSON name in camelCase.

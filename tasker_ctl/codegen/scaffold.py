@@ -1,0 +1,148 @@
+"""``generate handler`` and ``generate scaffold``: the files, planned in memory.
+
+A scaffold is upstream's three files in the output directory, named as
+upstream names them: ``models.<ext>`` (the types, ``{Step}Result`` names),
+``handlers.<ext>`` (one handler per step, importing the types) and
+``tests.<ext>``; Python also gets ``__init__.py``, since the handlers import
+``.models`` and ``tasker-ctl run`` imports the directory as a package.
+
+``models`` is generated code ("Do not edit") and is refreshed on every run;
+the handlers, tests and ``__init__.py`` are the developer's to edit, so the
+command writes them only when they are missing (or with ``--force``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tasker_ctl.codegen import NothingToGenerateError, build_named_types, ir, render
+from tasker_ctl.codegen.handlers import ScaffoldPlan, plan_handlers
+from tasker_ctl.errors import ParameterError
+from tasker_ctl.model.template import TaskTemplate
+
+__all__ = ["GeneratedFile", "HandlerOutput", "build_handlers", "build_scaffold", "check_style"]
+
+EXTENSIONS = {"python": "py", "ruby": "rb", "typescript": "ts", "rust": "rs"}
+SUPPORTED = ("python",)
+"""Languages whose handlers and tests are generated (the types cover all four)."""
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """One file of a scaffold."""
+
+    relpath: str
+    content: str
+    generated: bool
+    """True for generated code that is always refreshed; False for the developer's files."""
+
+
+@dataclass(frozen=True)
+class HandlerOutput:
+    """What ``generate handler`` prints or writes."""
+
+    handlers: str
+    tests: str | None
+    notices: tuple[str, ...]
+
+
+def check_style(language: str, style: str) -> str:
+    """The SDK style, checked for ``language``; raise :class:`ParameterError` if unknown."""
+    lowered = style.strip().lower()
+    if lowered not in ("dsl", "class"):
+        raise ParameterError(
+            f"unknown handler style '{style}'",
+            hint="choose dsl (decorated functions, the default) or class (StepHandler classes)",
+        )
+    if language not in SUPPORTED:
+        raise ParameterError(
+            f"handler generation for {language} is not available yet",
+            hint=f"generate python handlers, or `tasker-ctl generate types` for {language} models",
+        )
+    return lowered
+
+
+def _types(
+    template: TaskTemplate, step: str | None, scaffold: bool
+) -> tuple[ir.TypeModule | None, dict[str, str]]:
+    try:
+        module, names = build_named_types(template, step, scaffold=scaffold)
+    except NothingToGenerateError:
+        if step is not None and template.step(step) is None:
+            raise
+        return None, {}
+    return module, names
+
+
+def _notices(module: ir.TypeModule | None, plan: ScaffoldPlan) -> tuple[str, ...]:
+    found = (
+        [n.message + f" (at {ir.format_path(n.path)})" for n in module.notices] if module else []
+    )
+    found += [f"the sample for {path} may not match its pattern" for path in plan.unmet]
+    return tuple(found)
+
+
+def build_handlers(
+    template: TaskTemplate,
+    language: str,
+    style: str,
+    step: str | None = None,
+    *,
+    with_tests: bool = False,
+    module_name: str = "handlers",
+) -> HandlerOutput:
+    """Handlers (and tests) typed with ``generate types`` names, imported from ``.models``."""
+    from tasker_ctl.codegen.emit_python_handlers import (
+        render_python_handlers,
+        render_python_tests,
+    )
+
+    style = check_style(language, style)
+    module, names = _types(template, step, scaffold=False)
+    plan = plan_handlers(template, names, step)
+    if step is not None and not plan.handlers:
+        raise ParameterError(f"the template has no step named '{step}'")
+    models = ".models" if module is not None else None
+    handlers = render_python_handlers(plan, template.name, style, models)
+    tests = None
+    if with_tests:
+        tests = render_python_tests(
+            plan, template.name, style, f"from . import {module_name} as handlers", models
+        )
+    return HandlerOutput(handlers, tests, _notices(module, plan))
+
+
+def build_scaffold(
+    template: TaskTemplate, language: str, style: str, step: str | None = None
+) -> tuple[list[GeneratedFile], tuple[str, ...]]:
+    """The scaffold's files and the warnings to show (schema parts, unmet patterns)."""
+    from tasker_ctl.codegen.emit_python import render_python
+    from tasker_ctl.codegen.emit_python_handlers import (
+        render_python_handlers,
+        render_python_tests,
+    )
+
+    style = check_style(language, style)
+    module, names = _types(template, step, scaffold=True)
+    plan = plan_handlers(template, names, step)
+    if step is not None and not plan.handlers:
+        raise ParameterError(f"the template has no step named '{step}'")
+    models_text = render(module, language) if module is not None else render_python(ir.TypeModule())
+    task = template.name
+    files = [
+        GeneratedFile(
+            "__init__.py",
+            f'"""Step handlers of the {task} task template (tasker-ctl scaffold)."""\n',
+            generated=False,
+        ),
+        GeneratedFile("models.py", models_text, generated=True),
+        GeneratedFile(
+            "handlers.py", render_python_handlers(plan, task, style, ".models"), generated=False
+        ),
+        GeneratedFile(
+            "tests.py",
+            render_python_tests(plan, task, style, "from . import handlers", ".models"),
+            generated=False,
+        ),
+    ]
+    return files, _notices(module, plan)
