@@ -114,7 +114,8 @@ class LiveView:
         self.tracebacks = tracebacks
         self.state = _State()
         self.clock = clock
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
+        self._pending: list[Text] = []
         self._live: Live | None = None
 
     def __enter__(self) -> LiveView:
@@ -137,8 +138,14 @@ class LiveView:
 
     def on_event(self, event: RunEvent, virtual_ms: float) -> None:
         """Update the status area's state and print the event's history line, if it has one."""
+        # Lines are printed after the lock is released: printing takes the Live
+        # display's lock, which its refresh thread holds while it renders the status
+        # area (which takes this lock).
         with self._lock:
             self._on_event(event, virtual_ms)
+            lines, self._pending = self._pending, []
+        for line in lines:
+            self.console.print(line, soft_wrap=True)
 
     def _on_event(self, event: RunEvent, virtual_ms: float) -> None:
         state = self.state
@@ -190,11 +197,10 @@ class LiveView:
             ("  failed     ", "red"),
             f"{event.step} attempt {event.attempt} ({event.outcome}){detail}",
         )
-        for site in _site_lines(event.location, event.source_line, _INDENT):
-            self.console.print(site, soft_wrap=True)
+        self._pending.extend(_site_lines(event.location, event.source_line, _INDENT))
         if self.tracebacks and event.traceback:
             for line in event.traceback.splitlines():
-                self.console.print(literal((_INDENT + line, "dim")), soft_wrap=True)
+                self._pending.append(literal((_INDENT + line, "dim")))
 
     def _transition(self, event: StepTransition) -> None:
         state = self.state
@@ -228,8 +234,8 @@ class LiveView:
             )
 
     def _line(self, *parts: str | tuple[str, str]) -> None:
-        """One history line (above the status area on a terminal)."""
-        self.console.print(literal(*parts), soft_wrap=True)
+        """One history line (above the status area on a terminal), printed after the event."""
+        self._pending.append(literal(*parts))
 
 
 _INDENT = " " * 13
