@@ -33,8 +33,19 @@ from pathlib import Path
 from typing import Any
 
 from tasker_ctl.errors import ConfigError, Location
+from tasker_ctl.remotes.model import (
+    DEFAULT_CACHE_MAX_AGE_HOURS,
+    DEFAULT_CONFIG_PATH,
+    DEFAULT_GIT_REF,
+    REMOTE_KEYS,
+    RemoteConfig,
+    name_problem,
+    ref_problem,
+    relative_path_problem,
+    url_problem,
+)
 from tasker_ctl.suggest import did_you_mean
-from tasker_ctl.toml_files import TomlTable, read_toml
+from tasker_ctl.toml_files import TomlTable, key_line, read_toml
 
 CONFIG_ENV_VAR = "TASKER_CTL_CONFIG"
 LOCAL_CONFIG_NAME = ".tasker-ctl.toml"
@@ -93,6 +104,19 @@ class Settings:
     """The directory that anchored ``exclude`` patterns (``/build``, ``docs/*.yaml``) are
     relative to: the configuration file's project directory."""
     respect_gitignore: bool = True
+    remotes: tuple[RemoteConfig, ...] = ()
+    """``[[remotes]]`` (``[[cli.remotes]]`` in the unified file), in file order."""
+    cache_max_age_hours: int = DEFAULT_CACHE_MAX_AGE_HOURS
+
+    @property
+    def unified(self) -> bool:
+        """Whether the settings come from the unified ``.config/tasker.toml`` (``[cli]``)."""
+        return self.source is not None and is_unified_path(self.source)
+
+
+def is_unified_path(path: Path) -> bool:
+    """Whether ``path`` is a unified ``.config/tasker.toml`` (settings under ``[cli]``)."""
+    return path.name == "tasker.toml" and path.parent.name == ".config"
 
 
 def find_config_file(cwd: Path | None = None, explicit: Path | None = None) -> Path | None:
@@ -164,7 +188,7 @@ def load_settings(cwd: Path | None = None, explicit: Path | None = None) -> Sett
     data = _read_toml(path)
     project_dir = path.parent
     prefix: tuple[str, ...] = ()
-    if path.name == "tasker.toml" and path.parent.name == ".config":
+    if is_unified_path(path):
         prefix = ("cli",)
         data = data.get("cli", {})
         project_dir = path.parent.parent
@@ -192,11 +216,7 @@ def _settings_from_mapping(
             close = did_you_mean(key, sorted(KNOWN_KEYS))
             suggestion = f" ({close})" if close else ""
             warnings.append(f"{path}: unknown key '{key}' is ignored{suggestion}")
-    if "remotes" in data:
-        warnings.append(
-            f"{path}: 'remotes' are not fetched by this tool; clone the repository and "
-            "list its directory in 'plugin-paths'"
-        )
+    remotes = _remotes(data.get("remotes"), path, prefix, warnings)
 
     def resolve(value: str) -> Path:
         expanded = Path(value).expanduser()
@@ -212,8 +232,13 @@ def _settings_from_mapping(
         raise ConfigError("'lint' must be a table", location=Location(path))
     lint = TomlTable(lint, path, (*prefix, "lint"))
     cache_age = data.get("cache-max-age-hours")
-    if cache_age is not None and (not isinstance(cache_age, int) or isinstance(cache_age, bool)):
-        raise ConfigError("'cache-max-age-hours' must be an integer", location=Location(path))
+    if cache_age is not None and (
+        not isinstance(cache_age, int) or isinstance(cache_age, bool) or cache_age < 0
+    ):
+        raise ConfigError(
+            "'cache-max-age-hours' must be a whole number of hours (0 or more)",
+            location=Location(path, key_line(path, (*prefix, "cache-max-age-hours"))),
+        )
     root = project_root or project_dir
     template_paths = tuple(resolve(v) for v in _str_list(data, "template-paths", path))
     exclude = tuple(_str_list(data, "exclude", path)) if "exclude" in data else DEFAULT_EXCLUDES
@@ -236,7 +261,71 @@ def _settings_from_mapping(
         handler_packages=handler_packages,
         lint=lint,
         warnings=tuple(warnings),
+        remotes=remotes,
+        cache_max_age_hours=DEFAULT_CACHE_MAX_AGE_HOURS if cache_age is None else cache_age,
     )
+
+
+def _remotes(
+    raw: Any, path: Path, prefix: tuple[str, ...], warnings: list[str]
+) -> tuple[RemoteConfig, ...]:
+    """Read ``[[remotes]]``: each entry needs ``name`` and ``url``; names are unique."""
+    key = ".".join((*prefix, "remotes"))
+    if raw is None:
+        return ()
+    where = Location(path, key_line(path, (*prefix, "remotes")))
+    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
+        raise ConfigError(
+            f"'{key}' must be an array of tables ([[{key}]])",
+            location=where,
+            hint=f"write each remote as [[{key}]] with name and url",
+        )
+    found: list[RemoteConfig] = []
+    for index, entry in enumerate(raw):
+        label = f"{key}[{index}]"
+
+        def text(
+            name: str, default: str | None, entry: dict[str, Any] = entry, label: str = label
+        ) -> str | None:
+            value = entry.get(name, default)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise ConfigError(f"{label}: '{name}' must be a non-empty string", location=where)
+            return value
+
+        name, url = text("name", None), text("url", None)
+        if name is None or url is None:
+            missing = "name" if name is None else "url"
+            raise ConfigError(
+                f"{label}: '{missing}' is missing",
+                location=where,
+                hint=f"every [[{key}]] needs name and url",
+            )
+        remote = RemoteConfig(
+            name=name,
+            url=url,
+            git_ref=text("git-ref", DEFAULT_GIT_REF) or DEFAULT_GIT_REF,
+            config_path=text("config-path", DEFAULT_CONFIG_PATH) or DEFAULT_CONFIG_PATH,
+            plugin_path=text("plugin-path", None),
+        )
+        problem = (
+            name_problem(remote.name)
+            or url_problem(remote.url)
+            or ref_problem(remote.git_ref)
+            or relative_path_problem("plugin-path", remote.plugin_path or "")
+            or relative_path_problem("config-path", remote.config_path)
+        )
+        if problem:
+            raise ConfigError(f"{label}: {problem}", location=where)
+        if any(other.name == remote.name for other in found):
+            raise ConfigError(f"{label}: remote '{remote.name}' is declared twice", location=where)
+        for unknown in sorted(set(entry) - set(REMOTE_KEYS)):
+            close = did_you_mean(unknown, list(REMOTE_KEYS))
+            warnings.append(
+                f"{path}: {label}: unknown key '{unknown}' is ignored"
+                + (f" ({close})" if close else "")
+            )
+        found.append(remote)
+    return tuple(found)
 
 
 def _str_list(data: Mapping[str, Any], key: str, path: Path) -> list[str]:

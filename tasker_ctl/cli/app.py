@@ -16,7 +16,10 @@ from tasker_ctl import __version__
 from tasker_ctl.cli import (
     dlq_cmd,
     generate_cmd,
+    init_cmd,
+    plugin_cmd,
     profile_cmd,
+    remote_cmd,
     run_cmd,
     schema_cmd,
     system_cmd,
@@ -37,6 +40,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -86,3 +90,6 @@ app.add_typer(worker_cmd.app, name="worker")
 app.add_typer(system_cmd.app, name="system")
 app.add_typer(dlq_cmd.app, name="dlq")
 app.add_typer(profile_cmd.app, name="profile")
+app.add_typer(remote_cmd.app, name="remote")
+app.add_typer(plugin_cmd.app, name="plugin")
+app.command("init")(init_cmd.init)

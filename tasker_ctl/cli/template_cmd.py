@@ -26,6 +26,16 @@ LanguageOption = Annotated[
     str | None,
     typer.Option("--language", "-l", help="python, ruby, typescript or rust (py, rb, ts, rs)."),
 ]
+RemoteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--remote", help="Serve the plugins of this configured remote (see 'remote list')."
+    ),
+]
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="Serve the plugins of this git repository (fetched and cached)."),
+]
 PluginOption = Annotated[
     str | None,
     typer.Option("--plugin", help="Take the template from this plugin ('built-in' for ours)."),
@@ -37,19 +47,35 @@ PluginOption = Annotated[
 def list_templates(
     ctx: typer.Context,
     language: LanguageOption = None,
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            "--framework", "-f", help="Only plugin templates for this framework (rails...)."
+        ),
+    ] = None,
     output_format: Annotated[
         str, typer.Option("--format", help="text or json.", case_sensitive=False)
     ] = "text",
+    remote: RemoteOption = None,
+    url: UrlOption = None,
 ) -> int:
-    """List the available templates (built-in and from plugin-paths)."""
+    """List the available templates (plugin-paths, remotes, then built-ins)."""
     from tasker_ctl.reporting.scaffold import print_template_list
 
     fmt = _check_format(output_format, ("text", "json"))
-    _, catalog = _catalog(ctx)
-    templates = catalog.filtered(language)
+    _, catalog = _catalog(ctx, remote, url)
+    templates = catalog.filtered(language, framework)
     if not templates and fmt == "text":
-        close = did_you_mean(str(language).lower(), catalog.languages())
-        warn(f"no templates found for language '{language}'" + (f"; {close}" if close else ""))
+        if language is not None and not catalog.filtered(language):
+            close = did_you_mean(str(language).lower(), catalog.languages())
+            warn(f"no templates found for language '{language}'" + (f"; {close}" if close else ""))
+        else:
+            close = did_you_mean(str(framework).lower(), catalog.frameworks())
+            known = ", ".join(catalog.frameworks()) or "none"
+            warn(
+                f"no templates found for framework '{framework}' (frameworks: {known})"
+                + (f"; {close}" if close else "")
+            )
     print_template_list(stdout_console(), templates, as_json=fmt == "json")
     return 0
 
@@ -61,12 +87,14 @@ def info(
     kind: Annotated[str, typer.Argument(help="Template name, e.g. step_handler.")],
     language: LanguageOption = None,
     plugin: PluginOption = None,
+    remote: RemoteOption = None,
+    url: UrlOption = None,
 ) -> int:
     """Show a template's parameters (required, defaults, choices) and the files it writes."""
     from tasker_ctl.reporting.scaffold import print_template_info
     from tasker_ctl.scaffold import load_template_manifest
 
-    settings, catalog = _catalog(ctx)
+    settings, catalog = _catalog(ctx, remote, url)
     selection = catalog.find(
         kind, language=language, plugin=plugin, preferred_language=settings.default_language
     )
@@ -105,6 +133,8 @@ def generate(
         bool, typer.Option("--skip-existing", help="Keep existing files; write only new ones.")
     ] = False,
     quiet: QuietOption = False,
+    remote: RemoteOption = None,
+    url: UrlOption = None,
 ) -> int:
     """Render a template into files. Existing files are an error unless --force/--skip-existing."""
     from tasker_ctl.reporting.scaffold import print_generate_result
@@ -113,7 +143,7 @@ def generate(
 
     if force and skip_existing:
         raise ParameterError("--force and --skip-existing cannot be used together")
-    settings, catalog = _catalog(ctx)
+    settings, catalog = _catalog(ctx, remote, url)
     policy = (
         ConflictPolicy.FORCE
         if force
@@ -144,12 +174,28 @@ def generate(
     return 1 if dry_run and result.plan.conflicts else 0
 
 
-def _catalog(ctx: typer.Context) -> tuple[Settings, Catalog]:
-    """The settings and the template catalog; prints their warnings on stderr."""
+def _catalog(
+    ctx: typer.Context, remote: str | None = None, url: str | None = None
+) -> tuple[Settings, Catalog]:
+    """The settings and the template catalog; prints their warnings on stderr.
+
+    Plugins come from ``plugin-paths``, then the configured remotes (or only
+    ``--remote``/``--url``), fetched into the cache when not cached yet.
+    """
+    from tasker_ctl.remotes.sources import plugin_search
     from tasker_ctl.scaffold import build_catalog
 
     settings = settings_from(ctx)
-    catalog = build_catalog(settings.plugin_paths)
+    search = plugin_search(
+        settings.plugin_paths,
+        settings.remotes,
+        settings.cache_max_age_hours,
+        remote_name=remote,
+        url=url,
+    )
+    for message in search.warnings:
+        warn(message)
+    catalog = build_catalog(search.paths)
     for message in catalog.warnings:
         warn(message)
     return settings, catalog

@@ -6,10 +6,14 @@ configured path: the path itself if it holds ``tasker-plugin.toml``;
 otherwise each immediate subdirectory holding one, or holding
 ``tasker-cli-plugin/tasker-plugin.toml``. Nothing deeper is scanned.
 
-Unlike the real tool the order is deterministic: plugin paths in the order
-configured, subdirectories sorted by name, built-ins last. When several
-sources offer the same template for the same language, the first one wins and
-the choice is reported; ``--plugin`` picks a source explicitly.
+The search paths arrive in precedence order (``plugin-paths``, then the
+remotes' checkouts: see :mod:`tasker_ctl.remotes.sources`). Unlike the real
+tool the order inside a path is deterministic: subdirectories sorted by name.
+Our built-ins come last, after every plugin, so a configuration that declares
+remotes or plugin paths is served what the real tool serves, and the built-ins
+only fill in templates no plugin offers. When several sources offer the same
+template for the same language, the first one wins and the choice is
+reported; ``--plugin`` picks a source explicitly.
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tasker_ctl.errors import TemplateDefinitionError, TemplateNotFoundError
 from tasker_ctl.scaffold.manifest import (
     PLUGIN_MANIFEST,
     TEMPLATE_MANIFEST,
+    PluginManifest,
     load_plugin_manifest,
     load_template_manifest,
 )
 from tasker_ctl.suggest import did_you_mean
+from tasker_ctl.toml_files import read_toml
 
 BUILTIN_ROOT = Path(__file__).resolve().parent.parent / "templates"
 BUILTIN_PLUGIN = "built-in"
@@ -89,12 +96,26 @@ class Catalog:
     templates: list[TemplateSource] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def filtered(self, language: str | None = None) -> list[TemplateSource]:
-        """Templates for ``language`` (all of them when ``None``)."""
-        if language is None:
-            return list(self.templates)
-        wanted = normalize_language(language)
-        return [t for t in self.templates if t.language == wanted]
+    def filtered(
+        self, language: str | None = None, framework: str | None = None
+    ) -> list[TemplateSource]:
+        """Templates for ``language`` and ``framework`` (a filter left ``None`` keeps all).
+
+        The framework is the plugin's ``framework`` (case-insensitive), so built-ins and
+        plugins without one are left out when it is given, as in the real tool.
+        """
+        found = list(self.templates)
+        if language is not None:
+            wanted = normalize_language(language)
+            found = [t for t in found if t.language == wanted]
+        if framework is not None:
+            fw = framework.strip().lower()
+            found = [t for t in found if t.framework is not None and t.framework.lower() == fw]
+        return found
+
+    def frameworks(self) -> list[str]:
+        """The frameworks some plugin declares, sorted."""
+        return sorted({t.framework for t in self.templates if t.framework})
 
     def languages(self) -> list[str]:
         """The languages that have at least one template, sorted."""
@@ -230,3 +251,194 @@ def build_catalog(plugin_paths: Sequence[Path] = ()) -> Catalog:
         )
     catalog.templates.extend(builtin_templates())
     return catalog
+
+
+# --- `plugin validate`: everything the real tool would trip over, as findings ---------
+
+@dataclass(frozen=True)
+class PluginFinding:
+    """One problem in a plugin directory: a code, a severity, a message and a place."""
+
+    code: str
+    severity: str
+    """``error`` (the real tool fails or skips something) or ``warning``."""
+    message: str
+    path: Path
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+
+@dataclass
+class PluginCheck:
+    """The outcome of checking one plugin directory."""
+
+    directory: Path
+    manifest: PluginManifest | None = None
+    findings: list[PluginFinding] = field(default_factory=list)
+    templates_checked: int = 0
+
+    @property
+    def errors(self) -> int:
+        """How many findings are errors."""
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    def add(
+        self, code: str, message: str, path: Path, line: int | None = None, **extra: Any
+    ) -> None:
+        """Record an error (``severity="warning"`` for a warning)."""
+        self.findings.append(
+            PluginFinding(
+                code=code,
+                severity=extra.pop("severity", "error"),
+                message=message,
+                path=path,
+                line=line,
+                column=extra.pop("column", None),
+                hint=extra.pop("hint", None),
+            )
+        )
+
+
+def check_plugin(directory: Path) -> PluginCheck:
+    """Check a plugin: its manifest, each referenced template and its files and parameters.
+
+    Codes: ``PLUGIN_MANIFEST`` (missing or invalid ``tasker-plugin.toml``),
+    ``TEMPLATE_PATH`` (a
+    ``[[templates]]`` path that is missing or leaves the plugin), ``TEMPLATE_DUPLICATE``,
+    ``TEMPLATE_MANIFEST`` (a broken ``template.toml``, parameter definitions included),
+    ``TEMPLATE_FILE`` (an output's template file is missing or unreadable) and
+    ``TEMPLATE_SYNTAX`` (a ``.tera`` file Tera would refuse).
+    """
+    check = PluginCheck(directory)
+    manifest_path = directory / PLUGIN_MANIFEST
+    if not manifest_path.is_file():
+        check.add(
+            "PLUGIN_MANIFEST",
+            f"no {PLUGIN_MANIFEST} in this directory",
+            manifest_path,
+            hint="a plugin directory holds tasker-plugin.toml with [plugin] and [[templates]]",
+        )
+        return check
+    try:
+        manifest = load_plugin_manifest(directory)
+    except TemplateDefinitionError as exc:
+        where = exc.location
+        check.add(
+            "PLUGIN_MANIFEST",
+            exc.message,
+            manifest_path,
+            where.line if where else None,
+            column=where.column if where else None,
+            hint=exc.hint,
+        )
+        return check
+    check.manifest = manifest
+    raw = read_toml(manifest_path, TemplateDefinitionError).get("templates", [])
+    root = directory.resolve()
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        line = _entry_line(manifest_path, index)
+        name, rel = str(entry["name"]), str(entry["path"])
+        if name.lower() in seen:
+            check.add(
+                "TEMPLATE_DUPLICATE",
+                f"template '{name}' is declared twice; the real tool uses the first",
+                manifest_path,
+                line,
+            )
+            continue
+        seen.add(name.lower())
+        template_dir = directory / rel
+        if not template_dir.resolve().is_relative_to(root):
+            check.add(
+                "TEMPLATE_PATH",
+                f"template '{name}': path '{rel}' leads outside the plugin directory",
+                manifest_path,
+                line,
+                hint="keep every template inside the plugin directory",
+            )
+            continue
+        if not template_dir.is_dir():
+            check.add(
+                "TEMPLATE_PATH",
+                f"template '{name}': path '{rel}' does not exist",
+                manifest_path,
+                line,
+                hint="point path at a directory (relative to the plugin) holding template.toml",
+            )
+            continue
+        check.templates_checked += 1
+        _check_template(check, name, template_dir)
+    return check
+
+
+def _entry_line(path: Path, index: int) -> int | None:
+    count = -1
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, text in enumerate(lines, 1):
+        if text.strip().replace(" ", "").startswith("[[templates]]"):
+            count += 1
+            if count == index:
+                return number
+    return None
+
+
+def _check_template(check: PluginCheck, name: str, template_dir: Path) -> None:
+    from tasker_ctl.scaffold.tera import RenderBudget, TemplateSet, TeraError
+
+    toml_path = template_dir / TEMPLATE_MANIFEST
+    if not toml_path.is_file():
+        check.add(
+            "TEMPLATE_MANIFEST",
+            f"template '{name}': no {TEMPLATE_MANIFEST} in {template_dir}",
+            toml_path,
+            hint="declare the parameters and [[outputs]] in template.toml",
+        )
+        return
+    try:
+        manifest = load_template_manifest(template_dir)
+    except TemplateDefinitionError as exc:
+        where = exc.location
+        check.add(
+            "TEMPLATE_MANIFEST",
+            f"template '{name}': {exc.message}",
+            toml_path,
+            where.line if where else None,
+            column=where.column if where else None,
+            hint=exc.hint,
+        )
+        return
+    templates = TemplateSet(template_dir, check.directory, RenderBudget().start())
+    for output in manifest.outputs:
+        if output.template in templates.refused:
+            check.add(
+                "TEMPLATE_FILE",
+                templates.refused[output.template],
+                toml_path,
+                output.line,
+            )
+        elif output.template not in templates.files:
+            check.add(
+                "TEMPLATE_FILE",
+                f"template '{name}': output template '{output.template}' is not a .tera file "
+                f"in {template_dir}",
+                toml_path,
+                output.line,
+                hint="the 'template' of an [[outputs]] entry names a .tera file next to "
+                "template.toml",
+            )
+    for file_name, file_path in templates.files.items():
+        try:
+            templates.get(file_name)
+        except TeraError as exc:
+            check.add(
+                "TEMPLATE_SYNTAX",
+                exc.message,
+                Path(exc.file) if exc.file else file_path,
+                exc.line,
+                column=exc.column,
+            )

@@ -1,0 +1,25 @@
+"""Remote git repositories that provide plugins: configuration, fetching, the cache.
+
+A remote becomes a local directory (``cache``), fetched with the ``git``
+command (``git``); its plugins are then found as on ``plugin-paths``.
+``config_edit`` adds and removes entries in the configuration file. This
+package imports no CLI or reporting code.
+"""
+
+from __future__ import annotations
+
+from tasker_ctl.remotes.git import RemoteError
+from tasker_ctl.remotes.model import (
+    DEFAULT_CACHE_MAX_AGE_HOURS,
+    DEFAULT_CONFIG_PATH,
+    DEFAULT_GIT_REF,
+    RemoteConfig,
+)
+
+__all__ = [
+    "DEFAULT_CACHE_MAX_AGE_HOURS",
+    "DEFAULT_CONFIG_PATH",
+    "DEFAULT_GIT_REF",
+    "RemoteConfig",
+    "RemoteError",
+]

@@ -1,0 +1,130 @@
+"""Fetching one ref of a repository with the ``git`` command, safely.
+
+A fetched repository is data: nothing in it runs. Every call disables hooks
+(``core.hooksPath=/dev/null``), submodules, Git LFS smudging and fsmonitor, never
+prompts for credentials (``GIT_TERMINAL_PROMPT=0``) and has a time limit
+(``TASKER_CTL_GIT_TIMEOUT`` seconds, default 120). The repository's own
+``.gitattributes`` filters cannot run either: a filter only runs when the local
+configuration defines it, and ours defines none.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from tasker_ctl.errors import TaskerCtlError
+
+GIT_TIMEOUT_ENV = "TASKER_CTL_GIT_TIMEOUT"
+DEFAULT_TIMEOUT_SECONDS = 120.0
+
+_SAFE_CONFIG = (
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "submodule.recurse=false",
+    "-c",
+    "filter.lfs.smudge=",
+    "-c",
+    "filter.lfs.process=",
+    "-c",
+    "filter.lfs.required=false",
+    "-c",
+    "advice.detachedHead=false",
+    "-c",
+    "protocol.ext.allow=never",
+)
+
+
+class RemoteError(TaskerCtlError):
+    """A remote cannot be fetched, or its cache cannot be used."""
+
+
+def timeout_seconds() -> float:
+    """The time limit of one git command."""
+    raw = os.environ.get(GIT_TIMEOUT_ENV, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_TIMEOUT_SECONDS
+    return value if value > 0 else DEFAULT_TIMEOUT_SECONDS
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_LFS_SKIP_SMUDGE="1",
+        GCM_INTERACTIVE="never",
+        GIT_ASKPASS="",
+        SSH_ASKPASS="",
+    )
+    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_TEMPLATE_DIR"):
+        env.pop(name, None)
+    return env
+
+
+def run_git(args: list[str], cwd: Path, what: str) -> None:
+    """Run ``git ARGS`` in ``cwd``; raise :class:`RemoteError` naming ``what`` if it fails."""
+    if shutil.which("git") is None:
+        raise RemoteError(
+            "git is not installed or not on PATH", hint="install git to use remote repositories"
+        )
+    limit = timeout_seconds()
+    try:
+        done = subprocess.run(
+            ["git", *_SAFE_CONFIG, *args],
+            cwd=cwd,
+            env=_environment(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RemoteError(
+            f"{what}: git did not finish within {limit:g} s",
+            hint=f"check the network, or raise {GIT_TIMEOUT_ENV}",
+        ) from exc
+    except OSError as exc:
+        raise RemoteError(f"{what}: cannot run git: {exc}") from exc
+    if done.returncode != 0:
+        detail = _last_lines(done.stderr.decode("utf-8", "replace"))
+        raise RemoteError(f"{what}: {detail or f'git exited with status {done.returncode}'}")
+
+
+def _last_lines(text: str, count: int = 2) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " ".join(lines[-count:])
+
+
+def fetch_ref(url: str, ref: str, target: Path) -> None:
+    """Create ``target`` holding the files of ``ref`` (branch, tag or commit) of ``url``.
+
+    A shallow fetch of that one ref into a fresh repository, then a checkout of
+    it: no submodules, no LFS objects, no hooks.
+    """
+    what = f"cannot fetch '{ref}' from {url}"
+    target.mkdir(parents=True)
+    run_git(["init", "--quiet", "--template=", str(target)], target, what)
+    run_git(
+        [
+            "fetch",
+            "--quiet",
+            "--depth",
+            "1",
+            "--no-tags",
+            "--no-recurse-submodules",
+            "--",
+            url,
+            ref,
+        ],
+        target,
+        what,
+    )
+    run_git(["checkout", "--quiet", "--detach", "FETCH_HEAD"], target, what)
