@@ -29,8 +29,9 @@ worker. Register them with these step types (the worker step carries
         handler:
           callable: handlers.process_csv_handler.ProcessCsvAggregatorHandler
 
-Workers are created as ``process_csv_batch_001``, ``process_csv_batch_002``, ...; when
-there is nothing to do, one placeholder ``process_csv_batch_000`` runs as a no-op.
+Workers are created as ``process_csv_batch_001``,
+``process_csv_batch_002`` and so on. When there is nothing to do, one
+placeholder worker, ``process_csv_batch_000``, runs as a no-op.
 """
 
 from __future__ import annotations

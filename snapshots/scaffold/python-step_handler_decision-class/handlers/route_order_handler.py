@@ -1,4 +1,4 @@
-"""RouteOrder decision handler, written as a ``DecisionMixin`` + ``StepHandler`` class.
+"""RouteOrder decision handler: a ``DecisionMixin`` + ``StepHandler`` class.
 
 A decision step chooses which of its downstream steps are created. Register it
 with ``type: decision``; it needs at least one dependency, and the steps it
