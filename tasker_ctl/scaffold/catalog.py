@@ -255,6 +255,7 @@ def build_catalog(plugin_paths: Sequence[Path] = ()) -> Catalog:
 
 # --- `plugin validate`: everything the real tool would trip over, as findings ---------
 
+
 @dataclass(frozen=True)
 class PluginFinding:
     """One problem in a plugin directory: a code, a severity, a message and a place."""
@@ -424,8 +425,8 @@ def _check_template(check: PluginCheck, name: str, template_dir: Path) -> None:
         elif output.template not in templates.files:
             check.add(
                 "TEMPLATE_FILE",
-                f"template '{name}': output template '{output.template}' is not a .tera file "
-                f"in {template_dir}",
+                f"template '{name}': output template '{output.template}' is not among the "
+                f".tera files of {template_dir}",
                 toml_path,
                 output.line,
                 hint="the 'template' of an [[outputs]] entry names a .tera file next to "
