@@ -97,6 +97,18 @@ def create(
         typer.Option("--profile", help="Profile to use (default: $TASKER_CLIENT_PROFILE)."),
     ] = None,
     output_format: FormatOption = "table",
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="Follow the task to a final state (live view on a terminal); exit 0 if it "
+            "completes, 1 if it ends in error or cancelled or --timeout passes.",
+        ),
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", min=0.0, help="With --wait: give up after this many seconds."),
+    ] = 600.0,
 ) -> int:
     """Create a task (POST /v1/tasks) from a context given with --input or --context."""
     from tasker_ctl.client.api import task_request_body
@@ -126,10 +138,36 @@ def create(
     api = _api(profile)
     try:
         created = api.create_task(body)
+        if wait:
+            return _follow(api, created, fmt, timeout)
     finally:
         api.close()
     emit("task", created, fmt, title="Task created")
     return 0
+
+
+def _follow(api: OrchestrationApi, created: Any, fmt: str, timeout: float) -> int:
+    """``--wait``: poll the created task until it is final; the outcome decides the exit code."""
+    from tasker_ctl.client.follow import follow_task
+    from tasker_ctl.reporting.client_output import emit
+    from tasker_ctl.reporting.console import literal, stdout_console
+
+    # the answer was checked against the OpenAPI document: task_uuid is a string
+    uuid = str(created.get("task_uuid", "")) if isinstance(created, dict) else ""
+    if fmt != "table":
+        result = follow_task(api, uuid, timeout=timeout, first=created)
+        document = {"task": result.task, "steps": result.steps, "timed_out": result.timed_out}
+        emit("task", document, fmt)  # json/yaml: the document as it is
+        return 0 if result.succeeded else 1
+
+    from tasker_ctl.reporting.task_follow import FollowView, print_follow_outcome
+
+    console = stdout_console()
+    console.print(literal(("Task created: ", "bold"), uuid), soft_wrap=True)
+    with FollowView(console) as view:
+        result = follow_task(api, uuid, timeout=timeout, first=created, on_poll=view.on_poll)
+    print_follow_outcome(console, result, timeout)
+    return 0 if result.succeeded else 1
 
 
 @app.command("get")
@@ -349,3 +387,112 @@ def complete_step(
         metadata=_json_flag(metadata, "--metadata") if metadata is not None else None,
     )
     return _act(profile, task_uuid, step_uuid, action, fmt, "Step completed manually")
+
+
+@app.command("compare")
+@connected
+def compare(
+    ctx: typer.Context,
+    task_uuid: TaskUuid,
+    template: Annotated[
+        Path,
+        typer.Option("--template", "-t", help="The task template YAML to run locally."),
+    ],
+    context: Annotated[
+        Path | None,
+        typer.Option(
+            "--context",
+            "-c",
+            help="Task context for the local run, as 'run --context' reads it ('-' for stdin; "
+            "default: the context the cluster task was created with).",
+        ),
+    ] = None,
+    handlers_root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--handlers-root",
+            help="Directory to put on sys.path (repeatable; default: found next to the template).",
+        ),
+    ] = None,
+    handler_package: Annotated[
+        list[str] | None,
+        typer.Option("--handler-package", help="Handler package to import and scan (repeatable)."),
+    ] = None,
+    profile: ProfileOption = None,
+    output_format: FormatOption = "table",
+) -> int:
+    """Run the workflow locally and show, step by step, where the cluster's task differs.
+
+    Compares the task's final state and, per step, whether it was created, its state,
+    its attempts and (for steps both sides completed) its result. Exit codes: 0 the
+    cluster did what the local run predicts, 1 they differ, 2 usage or input error
+    (a template with lint errors included), 4 the server call failed.
+    """
+    from tasker_ctl.cli.common import settings_from
+    from tasker_ctl.cli.run_cmd import _lint, load_context
+    from tasker_ctl.client.compare import compare_outcomes
+    from tasker_ctl.errors import ExitCode
+    from tasker_ctl.executor import open_handlers, run_workflow
+    from tasker_ctl.reporting.client_output import emit
+
+    fmt = check_format(output_format)
+    task, _ = _uuids(task_uuid)
+    settings = settings_from(ctx)
+    parsed = _lint(template, settings.lint, quiet=fmt != "table")
+    local_context = load_context(context) if context is not None else None
+    # the cluster first: a server that is down should not cost a local run
+    api = _api(profile)
+    try:
+        cluster_task = api.get_task(task)
+        cluster_steps = api.list_steps(task)
+    finally:
+        api.close()
+    # both answers were checked against the OpenAPI document: an object and a list
+    cluster_task = cluster_task if isinstance(cluster_task, dict) else {}
+    cluster_steps = cluster_steps if isinstance(cluster_steps, list) else []
+    if local_context is None:
+        stored = cluster_task.get("context")
+        local_context = stored if isinstance(stored, dict) else {}
+
+    from tasker_ctl.reporting.run_stdout import report_stream
+
+    handlers = open_handlers(
+        None,
+        template_path=template,
+        roots=[*(handlers_root or ()), *settings.handlers_roots],
+        packages=[*(handler_package or ()), *settings.handler_packages],
+        wait=False,
+    )
+    with handlers as workers, report_stream() as out:
+        result = run_workflow(parsed, local_context, workers)
+        if result.interrupted:
+            return int(ExitCode.for_signal(result.interrupted_by))
+        local_steps = [
+            {
+                "name": step.name,
+                "status": str(step.status),
+                "attempts": step.attempts,
+                "result": step.result,
+            }
+            for step in result.steps
+        ]
+        comparison = compare_outcomes(
+            task_uuid=task,
+            template=(result.namespace, result.task_name, result.version),
+            local_status=str(result.status),
+            local_steps=local_steps,
+            cluster_task=cluster_task,
+            cluster_steps=cluster_steps,
+        )
+        if fmt == "table":
+            from rich.console import Console
+
+            from tasker_ctl.reporting.task_compare import print_comparison
+
+            print_comparison(Console(file=out, highlight=False), comparison)
+        else:
+            import contextlib
+
+            with contextlib.redirect_stdout(out):
+                emit("task", comparison.to_json(), fmt)
+    return 0 if comparison.agree else 1
