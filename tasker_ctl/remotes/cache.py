@@ -107,15 +107,25 @@ def fetch(remote: RemoteConfig) -> Path:
         checkout = staging / "checkout"
         fetch_ref(remote.url, remote.git_ref, checkout)
         (checkout / LAST_FETCH_FILE).write_text(f"{int(time.time())}\n", encoding="utf-8")
-        old = staging / "previous"
-        if target.exists():
-            target.rename(old)
-        checkout.rename(target)
+        _swap_in(checkout, target, staging / "previous")
     except OSError as exc:
         raise RemoteError(f"cannot update the cache {target}: {exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _swap_in(new: Path, target: Path, parking: Path) -> None:
+    """Put ``new`` at ``target``; the previous ``target`` is restored if that fails."""
+    had_previous = target.exists()
+    if had_previous:
+        target.rename(parking)
+    try:
+        new.rename(target)
+    except OSError:
+        if had_previous:
+            parking.rename(target)
+        raise
 
 
 def resolve(remote: RemoteConfig, max_age_hours: int) -> Resolved:
