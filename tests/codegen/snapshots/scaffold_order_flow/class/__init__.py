@@ -1,0 +1,1 @@
+"""Step handlers of the order_flow task template (tasker-ctl scaffold)."""
