@@ -64,7 +64,7 @@ class GitRepo:
 
 def plugin_files(
     plugin: str = "demo", template: str = "hello", body: str = "Hello {{ name }}!\n"
-) -> dict[str, str]:
+) -> dict[str, str | bytes]:
     """A one-template plugin (language python) at the repository root's ``plugins/<plugin>``."""
     base = f"plugins/{plugin}"
     return {

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.helpers import build_file_tree
 from tests.remotes.conftest import GitRepo, Run, plugin_files
 
 
@@ -200,10 +201,7 @@ def test_remote_url_and_precedence_between_sources(
     files = plugin_files(template="step_handler", body="remote {{ name }}\n")
     repo.commit({k.removeprefix("plugins/demo/"): v for k, v in files.items()})
     local = plugin_files(plugin="local", template="step_handler", body="local {{ name }}\n")
-    for rel, text in local.items():
-        path = tmp_path / "local" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+    build_file_tree(tmp_path / "local", local)
 
     def step_handler(out: str, *args: str) -> str:
         result = run(
