@@ -44,37 +44,31 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.mark.sdk
 @pytest.mark.usefixtures("sdk")
-def test_the_sample_project_suite_passes_with_the_fixture(project: Path) -> None:
-    # two of its tests each assert that a handler's module-level counter is 1: isolation
-    (project / "tests" / "test_rewritten.py").write_text(
+def test_the_sample_project_suite_with_the_fixture(project: Path) -> None:
+    # its own 5 tests pass; two of them each see a handler's module-level counter at 1
+    tests = project / "tests"
+    (tests / "test_rewritten.py").write_text(
         "from _pytest.assertion.rewrite import AssertionRewritingHook\n"
         "import tasker_ctl.testing.assertions as helpers\n\n"
         "def test_the_helpers_are_rewritten_by_pytest():\n"
         "    assert isinstance(helpers.__loader__, AssertionRewritingHook)\n"
     )
-    done = pytest_in(project, "tests")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "6 passed" in done.stdout
-
-
-@pytest.mark.sdk
-@pytest.mark.usefixtures("sdk")
-def test_a_failing_workflow_test_reads_well(project: Path) -> None:
-    (project / "tests" / "test_broken.py").write_text(
+    (tests / "test_broken.py").write_text(
         "from tasker_ctl.testing import failure\n"
         "from tasker_ctl.testing.assertions import assert_step\n\n"
         "def test_broken(tasker):\n"
         "    run = tasker.run('checkout', context={'cart_id': 'C', 'items': []},\n"
         "                     stubs={'charge': failure('declined', retryable=False)})\n"
-        "    assert_step(run, 'charge', status='complete')\n\n"
-        "def test_missing_snapshot(tasker):\n"
-        "    tasker.snapshot(tasker.run('checkout', context={'cart_id': 'C', 'items': []}))\n"
+        "    assert_step(run, 'charge', status='complete')\n"
     )
-    done = pytest_in(project, "tests/test_broken.py")
-    assert done.returncode == 1, done.stdout + done.stderr
+    (tests / "__snapshots__").rename(project / "stored")  # the first run writes it anew
+    done = pytest_in(project, "tests")
     out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert "2 failed, 5 passed" in out
     explained = [line[1:].strip() for line in out.splitlines() if line.startswith("E ")]
-    assert explained[:6] == [
+    start = explained.index("AssertionError: step 'charge': status is 'error', expected 'complete'")
+    assert explained[start : start + 6] == [
         "AssertionError: step 'charge': status is 'error', expected 'complete'",
         "",
         "task 'checkout' (checkout.yaml): blocked_by_failures",
@@ -83,13 +77,11 @@ def test_a_failing_workflow_test_reads_well(project: Path) -> None:
         "ship: pending, 0 attempts",
     ]
     assert "assertions.py" not in out  # the helpers' own frames are hidden
-    snapshot = project / "tests" / "__snapshots__" / "test_broken" / "test_missing_snapshot.json"
-    assert f"AssertionError: snapshot {snapshot} did not exist; it was written now" in " ".join(
-        line[1:].strip() for line in out.splitlines() if line.startswith("E ")
-    )
-    assert snapshot.is_file()
-    again = pytest_in(project, "tests/test_broken.py::test_missing_snapshot")
-    assert again.returncode == 0, again.stdout
+    snapshot = tests / "__snapshots__" / "test_checkout" / "test_checkout_completes.json"
+    written = f"AssertionError: snapshot {snapshot} did not exist; it was written now"
+    assert written in " ".join(explained)
+    stored = project / "stored" / "test_checkout" / "test_checkout_completes.json"
+    assert snapshot.read_text() == stored.read_text()  # the same outcome, byte for byte
 
 
 def test_loading_the_plugin_and_the_api_imports_nothing_heavy() -> None:

@@ -28,8 +28,21 @@ def shop() -> Tasker:
     return Tasker(SAMPLE)
 
 
-def test_the_sample_project_runs_from_its_settings(shop: Tasker) -> None:
-    run = shop.run("checkout", context=CART)  # by name, under template-paths = workflows
+@pytest.fixture(scope="module")
+def plain(shop: Tasker) -> Run:
+    """The sample checkout with its real handlers."""
+    return shop.run("checkout", context=CART)  # by name, under template-paths = workflows
+
+
+@pytest.fixture(scope="module")
+def declined(shop: Tasker) -> Run:
+    """The sample checkout with a card that is declined for good."""
+    stub = failure("card declined", retryable=False, error_type="declined")
+    return shop.run("checkout", context=CART, stubs={"charge": stub})
+
+
+def test_the_sample_project_runs_from_its_settings(plain: Run) -> None:
+    run = plain
     assert run.template == SAMPLE / "workflows" / "checkout.yaml"
     assert run.status == "complete" and run.complete
     assert list(run.steps) == ["load_cart", "charge", "ship"]
@@ -44,9 +57,12 @@ def test_the_sample_project_runs_from_its_settings(shop: Tasker) -> None:
     assert ship.checkpoint is None
 
 
-def test_a_handler_module_counter_does_not_leak_from_one_run_to_the_next(shop: Tasker) -> None:
-    counts = [shop.run("checkout", context=CART).step("load_cart").result for _ in range(2)]
-    assert [c["calls_in_this_worker"] for c in counts] == [1, 1]
+def test_a_handler_module_counter_does_not_leak_from_one_run_to_the_next(
+    shop: Tasker, plain: Run
+) -> None:
+    again = shop.run("checkout", context=CART)
+    counts = [r.step("load_cart").result["calls_in_this_worker"] for r in (plain, again)]
+    assert counts == [1, 1]
 
 
 def test_a_fixed_result_replaces_the_handler(shop: Tasker) -> None:
@@ -60,12 +76,8 @@ def test_a_fixed_result_replaces_the_handler(shop: Tasker) -> None:
     assert run.step("load_cart").last_call.stubbed is False
 
 
-def test_a_permanent_failure_stops_the_task(shop: Tasker) -> None:
-    run = shop.run(
-        "checkout",
-        context=CART,
-        stubs={"charge": failure("card declined", retryable=False, error_type="declined")},
-    )
+def test_a_permanent_failure_stops_the_task(declined: Run) -> None:
+    run = declined
     assert run.status == "blocked_by_failures"
     charge = run.step("charge")
     assert (charge.status, charge.attempts) == ("error", 1)
@@ -175,12 +187,12 @@ def test_the_checkpoint_helper_builds_the_sdk_yield() -> None:
     }
 
 
-def test_outcome_is_stable_json(shop: Tasker) -> None:
-    first = shop.run("checkout", context=CART, stubs={"charge": failure("no", retryable=False)})
-    second = shop.run("checkout", context=CART, stubs={"charge": failure("no", retryable=False)})
-    assert first.outcome_json() == second.outcome_json()
-    data = json.loads(first.outcome_json())
-    assert data == first.outcome()
+def test_outcome_is_stable_json(shop: Tasker, declined: Run) -> None:
+    stub = failure("card declined", retryable=False, error_type="declined")
+    second = shop.run("checkout", context=CART, stubs={"charge": stub})
+    assert declined.outcome_json() == second.outcome_json()
+    data = json.loads(declined.outcome_json())
+    assert data == declined.outcome()
     assert data["version"] == 1
     assert data["task"] == {"name": "checkout", "status": "blocked_by_failures"}
     assert data["steps"]["charge"] == {
@@ -190,7 +202,7 @@ def test_outcome_is_stable_json(shop: Tasker) -> None:
         "created_by": None,
         "created": [],
         "result": None,
-        "error": {"type": "handler_error", "message": "no", "retryable": False},
+        "error": {"type": "declined", "message": "card declined", "retryable": False},
     }
     assert list(data["steps"]) == sorted(data["steps"])
 
@@ -247,12 +259,11 @@ def test_a_context_that_is_not_json_is_refused(shop: Tasker) -> None:
         shop.run("checkout", context={"when": object()})
 
 
-def test_a_run_is_iterable_and_summarized(shop: Tasker) -> None:
-    run: Run = shop.run("checkout", context=CART, stubs={"charge": failure("x", retryable=False)})
-    assert [s.name for s in run] == ["load_cart", "charge", "ship"]
-    assert run.summary().splitlines() == [
+def test_a_run_is_iterable_and_summarized(declined: Run) -> None:
+    assert [s.name for s in declined] == ["load_cart", "charge", "ship"]
+    assert declined.summary().splitlines() == [
         "task 'checkout' (checkout.yaml): blocked_by_failures",
         "  load_cart: complete, 1 attempt",
-        "  charge: error, 1 attempt, handler_error: x [stubbed]",
+        "  charge: error, 1 attempt, declined: card declined [stubbed]",
         "  ship: pending, 0 attempts",
     ]
