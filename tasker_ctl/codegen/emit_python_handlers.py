@@ -203,7 +203,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return "0.0"
-        return repr(value)
+        return repr(value).replace("e+", "e")  # ruff format writes 1e16, not 1e+16
     if isinstance(value, int):
         return str(value)
     return _string(json.dumps(value))
