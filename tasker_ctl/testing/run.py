@@ -339,10 +339,13 @@ class Tasker:
             TemplateNotRunnableError: The template has lint errors (they are listed).
             MissingDependencyError: The SDK (``tasker-ctl[sdk]``) is not installed.
             HandlerPackageError: A handler package, or a stub's function, cannot be imported.
-            ValueError: A stub names no step of the template.
+            ValueError: A stub names no step of the template, or ``concurrency < 1``.
+            ContextSchemaError: ``strict`` and the context does not match ``input_schema``.
         """
         from tasker_ctl.executor import RunOptions, open_handlers, run_workflow
 
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ValueError(f"concurrency must be an int of at least 1, not {concurrency!r}")
         path = self.find_template(template)
         parsed = _load_template(path, self.settings.lint)
         task_context = _context(context)

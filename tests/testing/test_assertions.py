@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tasker_ctl.testing import Clock, Run, Step, StepError, Wait
 from tasker_ctl.testing.assertions import (
@@ -192,3 +195,58 @@ def test_a_snapshot_that_is_not_json_says_so(tmp_path: Path) -> None:
     file.write_text("{")
     with pytest.raises(AssertionError, match=r"snapshot .*broken\.json is not valid JSON"):
         match_snapshot(RUN, file)
+
+
+def test_the_fixture_rewrites_a_differing_snapshot_when_asked(tmp_path: Path) -> None:
+    from tasker_ctl.testing.pytest_plugin import TaskerFixture
+
+    test_file = tmp_path / "tests" / "test_refund.py"
+    test_file.parent.mkdir()
+    keeper = TaskerFixture(test_file, "test_it[amount=5]", update=False)
+    path = keeper.snapshot_path()
+    assert path == tmp_path / "tests" / "__snapshots__" / "test_refund" / "test_it_amount_5.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{}")
+    with pytest.raises(AssertionError, match="differs from snapshot"):
+        keeper.snapshot(RUN)
+    TaskerFixture(test_file, "test_it[amount=5]", update=True).snapshot(RUN)
+    assert path.read_text() == RUN.outcome_json()
+
+
+STATES = st.sampled_from(["complete", "error", "pending", "waiting_for_retry"])
+
+
+@st.composite
+def runs(draw: st.DrawFn) -> Run:
+    names = draw(st.lists(st.text("abcxyz_", min_size=1, max_size=6), unique=True, max_size=6))
+    steps = {}
+    for name in names:
+        status = draw(STATES)
+        failed = status != "complete" and draw(st.booleans())
+        steps[name] = step(
+            name,
+            status,
+            attempts=draw(st.integers(0, 5)),
+            result=draw(
+                st.none() | st.dictionaries(st.text(max_size=4), st.integers(), max_size=2)
+            ),
+            error=StepError(draw(st.text(max_size=10)), "t", draw(st.booleans()))
+            if failed
+            else None,
+            created=tuple(draw(st.lists(st.sampled_from(names), unique=True, max_size=3))),
+        )
+    not_created = tuple(draw(st.lists(st.text("pq", min_size=1, max_size=3), unique=True)))
+    return Run(Path("t.yaml"), "t", draw(STATES), steps, not_created, (), (), RUN.clock)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(runs(), st.randoms(use_true_random=False))
+def test_the_outcome_is_json_and_ignores_creation_order(run: Run, rnd: random.Random) -> None:
+    text = run.outcome_json()
+    assert json.loads(text) == run.outcome()
+    items = list(run.steps.items())
+    rnd.shuffle(items)
+    shuffled = Run(
+        run.template, run.task, run.status, dict(items), run.not_created[::-1], (), (), run.clock
+    )
+    assert shuffled.outcome_json() == text

@@ -267,3 +267,9 @@ def test_a_run_is_iterable_and_summarized(declined: Run) -> None:
         "  charge: error, 1 attempt, declined: card declined [stubbed]",
         "  ship: pending, 0 attempts",
     ]
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 1.5])
+def test_a_concurrency_below_one_is_refused(shop: Tasker, bad: object) -> None:
+    with pytest.raises(ValueError, match="concurrency must be an int of at least 1"):
+        shop.run("checkout", context=CART, concurrency=bad)  # type: ignore[arg-type]
