@@ -14,6 +14,7 @@ import typer
 
 from tasker_ctl import __version__
 from tasker_ctl.cli import (
+    completion_cmd,
     dlq_cmd,
     generate_cmd,
     init_cmd,
@@ -25,11 +26,12 @@ from tasker_ctl.cli import (
     system_cmd,
     task_cmd,
     template_cmd,
+    template_diff_cmd,
     validate_cmd,
     visualize_cmd,
     worker_cmd,
 )
-from tasker_ctl.cli.common import CliState
+from tasker_ctl.cli.common import CliState, TaskerGroup
 
 app = typer.Typer(
     name="tasker-ctl",
@@ -40,7 +42,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    rich_markup_mode=None,
+    cls=TaskerGroup,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -79,6 +83,7 @@ def root(
 
 
 app.add_typer(template_cmd.app, name="template")
+template_cmd.app.command("diff")(template_diff_cmd.diff)
 app.add_typer(generate_cmd.app, name="generate")
 app.command("validate")(validate_cmd.validate)
 app.command("visualize")(visualize_cmd.visualize)
@@ -92,3 +97,4 @@ app.add_typer(profile_cmd.app, name="profile")
 app.add_typer(remote_cmd.app, name="remote")
 app.add_typer(plugin_cmd.app, name="plugin")
 app.command("init")(init_cmd.init)
+app.command("completion")(completion_cmd.completion)

@@ -329,6 +329,16 @@ class WorkerApi(_Api):
             params["namespace"] = namespace
         return self._call("GET", "/v1/templates", params=params)
 
+    def get_template(self, namespace: str, name: str, version: str) -> Any:
+        """``GET /v1/templates/{namespace}/{name}/{version}``: a ``TemplateResponse``."""
+        return self._call(
+            "GET",
+            "/v1/templates/{namespace}/{name}/{version}",
+            args={"namespace": namespace, "name": name, "version": version},
+            not_found_hint="the workers have not registered that template version; "
+            "'tasker-ctl worker list' shows their namespaces",
+        )
+
 
 def open_api(
     profile: ClientProfile,

@@ -10,6 +10,7 @@ no hand-written fake would send ("string" statuses, extreme integers).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import time
@@ -28,8 +29,11 @@ from tests.client.prism import (
     ensure_prism,
     start_prism,
 )
+from tests.conftest import ROOT
 
 SECRET = "prism-secret-4b1d9e77c0a2"
+DIAMOND_YAML = ROOT / "examples/diamond/config/tasks/customer_onboarding.yaml"
+DIAMOND_CONTEXT = ROOT / "examples/diamond/context.json"
 UPSTREAM = Path("/work/shared/upstream")
 
 
@@ -64,16 +68,6 @@ def contract(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Contract]:
         prism.worker.stop()
 
 
-def _template(tmp: Path) -> Path:
-    path = tmp / "prism_template.yaml"
-    path.write_text(
-        "name: process_order\nnamespace_name: ecommerce\nversion: 1.0.0\n"
-        "steps:\n  - name: validate\n    handler:\n      callable: app.Validate\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 # (name, arguments, exit code with Prism's generated answers)
 COMMANDS: list[tuple[str, list[str], int]] = [
     ("task create", ["task", "create", "--name", "process_order", "--input", '{"a": 1}'], 0),
@@ -101,7 +95,29 @@ COMMANDS: list[tuple[str, list[str], int]] = [
     ("dlq update", ["dlq", "update", ENTRY, "-s", "manually_resolved", "-n", "fixed"], 0),
     ("dlq stats", ["dlq", "stats"], 0),
     ("profile check", ["profile", "check"], 0),
+    # Prism's task never reaches a final state ("string"): followed until --timeout
+    (
+        "task create --wait",
+        ["task", "create", "--name", "process_order", "-i", "{}", "--wait", "--timeout", "1"],
+        1,
+    ),
+    # Prism's TemplateResponse.template is an empty object: not a template (exit 4, but
+    # the request itself is valid, which is what this module checks)
+    (
+        "template diff",
+        ["template", "diff", "banking/customer_onboarding/1.0.0", "-t", str(DIAMOND_YAML)],
+        4,
+    ),
 ]
+if importlib.util.find_spec("tasker_core") is not None:
+    # Prism's task differs from the local run everywhere: exit 1
+    COMMANDS.append(
+        (
+            "task compare",
+            ["task", "compare", TASK, "-t", str(DIAMOND_YAML), "-c", str(DIAMOND_CONTEXT)],
+            1,
+        )
+    )
 
 
 @dataclass
@@ -139,6 +155,8 @@ def test_command_is_valid_against_the_document(
     assert result.code == code, result.stderr
     assert "Traceback" not in result.stderr
     assert SECRET not in result.stdout + result.stderr
+    if code == 4:
+        assert "holds no task template" in result.stderr, result.stderr
 
 
 def test_the_documented_divergence_is_the_only_rewrite(
