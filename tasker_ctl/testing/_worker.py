@@ -2,10 +2,10 @@
 
 Loaded by the handler worker (:mod:`tasker_ctl.executor.worker`) only when its
 ``load`` message has a ``testing`` object, so ``tasker-ctl run`` never pays for it.
-:class:`TestingWorkerCore` is the ordinary :class:`WorkerCore` with a registry in
+:class:`RecordingWorkerCore` is the ordinary :class:`WorkerCore` with a registry in
 front of the real one: a stubbed step resolves to its stub, any other step to its
 real handler; both are wrapped to remember the ``StepContext`` they were called
-with, which :meth:`TestingWorkerCore._call` appends to the record file (one JSON
+with, which :meth:`RecordingWorkerCore._call` appends to the record file (one JSON
 line per call, ``<record>.<pid>.jsonl``, read by :mod:`tasker_ctl.testing.run`).
 """
 
@@ -37,10 +37,10 @@ def testing_core(sdk: Sdk, catalog: HandlerCatalog, testing: dict[str, Any]) -> 
         HandlerPackageError: A stub's function cannot be imported.
     """
     stubs = {name: _build(sdk, spec, name) for name, spec in testing.get("stubs", {}).items()}
-    return TestingWorkerCore(sdk, catalog, stubs, testing.get("record"))
+    return RecordingWorkerCore(sdk, catalog, stubs, testing.get("record"))
 
 
-class TestingWorkerCore(WorkerCore):
+class RecordingWorkerCore(WorkerCore):
     """A :class:`WorkerCore` that calls stubs for stubbed steps and records every call."""
 
     def __init__(
@@ -109,7 +109,7 @@ class _Recorded:
 
     __slots__ = ("call", "name")
 
-    def __init__(self, name: str, call: HandlerCall, core: TestingWorkerCore) -> None:
+    def __init__(self, name: str, call: HandlerCall, core: RecordingWorkerCore) -> None:
         self.name = name
         if inspect.iscoroutinefunction(call):
 

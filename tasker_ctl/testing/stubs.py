@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 __all__ = [
-    "Call",
     "Checkpoint",
     "Failure",
+    "Function",
     "Result",
     "Sequence",
     "Stub",
@@ -128,7 +128,7 @@ class Sequence(Stub):
 
 
 @dataclass(frozen=True, slots=True)
-class Call(Stub):
+class Function(Stub):
     """A function ``module:qualname`` called in the worker with the SDK's ``StepContext``.
 
     It may return a ``dict`` (success), any other stub outcome (:func:`failure`,
@@ -198,7 +198,7 @@ def sequence(*outcomes: StubLike) -> Sequence:
     return Sequence(tuple(to_stub(o) for o in outcomes))
 
 
-def call(function: Callable[..., Any] | str) -> Call:
+def call(function: Callable[..., Any] | str) -> Function:
     """Run ``function`` in the handler worker instead of the step's handler.
 
     The worker is another process, so the function travels *by reference*: pass a
@@ -212,7 +212,7 @@ def call(function: Callable[..., Any] | str) -> Call:
             raise ValueError(
                 f"a stub callable path must look like 'package.module:function', not {function!r}"
             )
-        return Call(function)
+        return Function(function)
     module_name = getattr(function, "__module__", None)
     qualname = getattr(function, "__qualname__", None)
     if not callable(function) or not module_name or not qualname:
@@ -223,7 +223,7 @@ def call(function: Callable[..., Any] | str) -> Call:
             f"or a function of __main__); define it at module level, or pass "
             f"'module:function'"
         )
-    return Call(f"{module_name}:{qualname}", _import_root(module_name))
+    return Function(f"{module_name}:{qualname}", _import_root(module_name))
 
 
 def _import_root(module_name: str) -> str | None:

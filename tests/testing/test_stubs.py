@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasker_ctl.testing import call, checkpoint, failure, result, sequence
-from tasker_ctl.testing.stubs import Call, Failure, Result, Stub, to_stub
+from tasker_ctl.testing.stubs import Failure, Function, Result, Stub, to_stub
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
@@ -99,7 +99,7 @@ def test_a_module_function_travels_by_reference_with_its_import_root() -> None:
     from tests.testing import stubfns
 
     stub = call(stubfns.charge_half)
-    assert stub == Call("tests.testing.stubfns:charge_half", stub.path)
+    assert stub == Function("tests.testing.stubfns:charge_half", stub.path)
     assert stub.path is not None
     assert (Path(stub.path) / "tests" / "testing" / "stubfns.py").is_file()
 
