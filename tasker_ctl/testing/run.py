@@ -337,6 +337,8 @@ class Tasker:
         Raises:
             InputFileError: The template does not exist.
             TemplateNotRunnableError: The template has lint errors (they are listed).
+            TypeError: The context is not a mapping of JSON data.
+            InputFileError: serde_json, production's parser, would refuse the context.
             MissingDependencyError: The SDK (``tasker-ctl[sdk]``) is not installed.
             HandlerPackageError: A handler package, or a stub's function, cannot be imported.
             ValueError: A stub names no step of the template, or ``concurrency < 1``.
@@ -348,7 +350,8 @@ class Tasker:
             raise ValueError(f"concurrency must be an int of at least 1, not {concurrency!r}")
         path = self.find_template(template)
         parsed = _load_template(path, self.settings.lint)
-        task_context = _context(context)
+        notes: list[str] = []
+        task_context = _context(context, notes)
         stub_specs = _stub_specs(stubs or {}, parsed)
         recorder = _Recorder()
         with tempfile.TemporaryDirectory(prefix="tasker-ctl-test-") as scratch:
@@ -369,7 +372,11 @@ class Tasker:
                     observers=[recorder],
                 )
             calls = _read_calls(Path(scratch))
-        return _build_run(path, result, recorder.events, calls, stub_specs, real_time)
+        built = _build_run(path, result, recorder.events, calls, stub_specs, real_time)
+        if not notes:
+            return built
+        parity = tuple(RunWarning("context_parity", note, None) for note in notes)
+        return dataclasses.replace(built, warnings=parity + built.warnings)
 
 
 def run(
@@ -415,20 +422,30 @@ def _load_template(path: Path, rule_settings: Any) -> Any:
     return loaded.template
 
 
-def _context(context: Mapping[str, Any] | None) -> dict[str, Any]:
+def _context(context: Mapping[str, Any] | None, notes: list[str]) -> dict[str, Any]:
+    """The context as production parses it (serde_json), parity notes into ``notes``.
+
+    Raises:
+        TypeError: ``context`` is not a mapping of JSON data.
+        InputFileError: serde_json would refuse it (too deep, a number out of range...).
+    """
     if context is None:
         return {}
     if not isinstance(context, Mapping):
         raise TypeError(f"the task context must be a mapping, not {type(context).__name__}")
-    data = dict(context)
     try:
-        # as the CLI's context file: JSON data only (production parses it with serde_json)
-        return dict(json.loads(json.dumps(data, allow_nan=False)))
+        # ASCII: a lone surrogate in a str stays an escape, refused as serde_json refuses it
+        text = json.dumps(dict(context), allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"the task context must be JSON data: {exc}") from None
+    from tasker_ctl.context_file import parse_context
+
+    return parse_context(text.encode(), "the task context", on_warning=notes.append)
 
 
 def _stub_specs(stubs: Mapping[str, StubLike], template: Any) -> dict[str, Any]:
+    if not isinstance(stubs, Mapping):
+        raise TypeError(f"stubs must map step names to stubs, not {type(stubs).__name__}")
     names = {step.name for step in template.steps}
     specs: dict[str, Any] = {}
     for name, value in stubs.items():

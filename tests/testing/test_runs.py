@@ -257,6 +257,30 @@ def test_a_template_with_lint_errors_lists_them(tmp_path: Path) -> None:
 def test_a_context_that_is_not_json_is_refused(shop: Tasker) -> None:
     with pytest.raises(TypeError, match="the task context must be JSON data"):
         shop.run("checkout", context={"when": object()})
+    with pytest.raises(TypeError, match="stubs must map step names to stubs, not list"):
+        shop.run("checkout", context=CART, stubs=["charge"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("\ud800", "the task context:1:13: a string at $.cart_id holds a lone UTF-16 surrogate"),
+        (10**400, "the task context:1:13: number out of range at $.cart_id"),
+    ],
+)
+def test_a_context_production_would_refuse_is_refused(
+    shop: Tasker, value: object, message: str
+) -> None:
+    with pytest.raises(InputFileError) as caught:
+        shop.run("checkout", context={"cart_id": value, "items": []})
+    assert str(caught.value).startswith(message)
+
+
+def test_the_context_is_parsed_as_production_parses_it(shop: Tasker) -> None:
+    run = shop.run("checkout", context={**CART, "big": 2**70})
+    assert run.step("load_cart").last_call.context["big"] == float(2**70)  # serde_json: f64
+    (note,) = [w for w in run.warnings if w.code == "context_parity"]
+    assert "integers beyond 64 bits" in note.message and "$.big" in note.message
 
 
 def test_a_run_is_iterable_and_summarized(declined: Run) -> None:
