@@ -31,14 +31,16 @@ class RemoteConfig:
 
 
 def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot name a remote (it names its cache directory), or ``None``."""
+    """Why ``name`` cannot name a remote (it names its cache directory), or ``None``.
+
+    A name starts with a letter or digit, so it never meets the ``_url_<hash>``
+    caches of ``--url``.
+    """
     if not _NAME.fullmatch(name) or name in {".", ".."}:
         return (
             f"remote name '{name}' must start with a letter or digit and hold only "
             "letters, digits, '.', '_' and '-' (it names the cache directory)"
         )
-    if name.startswith("_url_"):
-        return f"remote name '{name}' is reserved for --url caches"
     return None
 
 

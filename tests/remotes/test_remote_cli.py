@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.conftest import Invoke
 from tests.helpers import build_file_tree
 from tests.remotes.conftest import GitRepo, Run, plugin_files
 
@@ -64,7 +65,7 @@ def test_add_list_update_and_generate_from_a_branch(
 
 
 def test_branches_tags_and_commits_are_fetched_as_named(
-    run: Run, make_repo: Callable[[str], GitRepo], tmp_path: Path
+    run: Run, make_repo: Callable[[str], GitRepo], tmp_path: Path, cli: Invoke
 ) -> None:
     repo = make_repo("demo")
     first = repo.commit(plugin_files(body="tagged v1\n"))
@@ -74,8 +75,8 @@ def test_branches_tags_and_commits_are_fetched_as_named(
     repo.commit({"plugins/demo/templates/hello/hello.txt.tera": "next v3\n"})
     repo.checkout("main")
     for name, ref in (("tagged", "v1.0"), ("tip", "main"), ("next", "next"), ("sha", first)):
-        result = run("remote", "add", name, repo.url, "--git-ref", ref, "--plugin-path", "plugins")
-        assert result.returncode == 0, result.stderr
+        args = ("remote", "add", name, repo.url, "--git-ref", ref, "--plugin-path", "plugins")
+        assert cli(*args, cwd=run.project).exit_code == 0
     text = (run.project / ".tasker-ctl.toml").read_text()
     assert 'git-ref = "v1.0"' in text and 'git-ref = "main"' not in text  # default left out
 
@@ -256,32 +257,36 @@ def test_remove_deletes_the_entry_and_the_cache_and_keeps_the_rest(
     assert "remote 'demo' is not in the configuration" in again.stderr
 
 
-def test_add_refuses_bad_input_and_writes_nothing(run: Run) -> None:
+def test_add_refuses_bad_input_and_writes_nothing(run: Run, cli: Invoke) -> None:
     config = run.project / ".tasker-ctl.toml"
     config.write_text('[[remotes]]\nname = "demo"\nurl = "file:///x"\n')
     before = config.read_text()
+    # one through a subprocess, the rest in-process (same code path, no git involved)
+    result = run("remote", "add", "ok", "--", "--upload-pack=touch /tmp/x")
+    assert result.returncode == 2
+    assert "starts with '-'" in result.stderr and "Traceback" not in result.stderr
     cases = [
         (("demo", "file:///y"), "already exists"),
         (("../evil", "file:///y"), "must start with a letter or digit"),
-        (("ok", "--", "--upload-pack=touch /tmp/x"), "starts with '-'"),
+        (("_url_x", "file:///y"), "must start with a letter or digit"),
         (("ok", "ext::sh -c touch% /tmp/x"), "ext:: transport"),
         (("ok", "file:///y", "--git-ref", "-x"), "is not a branch"),
         (("ok", "file:///y", "--plugin-path", "../out"), "inside the repository"),
+        (("ok", "file:///y", "--config-path", "/etc"), "inside the repository"),
     ]
     for args, message in cases:
-        result = run("remote", "add", *args)
-        assert result.returncode == 2, (args, result.stderr)
-        assert message in result.stderr, (args, result.stderr)
-        assert "Traceback" not in result.stderr
+        outcome = cli("remote", "add", *args, cwd=run.project)
+        assert outcome.exit_code == 2, (args, outcome.output)
+        assert message in outcome.stderr, (args, outcome.stderr)
     assert config.read_text() == before
 
     config.write_text("[[remotes]]\nname = 'demo'\n")
-    result = run("remote", "list")
-    assert result.returncode == 2
-    assert ".tasker-ctl.toml" in result.stderr and "'url' is missing" in result.stderr
+    outcome = cli("remote", "list", cwd=run.project)
+    assert outcome.exit_code == 2
+    assert ".tasker-ctl.toml" in outcome.stderr and "'url' is missing" in outcome.stderr
     config.write_text("remotes = [\n")
-    result = run("remote", "add", "x", "file:///y")
-    assert result.returncode == 2 and ".tasker-ctl.toml:" in result.stderr
+    outcome = cli("remote", "add", "x", "file:///y", cwd=run.project)
+    assert outcome.exit_code == 2 and ".tasker-ctl.toml:" in outcome.stderr
 
 
 def test_unified_config_from_init_gets_cli_remotes(
