@@ -45,6 +45,8 @@ def list_plugins(ctx: typer.Context, output_format: FormatOption = "text") -> in
     fmt = _format(output_format)
     settings = settings_from(ctx)
     search = plugin_search(settings.plugin_paths, settings.remotes, settings.cache_max_age_hours)
+    for message in search.notes:
+        note(message)
     for message in search.warnings:
         warn(message)
     directories, problems = discover_plugin_dirs(search.paths)

@@ -193,6 +193,8 @@ def _catalog(
         remote_name=remote,
         url=url,
     )
+    for message in search.notes:
+        note(message)
     for message in search.warnings:
         warn(message)
     catalog = build_catalog(search.paths)

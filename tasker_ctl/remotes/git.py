@@ -10,8 +10,10 @@ configuration defines it, and ours defines none.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -77,25 +79,39 @@ def run_git(args: list[str], cwd: Path, what: str) -> None:
         )
     limit = timeout_seconds()
     try:
-        done = subprocess.run(
+        # its own process group, so a timeout also ends git's helpers (remote-https, ssh)
+        process = subprocess.Popen(
             ["git", *_SAFE_CONFIG, *args],
             cwd=cwd,
             env=_environment(),
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=limit,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
+    except OSError as exc:
+        raise RemoteError(f"{what}: cannot run git: {exc}") from exc
+    try:
+        _, stderr = process.communicate(timeout=limit)
     except subprocess.TimeoutExpired as exc:
+        _kill_group(process)
         raise RemoteError(
             f"{what}: git did not finish within {limit:g} s",
             hint=f"check the network, or raise {GIT_TIMEOUT_ENV}",
         ) from exc
-    except OSError as exc:
-        raise RemoteError(f"{what}: cannot run git: {exc}") from exc
+    except BaseException:
+        _kill_group(process)
+        raise
+    done = subprocess.CompletedProcess(process.args, process.returncode, b"", stderr)
     if done.returncode != 0:
         detail = _last_lines(done.stderr.decode("utf-8", "replace"))
         raise RemoteError(f"{what}: {detail or f'git exited with status {done.returncode}'}")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
 
 
 def _last_lines(text: str, count: int = 2) -> str:

@@ -30,6 +30,8 @@ class PluginSearch:
 
     paths: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What was fetched during the search (first use of a remote)."""
     remote_dirs: dict[Path, str] = field(default_factory=dict)
     """Search directories that came from a remote: directory -> remote name."""
 
@@ -93,5 +95,7 @@ def _add(
         )
         return
     search.warnings.extend(resolved.warnings)
+    if resolved.fetched:
+        search.notes.append(f"{label}: fetched '{remote.git_ref}' into {resolved.directory}")
     search.paths.append(directory)
     search.remote_dirs[directory] = remote.name

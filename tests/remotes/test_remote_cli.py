@@ -44,8 +44,11 @@ def test_add_list_update_and_generate_from_a_branch(
     assert "demo [not cached]" in listed.stdout
     assert f"URL:         {repo.url}" in listed.stdout
 
-    # first use fetches the remote; its template is listed with the remote's files
-    rows = [t for t in templates(run) if t["source"] == "demo"]
+    # first use fetches the remote (and says so); its template is listed with the remote's files
+    first = run("template", "list", "--format", "json")
+    assert first.returncode == 0, first.stderr
+    assert "remote 'demo': fetched 'main' into" in first.stderr
+    rows = [t for t in json.loads(first.stdout) if t["source"] == "demo"]
     assert [(t["name"], t["language"], t["framework"]) for t in rows] == [
         ("hello", "python", "flask")
     ]
@@ -53,6 +56,7 @@ def test_add_list_update_and_generate_from_a_branch(
     stamp = run.cache / "remotes" / "demo" / ".tasker-last-fetch"
     assert abs(int(stamp.read_text()) - time.time()) < 60
     assert generate(run, tmp_path / "out1") == "Hello World from main\n"
+    assert "fetched" not in run("template", "list").stderr  # the cache is used from now on
 
     # a new commit is not seen until `remote update`
     repo.commit({"plugins/demo/templates/hello/hello.txt.tera": "Hi {{ name }}, v2\n"})

@@ -153,3 +153,29 @@ def test_timestamps_are_written_on_fetch(monkeypatch: pytest.MonkeyPatch, tmp_pa
     fetched = cache.last_fetch_time(resolved.directory)
     assert fetched is not None and abs(fetched - time.time()) < 60
     assert not (resolved.directory / ".git" / "hooks").exists()  # no sample hooks copied
+
+
+def test_a_server_that_never_answers_is_cut_off_by_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True).start()
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv("TASKER_CTL_GIT_TIMEOUT", "1.5")
+    url = f"git://127.0.0.1:{server.getsockname()[1]}/repo.git"
+    started = time.monotonic()
+    outcome = cache.update(RemoteConfig("silent", url))
+    elapsed = time.monotonic() - started
+    server.close()
+    for connection in accepted:
+        connection.close()
+    assert outcome.error is not None and outcome.directory is None
+    assert "did not finish within 1.5 s" in outcome.error.message
+    assert elapsed < 10
+    assert list(tmp_path.joinpath("remotes").iterdir()) == []
