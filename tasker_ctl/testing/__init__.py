@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tasker_ctl.testing.run import (
+from tasker_ctl.testing.runs import (
     Call,
     Clock,
     Event,

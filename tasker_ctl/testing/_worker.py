@@ -6,7 +6,7 @@ Loaded by the handler worker (:mod:`tasker_ctl.executor.worker`) only when its
 front of the real one: a stubbed step resolves to its stub, any other step to its
 real handler; both are wrapped to remember the ``StepContext`` they were called
 with, which :meth:`RecordingWorkerCore._call` appends to the record file (one JSON
-line per call, ``<record>.<pid>.jsonl``, read by :mod:`tasker_ctl.testing.run`).
+line per call, ``<record>.<pid>.jsonl``, read by :mod:`tasker_ctl.testing.runs`).
 """
 
 from __future__ import annotations

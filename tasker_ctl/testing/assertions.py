@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tasker_ctl.testing.run import Run, Step
+from tasker_ctl.testing.runs import Run, Step
 
 __all__ = [
     "UPDATE_ENV_VAR",

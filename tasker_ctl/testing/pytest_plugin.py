@@ -20,7 +20,7 @@ import pytest
 
 pytest.register_assert_rewrite("tasker_ctl.testing.assertions")
 
-from tasker_ctl.testing.run import Run, Tasker  # noqa: E402 - after the rewrite hook
+from tasker_ctl.testing.runs import Run, Tasker  # noqa: E402 - after the rewrite hook
 
 
 class TaskerFixture(Tasker):
