@@ -103,9 +103,11 @@ def add_remote_text(
             {key.split(".")[0]: {"remotes": block}} if unified else {"remotes": block}
         )
         rendered = rendered[rendered.index("[[") :]
+        newline = "\r\n" if "\r\n" in text else "\n"
+        rendered = rendered.replace("\n", newline)
         if not text:
             return rendered
-        return text + ("\n" if text.endswith("\n") else "\n\n") + rendered
+        return text + (newline if text.endswith("\n") else newline * 2) + rendered
     if isinstance(existing, AoT):
         table = tomlkit.table()
         for name, value in _entry_fields(remote):
@@ -155,7 +157,8 @@ def remove_remote_text(text: str, name: str, *, unified: bool, path: Path | None
     tail = _tail_block(text, "cli.remotes" if unified else "remotes")
     if tail is not None and isinstance(existing, AoT):
         kept = text[:tail]
-        return kept[:-1] if kept.endswith("\n\n") else kept
+        newline = "\r\n" if kept.endswith("\r\n") else "\n"
+        return kept[: -len(newline)] if kept.endswith(newline * 2) else kept
     del container["remotes"]
     return doc.as_string()
 

@@ -129,7 +129,10 @@ def expected_entry(remote: RemoteConfig) -> dict[str, str]:
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[bool, str, RemoteConfig]:
     unified = draw(st.booleans())
-    return unified, draw(documents(unified)), draw(remotes)
+    document = draw(documents(unified))
+    if draw(st.integers(0, 4)) == 0:  # a file saved with Windows line endings
+        document = document.replace("\n", "\r\n")
+    return unified, document, draw(remotes)
 
 
 @SETTINGS
