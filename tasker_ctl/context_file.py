@@ -30,6 +30,23 @@ loader does the same, so a local run sees what production sees, and reports
 each such number with its JSON path through ``on_warning``. ``-0`` is an f64
 (``-0.0``) in serde_json too, and is treated alike.
 
+Forms (:func:`read_context`, ``run --context SPEC --set key.path=value``):
+
+* ``SPEC`` is a JSON file, a YAML file (``.yaml``/``.yml``), ``-`` for standard
+  input (JSON when it starts with ``{``, ``[`` or ``"``, else YAML: JSON is YAML
+  too, but the JSON rules give their line and column) or inline JSON (a value starting with
+  ``{`` that is not an existing file);
+* a YAML context is read as serde_yaml reads YAML into a ``serde_json::Value``
+  (YAML 1.2 core types: ``yes`` is a string; duplicate keys, more than one
+  document, anchors that expand too far and nesting beyond serde_yaml's limit
+  are refused with their line and column) and then goes through the very same
+  JSON rules as a JSON file (64-bit integers, number range, surrogates, depth);
+* each ``--set key.path=value`` sets one field: ``value`` is parsed as JSON (with
+  the same rules) when it is JSON, else kept as a string; ``order.items[0].sku``
+  names nested fields and list items (an index equal to the length appends);
+  missing objects on the way are created. A path through a value that is not an
+  object or list, a bad index or an empty key is an error naming the path.
+
 This module prints nothing and imports neither Typer nor Rich.
 """
 
@@ -41,7 +58,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, islice
 from pathlib import Path
@@ -49,7 +66,15 @@ from typing import Any
 
 from tasker_ctl.errors import InputFileError, Location
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "load_context", "parse_context"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "apply_overrides",
+    "load_context",
+    "parse_context",
+    "parse_yaml_context",
+    "read_context",
+]
 
 MAX_BYTES = 64 * 1024 * 1024
 """The largest context file read (64 MiB; real contexts are a few KB)."""
@@ -517,3 +542,303 @@ def _shorten(literal: str) -> str:
 def _location(label: str, text: str, offset: int) -> Location:
     line = text.count("\n", 0, offset) + 1
     return Location(label, line, offset - text.rfind("\n", 0, offset))
+
+
+# -- forms: YAML, inline JSON, standard input, --set --------------------------------------
+
+_YAML_SUFFIXES = (".yaml", ".yml")
+_INLINE_LABEL = "--context (inline JSON)"
+
+
+def read_context(
+    spec: str | None,
+    overrides: Sequence[str] = (),
+    *,
+    on_warning: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The task context from ``--context SPEC`` and ``--set`` overrides (see the module doc).
+
+    Raises:
+        InputFileError: The source cannot be read or parsed, or an override is malformed
+            or its path cannot be set.
+    """
+    if spec is None:
+        context: dict[str, Any] = {}
+    elif spec == "-":
+        raw = _read_stdin()
+        if raw.lstrip()[:1] in (b"{", b"[", b'"'):
+            context = parse_context(raw, "standard input", on_warning=on_warning)
+        else:
+            context = parse_yaml_context(raw, "standard input", on_warning=on_warning)
+    elif spec.lstrip().startswith("{") and not Path(spec).exists():
+        context = parse_context(spec.encode("utf-8", "surrogatepass"), _INLINE_LABEL,
+                                on_warning=on_warning)  # fmt: skip
+    elif spec.lower().endswith(_YAML_SUFFIXES):
+        context = parse_yaml_context(_read_file(Path(spec)), spec, on_warning=on_warning)
+    else:
+        context = parse_context(_read_file(Path(spec)), spec, on_warning=on_warning)
+    if overrides:
+        context = apply_overrides(context, overrides, on_warning=on_warning)
+    return context
+
+
+def parse_yaml_context(
+    raw: bytes, label: str, *, on_warning: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """A YAML mapping read as serde_yaml reads it into JSON, then held to the JSON rules.
+
+    Raises:
+        InputFileError: As :func:`parse_context`, and for YAML problems (syntax,
+            duplicate keys, several documents, tags serde_json cannot hold), with
+            the line and column in ``label``.
+    """
+    if len(raw) > MAX_BYTES:
+        raise _too_large(label)
+    from tasker_ctl.validation.yaml_source import parse_document
+
+    document = parse_document(raw)
+    problem = document.problem
+    if problem is not None:
+        message = problem.message
+        if problem.rule_id == "NOT_A_MAPPING":
+            if "empty" in message:
+                message = "the context is empty"
+            else:
+                kind = "a sequence" if "sequence" in message else "a scalar"
+                message = f"the context must be a mapping of fields, not {kind}"
+        raise InputFileError(
+            message,
+            location=Location(label, problem.line, problem.column),
+            hint=_EXAMPLE_YAML_HINT if problem.rule_id == "NOT_A_MAPPING" else problem.hint,
+        )
+    assert document.root is not None
+    nan: list[str] = []
+    value = _yaml_value(document.root, label, (), nan)
+    if nan and on_warning is not None:
+        on_warning(
+            f"{label}: {len(nan)} value(s) (.nan/.inf) are not JSON numbers; serde_json stores "
+            f"them as null, so handlers get None (first at {nan[0]})"
+        )
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return parse_context(
+        text.encode("utf-8", "surrogatepass"), f"{label} (read as JSON)", on_warning=on_warning
+    )
+
+
+_EXAMPLE_YAML_HINT = "the context must be a mapping of fields, e.g. `order_id: 42`"
+
+
+def _yaml_value(node: Any, label: str, path: tuple[str | int, ...], nan: list[str]) -> Any:
+    from tasker_ctl.validation.scalars import core_scalar, is_integer_literal
+    from tasker_ctl.validation.yaml_nodes import Mapping, Scalar, Sequence
+
+    def error(message: str, at: Any, hint: str | None = None) -> InputFileError:
+        return InputFileError(
+            message, location=Location(label, at.line, at.column), hint=hint or _EXAMPLE_YAML_HINT
+        )
+
+    if len(path) > MAX_DEPTH and not isinstance(node, Scalar):
+        raise error(
+            f"the context nests mappings/sequences more than {MAX_DEPTH} deep (at "
+            f"{_render_path(path)}); the JSON rules refuse the {MAX_DEPTH + 1}th level",
+            node,
+            "flatten the structure",
+        )
+    if isinstance(node, Scalar):
+        if node.tag is not None:
+            if node.tag in ("!!str", "tag:yaml.org,2002:str"):
+                return node.value
+            raise error(
+                f"the tag {node.tag} at {_render_path(path)} has no JSON equivalent "
+                "(serde_json::Value holds no tagged values)",
+                node,
+                "remove the tag; quote the value to keep it as a string",
+            )
+        if is_integer_literal(node):
+            # the integer as JSON would hold it: the JSON rules below then turn one beyond
+            # 64 bits into a float (with a warning), as serde_json does
+            value = _yaml_integer(node.value)
+            if value is None:
+                raise error(
+                    f"number out of range at {_render_path(path)}: {_shorten(node.value)} does "
+                    "not fit a 64-bit float; serde_json, the real parser, rejects it",
+                    node,
+                    _STRING_HINT,
+                )
+            return value
+        value = core_scalar(node)
+        if isinstance(value, float) and not math.isfinite(value):
+            nan.append(_render_path(path))
+            return None
+        if isinstance(value, str) and node.plain and _NUMBER.fullmatch(node.value):
+            raise error(  # 1e400: a string for serde_yaml, refused by the JSON rules
+                f"number out of range at {_render_path(path)}: {_shorten(node.value)} does "
+                "not fit a 64-bit float; serde_json, the real parser, rejects it",
+                node,
+                _STRING_HINT,
+            )
+        return value
+    if node.tag is not None:
+        raise error(
+            f"the tag {node.tag} at {_render_path(path)} has no JSON equivalent",
+            node,
+            "remove the tag",
+        )
+    if isinstance(node, Sequence):
+        return [_yaml_value(item, label, (*path, i), nan) for i, item in enumerate(node.items)]
+    assert isinstance(node, Mapping)
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.pairs:
+        if not isinstance(key_node, Scalar) or key_node.tag not in (None, "!!str"):
+            raise error(
+                f"a key at {_render_path(path)} is not a string: JSON object keys are strings",
+                key_node,
+                "write the key as plain text",
+            )
+        key = key_node.value
+        if key in out:
+            raise error(
+                f"duplicate key {key!r} at {_render_path(path)}; serde_yaml refuses it",
+                key_node,
+                "remove one of the two entries",
+            )
+        out[key] = _yaml_value(value_node, label, (*path, key), nan)
+    return out
+
+
+def _yaml_integer(text: str) -> int | None:
+    """A YAML 1.2 integer literal's value, ``None`` beyond the f64 range (never huge work)."""
+    body = text.lstrip("+-")
+    base = {"0x": 16, "0o": 8}.get(body[:2], 10)
+    digits = body[2:] if base != 10 else body
+    if len(digits.lstrip("0")) > _F64_DIGITS + 1:
+        return None
+    value = int(digits, base) * (-1 if text.startswith("-") else 1)
+    try:
+        float(value)
+    except OverflowError:
+        return None
+    return value
+
+
+_SEGMENT = re.compile(r"([^.\[\]]*)((?:\[[^\]]*\])*)")
+
+
+def parse_path(path: str) -> tuple[str | int, ...]:
+    """``order.items[0].sku`` -> ``("order", "items", 0, "sku")``.
+
+    Raises:
+        InputFileError: An empty key, an unclosed or non-numeric index.
+    """
+    parts: list[str | int] = []
+    if not path:
+        raise _set_error(path, "the path is empty")
+    for piece in path.split("."):
+        match = _SEGMENT.fullmatch(piece)
+        if match is None:
+            raise _set_error(path, f"cannot read {piece!r} (a key, then [index]...)")
+        key, indexes = match.groups()
+        if not key:
+            raise _set_error(path, "a key is empty (two dots, or a leading/trailing dot)")
+        parts.append(key)
+        for index in re.findall(r"\[([^\]]*)\]", indexes):
+            if not index.isascii() or not index.isdigit():
+                raise _set_error(path, f"[{index}] is not a list index (0, 1, 2...)")
+            parts.append(int(index))
+    return tuple(parts)
+
+
+def _set_error(path: str, why: str) -> InputFileError:
+    return InputFileError(
+        f"--set {path}: {why}",
+        hint="write --set key.path=value, e.g. --set order.items[0].qty=2 "
+        "(the value is JSON, else a string)",
+    )
+
+
+def parse_override(
+    text: str, *, on_warning: Callable[[str], None] | None = None
+) -> tuple[tuple[str | int, ...], Any]:
+    """``key.path=value`` -> (path, value); the value is JSON when it parses as JSON."""
+    path, sep, raw = text.partition("=")
+    if not sep:
+        raise _set_error(text, "there is no '=' (write key.path=value)")
+    parts = parse_path(path)
+    try:
+        json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, _Refused, RecursionError):
+        return parts, raw  # not JSON: the text itself
+    wrapped = b'{"value":' + raw.encode("utf-8", "surrogatepass") + b"}"
+    try:
+        parsed = parse_context(wrapped, f"--set {path}", on_warning=on_warning)
+    except InputFileError as exc:
+        why = exc.message.replace(" at $.value", "")
+        raise _set_error(path, f"production refuses the JSON value: {why}") from None
+    return parts, parsed["value"]
+
+
+def apply_overrides(
+    context: dict[str, Any],
+    overrides: Sequence[str],
+    *,
+    on_warning: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """``context`` with each ``key.path=value`` set, checked again by the JSON rules."""
+    for text in overrides:
+        parts, value = parse_override(text, on_warning=on_warning)
+        shown = text.partition("=")[0]
+        _set(context, parts, value, shown)
+    text = json.dumps(context, ensure_ascii=False, allow_nan=False)
+    return parse_context(text.encode("utf-8", "surrogatepass"), "the context after --set")
+
+
+def _set(context: dict[str, Any], parts: tuple[str | int, ...], value: Any, shown: str) -> None:
+    current: Any = context
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        here = _render_path(parts[:depth])
+        if isinstance(part, str):
+            if not isinstance(current, dict):
+                raise _set_error(
+                    shown, f"{here} is {_kind(current)}, not an object: cannot set key {part!r}"
+                )
+            if last:
+                current[part] = value
+                return
+            nxt = parts[depth + 1]
+            if part not in current or current[part] is None:
+                current[part] = [] if isinstance(nxt, int) else {}
+            current = current[part]
+        else:
+            if not isinstance(current, list):
+                raise _set_error(
+                    shown, f"{here} is {_kind(current)}, not a list: cannot set index [{part}]"
+                )
+            if part > len(current):
+                raise _set_error(
+                    shown,
+                    f"index [{part}] is out of range: {here} has {len(current)} item(s) "
+                    f"(use [{len(current)}] to append)",
+                )
+            if part == len(current):
+                current.append(None)
+            if last:
+                current[part] = value
+                return
+            if current[part] is None:
+                current[part] = [] if isinstance(parts[depth + 1], int) else {}
+            current = current[part]
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"

@@ -9,6 +9,7 @@ code: 0 task complete, 1 task did not complete, 2 usage or input error,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,9 +34,20 @@ def run(
     ctx: typer.Context,
     template: Annotated[Path, typer.Argument(help="The task template YAML to run.")],
     context: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--context", "-c", help="Task context: a JSON object file ('-' for stdin; default {})."
+            "--context",
+            "-c",
+            help="Task context: a JSON or YAML (.yaml/.yml) file, '-' for stdin, or inline "
+            "JSON such as '{\"order_id\": 42}' (default {}).",
+        ),
+    ] = None,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Set one context field: key.path=value (value parsed as JSON, else a "
+            "string; items[0].sku for list items). Repeatable.",
         ),
     ] = None,
     handlers_root: Annotated[
@@ -109,6 +121,8 @@ def run(
 
     if not template.is_file():
         _lint(template, settings.lint, quiet=True)  # the missing-file error, before any worker
+    # a bad context or --set is an input error before any worker starts
+    task_context = load_context(context, overrides or ())
     # the worker imports the SDK and the handlers while this process lints the template
     handlers = open_handlers(
         None,
@@ -122,7 +136,6 @@ def run(
     try:
         with handlers as workers:
             parsed = _lint(template, settings.lint, quiet=fmt == "json")
-            task_context = load_context(context)
 
             from rich.console import Console
 
@@ -191,15 +204,17 @@ def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
     return result.template
 
 
-def load_context(path: Path | None) -> dict[str, Any]:
+def load_context(spec: str | Path | None, overrides: Sequence[str] = ()) -> dict[str, Any]:
     """Read the task context as production parses it (:mod:`tasker_ctl.context_file`).
 
-    Parity notes (integers that production turns into floats) are printed as warnings.
+    ``spec`` is a JSON or YAML file, ``-`` (stdin) or inline JSON; ``overrides`` are
+    ``--set key.path=value`` strings. Parity notes (integers that production turns
+    into floats) are printed as warnings.
 
     Raises:
-        InputFileError: The file is missing, not a regular file, too large, or
-            not a JSON object as serde_json reads it.
+        InputFileError: The source is missing, not a regular file, too large, or
+            not a JSON object as serde_json reads it; an override is malformed.
     """
-    from tasker_ctl.context_file import load_context as read_context
+    from tasker_ctl.context_file import read_context
 
-    return read_context(path, on_warning=warn)
+    return read_context(None if spec is None else str(spec), overrides, on_warning=warn)

@@ -38,6 +38,10 @@ AsyncRunner = Callable[[Any, Any], Any]
 """``(bound async call method, context) -> StepHandlerResult``."""
 
 _STDLIB_DIR = sysconfig.get_paths()["stdlib"]
+_LIBRARY_DIRS = tuple(
+    {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    | {f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}"}
+)
 _OWN_DIR = str(Path(__file__).resolve().parent.parent)
 _TB_LINE = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
 
@@ -153,28 +157,41 @@ def source_at(filename: str, line: int) -> str | None:
     return text or None
 
 
+def _is_library(filename: str) -> bool:
+    """Whether a user-code frame is an installed library's (pydantic...), not the handler's."""
+    return any(part in filename for part in _LIBRARY_DIRS)
+
+
+def _handler_frame(
+    frames: list[tuple[str, int, str, str | None]],
+) -> tuple[str | None, str | None]:
+    """The innermost frame of the handler's own code, as ``(location, source line)``.
+
+    Frames of installed libraries (site-packages) count only when there is no other
+    user frame: a ``KeyError`` raised inside pydantic is shown where the handler
+    called pydantic.
+    """
+    user = [f for f in frames if is_user_file(f[0])]
+    own = [f for f in user if not _is_library(f[0])] or user
+    if not own:
+        return None, None
+    filename, line, func, source = own[-1]
+    source = (source or "").strip() or source_at(filename, line)
+    return display_location(filename, line, func), source
+
+
 def frame_from_traceback(tb: TracebackType | None) -> tuple[str | None, str | None]:
-    """``(location, source line)`` of the innermost frame in user code."""
-    found: tuple[str | None, str | None] = (None, None)
-    for frame in traceback.extract_tb(tb):
-        if is_user_file(frame.filename):
-            lineno = frame.lineno or 0
-            source = (frame.line or "").strip() or source_at(frame.filename, lineno)
-            found = (display_location(frame.filename, lineno, frame.name), source)
-    return found
+    """``(location, source line)`` of the innermost handler frame of a traceback."""
+    return _handler_frame(
+        [(f.filename, f.lineno or 0, f.name, f.line) for f in traceback.extract_tb(tb)]
+    )
 
 
 def frame_from_text(text: str) -> tuple[str | None, str | None]:
-    """The same, read from a formatted traceback."""
-    found: tuple[str | None, str | None] = (None, None)
-    for match in _TB_LINE.finditer(text):
-        if is_user_file(match["file"]):
-            line = int(match["line"])
-            found = (
-                display_location(match["file"], line, match["func"]),
-                source_at(match["file"], line),
-            )
-    return found
+    """The same, read from a formatted traceback (DSL handlers keep only the text)."""
+    return _handler_frame(
+        [(m["file"], int(m["line"]), m["func"], None) for m in _TB_LINE.finditer(text)]
+    )
 
 
 def fold_traceback(text: str) -> str:
