@@ -40,6 +40,7 @@ def visualize(
             "-f",
             help="mermaid (the graph), markdown (upstream's document: graph and Step "
             "Details table) or dot.",
+            autocompletion=lambda: list(FORMATS),
         ),
     ] = "mermaid",
     edges: Annotated[
@@ -47,6 +48,7 @@ def visualize(
         typer.Option(
             "--edges",
             help="typed (decision and batch edges marked) or plain (upstream's arrows).",
+            autocompletion=lambda: list(EDGE_STYLES),
         ),
     ] = "typed",
     annotations: Annotated[

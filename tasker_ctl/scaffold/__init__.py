@@ -11,16 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tasker_ctl.scaffold.catalog import Catalog, Selection, TemplateSource, build_catalog
 from tasker_ctl.scaffold.filters import pascal_case, snake_case
 from tasker_ctl.scaffold.manifest import TemplateManifest, load_template_manifest
-from tasker_ctl.scaffold.render import (
-    RenderedFile,
-    parse_param_args,
-    render_template,
-    resolve_parameters,
-)
 from tasker_ctl.scaffold.writer import (
     Action,
     ConflictPolicy,
@@ -29,6 +24,31 @@ from tasker_ctl.scaffold.writer import (
     apply_plan,
     plan_writes,
 )
+
+if TYPE_CHECKING:
+    from tasker_ctl.scaffold.render import (
+        RenderedFile,
+        parse_param_args,
+        render_template,
+        resolve_parameters,
+    )
+
+_RENDER_NAMES = frozenset(
+    {"RenderedFile", "parse_param_args", "render_template", "resolve_parameters"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import rendering (Jinja and our Tera engine) on first use.
+
+    ``template list`` and ``info`` only read manifests, and start faster without it.
+    """
+    if name in _RENDER_NAMES:
+        from tasker_ctl.scaffold import render
+
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Action",
@@ -46,6 +66,8 @@ __all__ = [
     "generate",
     "load_template_manifest",
     "parse_param_args",
+    "render_template",
+    "resolve_parameters",
 ]
 
 
@@ -100,6 +122,8 @@ def generate(request: GenerateRequest, catalog: Catalog | None = None) -> Genera
         preferred_language=request.preferred_language,
     )
     manifest = load_template_manifest(selection.source.directory)
+    from tasker_ctl.scaffold.render import render_template, resolve_parameters
+
     values = resolve_parameters(manifest, request.params, selection.source)
     files = render_template(selection.source, manifest, values)
     plan = plan_writes(

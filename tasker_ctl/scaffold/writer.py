@@ -20,9 +20,12 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from tasker_ctl.errors import FileConflictError, UnsafePathError, WriteRefusedError
-from tasker_ctl.scaffold.render import RenderedFile
+
+if TYPE_CHECKING:  # rendering pulls in the template engines; planning does not need them
+    from tasker_ctl.scaffold.render import RenderedFile
 
 _DEFAULT_NAME_MAX = 255
 _DEFAULT_PATH_MAX = 4096
