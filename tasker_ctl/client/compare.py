@@ -15,7 +15,9 @@ the comparison notes where the two disagree:
   handler returned (metadata holds timings and worker ids that always differ).
 
 At the task level: the final state, and the template (namespace/name/version) the
-cluster task was created from against the one run locally.
+cluster task was created from against the one run locally. ``blocked_by_failures``
+and ``error`` are one outcome here: a local run stops blocked by a failed step, and
+on the cluster the finalizer moves such a task on to ``error`` (``GiveUp``).
 """
 
 from __future__ import annotations
@@ -156,6 +158,11 @@ def _normal(value: Any) -> Any:
         return repr(value)
 
 
+def _outcome(task_status: str) -> str:
+    """The task's outcome: blocked by failures ends in ``error`` (``GiveUp``)."""
+    return "error" if task_status == "blocked_by_failures" else task_status
+
+
 def _int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -227,7 +234,7 @@ def compare_outcomes(
     )
     if deployed != template:
         task.append(Difference("template", "/".join(template), "/".join(deployed)))
-    if local_status != cluster_status:
+    if _outcome(local_status) != _outcome(cluster_status):
         task.append(Difference("status", local_status, cluster_status))
     names = list(local) + [n for n in cluster if n not in local]
     steps = tuple(

@@ -7,6 +7,11 @@ in one of upstream's terminal states (``TaskState::is_terminal``: ``complete``,
 ``error``, ``cancelled``, ``resolved_manually``) or the deadline passes. Then
 ``GET .../workflow_steps`` once, for the steps' results.
 
+``blocked_by_failures`` also ends the wait: a step is in ``error`` and nothing more
+will be scheduled; the only way on without an operator is the finalizer's
+``GiveUp`` to ``error`` (``BlockedByFailures -> Error``), so waiting longer cannot
+turn it into a success, while ``task reset-step``/``resolve-step`` can.
+
 This module has no output of its own: each poll is handed to ``on_poll`` (the
 live view). A failed call raises :class:`~tasker_ctl.client.errors.RemoteError`
 as every other call does.
@@ -21,6 +26,7 @@ from typing import Any, Protocol
 
 __all__ = [
     "FINAL_STATES",
+    "STOP_STATES",
     "SUCCESS_STATES",
     "FollowResult",
     "Poller",
@@ -31,6 +37,9 @@ __all__ = [
 
 FINAL_STATES = frozenset({"complete", "error", "cancelled", "resolved_manually"})
 """Upstream's terminal task states."""
+
+STOP_STATES = FINAL_STATES | {"blocked_by_failures"}
+"""States that end ``--wait``: the terminal ones, and blocked by failed steps."""
 
 SUCCESS_STATES = frozenset({"complete", "resolved_manually"})
 """Final states in which the task's work is done (exit 0)."""
@@ -101,7 +110,7 @@ def follow_task(
     first_delay: float = 0.25,
     max_delay: float = 5.0,
 ) -> FollowResult:
-    """Poll the task until it is final or ``timeout`` seconds have passed.
+    """Poll the task until it is final (or blocked) or ``timeout`` seconds have passed.
 
     ``first`` is the task as ``POST /v1/tasks`` answered it (shown before the first poll).
     """
@@ -112,7 +121,7 @@ def follow_task(
         on_poll(task)
     delays = backoff_delays(first_delay, cap=max_delay)
     seen = snapshot(task)
-    while str(task.get("status", "")) not in FINAL_STATES:
+    while str(task.get("status", "")) not in STOP_STATES:
         remaining = deadline - clock()
         if remaining <= 0:
             return FollowResult(task, _steps(api, task_uuid), True, polls)

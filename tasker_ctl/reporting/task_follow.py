@@ -172,6 +172,15 @@ def print_follow_outcome(console: Console, result: FollowResult, timeout: float)
         )
     elif result.succeeded:
         console.print(literal((f"Task {result.status}.", "bold green")))
+    elif result.status == "blocked_by_failures":
+        console.print(
+            literal(
+                ("Task blocked by failed steps.", "bold red"),
+                " Nothing more runs until a step is reset or resolved: "
+                f"tasker-ctl task steps {uuid}",
+            ),
+            soft_wrap=True,
+        )
     else:
         console.print(
             literal(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tasker_ctl.client.api import orchestration_api
 from tasker_ctl.client.compare import compare_outcomes, handler_result
 from tasker_ctl.client.errors import RemoteError
-from tasker_ctl.client.follow import FINAL_STATES, follow_task
+from tasker_ctl.client.follow import STOP_STATES, follow_task
 from tasker_ctl.client.profiles import load_client_profile
 from tests.client.fake_server import Reply, tasker
 
@@ -81,12 +81,12 @@ def test_follow_stops_at_the_first_final_state_or_at_the_deadline(
     seen = states[: api.gets]
     assert api.step_lists == 1  # the steps are read once, at the end
     if result.timed_out:
-        assert not any(s in FINAL_STATES for s in seen)
+        assert not any(s in STOP_STATES for s in seen)
         # it stopped at the deadline: the last poll started before it
         assert clock[0] >= 1000.0 + timeout
         assert clock[0] <= 1000.0 + timeout + answer_time + 1e-6
     else:
-        assert result.status in FINAL_STATES
+        assert result.status in STOP_STATES
         assert seen.index(result.status) == len(seen) - 1  # the first final state ends it
     assert all(0 <= s <= 5.0 for s in sleeps)  # never longer than the cap
     done = result.status in ("complete", "resolved_manually")
@@ -207,6 +207,28 @@ def test_each_change_on_the_cluster_is_reported_once_on_its_step(
     }
     assert fields[0] == expected[what]
     assert not comparison.agree
+
+
+@pytest.mark.parametrize(
+    ("local", "cluster", "differs"),
+    [
+        ("blocked_by_failures", "error", False),  # the finalizer's GiveUp
+        ("blocked_by_failures", "blocked_by_failures", False),
+        ("complete", "error", True),
+        ("blocked_by_failures", "complete", True),
+        ("error", "cancelled", True),
+    ],
+)
+def test_task_outcomes_blocked_and_error_are_one(local: str, cluster: str, differs: bool) -> None:
+    comparison = compare_outcomes(
+        task_uuid="u",
+        template=("ns", "t", "1"),
+        local_status=local,
+        local_steps=[],
+        cluster_task={"namespace": "ns", "name": "t", "version": "1", "status": cluster},
+        cluster_steps=[],
+    )
+    assert (not comparison.agree) == differs
 
 
 @pytest.mark.parametrize(

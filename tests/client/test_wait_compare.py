@@ -109,6 +109,19 @@ def test_wait_exits_1_when_the_task_ends_in_error(tmp_path: Path) -> None:
     assert [s["current_state"] for s in doc["steps"]] == ["complete", "complete", "error"]
 
 
+def test_wait_stops_when_the_task_is_blocked_by_failures(tmp_path: Path) -> None:
+    phases, _ = diamond_phases("complete")
+    blocked = [StepState("load_applicant", "error", 3)]
+    with tasker() as (orch, worker):
+        play(orch, [phases[0], task_doc("blocked_by_failures", blocked)], blocked)
+        proc = run_cli(
+            [*CREATE, "--wait", "--timeout", "30"], cwd=tmp_path, env=_env(tmp_path, orch, worker)
+        )
+    assert proc.returncode == 1, proc.stderr
+    assert "Task blocked by failed steps." in proc.stdout
+    assert f"tasker-ctl task steps {LIFE_TASK}" in proc.stdout
+
+
 def test_wait_gives_up_at_the_timeout(tmp_path: Path) -> None:
     running = task_doc("steps_in_process", [StepState("load_applicant", "in_progress", 1)])
     with tasker() as (orch, worker):
