@@ -250,3 +250,14 @@ def test_the_outcome_is_json_and_ignores_creation_order(run: Run, rnd: random.Ra
         run.template, run.task, run.status, dict(items), run.not_created[::-1], (), (), run.clock
     )
     assert shuffled.outcome_json() == text
+
+
+def test_every_public_name_resolves_and_the_helpers_are_the_same_objects() -> None:
+    import tasker_ctl.testing as api
+    from tasker_ctl.testing import assertions
+
+    for name in api.__all__:
+        assert getattr(api, name) is not None, name
+    assert api.assert_step is assertions.assert_step
+    with pytest.raises(AttributeError, match="has no attribute 'assert_nothing'"):
+        api.assert_nothing  # noqa: B018
