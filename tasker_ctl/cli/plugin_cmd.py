@@ -109,8 +109,9 @@ def validate_plugin(
     ],
     output_format: FormatOption = "text",
 ) -> int:
-    """Check a plugin: manifest, template references, template.toml and .tera syntax."""
+    """Check a plugin: manifest, template references, template.toml, .tera syntax, rendering."""
     from tasker_ctl.scaffold.catalog import check_plugin
+    from tasker_ctl.scaffold.render import render_template
 
     fmt = _format(output_format)
     if not path.is_dir():
@@ -118,7 +119,7 @@ def validate_plugin(
             f"{path} is not a directory" if path.exists() else f"{path} does not exist",
             hint="give the plugin directory, the one holding tasker-plugin.toml",
         )
-    check = check_plugin(path)
+    check = check_plugin(path, sample_render=render_template)
     warnings = len(check.findings) - check.errors
     code = ExitCode.FINDINGS if check.errors else ExitCode.OK
     if fmt == "json":

@@ -18,16 +18,17 @@ reported; ``--plugin`` picks a source explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasker_ctl.errors import TemplateDefinitionError, TemplateNotFoundError
+from tasker_ctl.errors import TaskerCtlError, TemplateDefinitionError, TemplateNotFoundError
 from tasker_ctl.scaffold.manifest import (
     PLUGIN_MANIFEST,
     TEMPLATE_MANIFEST,
     PluginManifest,
+    TemplateManifest,
     load_plugin_manifest,
     load_template_manifest,
 )
@@ -301,7 +302,13 @@ class PluginCheck:
         )
 
 
-def check_plugin(directory: Path) -> PluginCheck:
+SampleRender = Callable[[TemplateSource, TemplateManifest, dict[str, str]], object]
+"""Renders a template in memory (``scaffold.render.render_template``); raises on failure."""
+
+SAMPLE_VALUE = "ExampleName"
+
+
+def check_plugin(directory: Path, sample_render: SampleRender | None = None) -> PluginCheck:
     """Check a plugin: its manifest, each referenced template and its files and parameters.
 
     Codes: ``PLUGIN_MANIFEST`` (missing or invalid ``tasker-plugin.toml``),
@@ -309,7 +316,10 @@ def check_plugin(directory: Path) -> PluginCheck:
     ``[[templates]]`` path that is missing or leaves the plugin), ``TEMPLATE_DUPLICATE``,
     ``TEMPLATE_MANIFEST`` (a broken ``template.toml``, parameter definitions included),
     ``TEMPLATE_FILE`` (an output's template file is missing or unreadable) and
-    ``TEMPLATE_SYNTAX`` (a ``.tera`` file Tera would refuse).
+    ``TEMPLATE_SYNTAX`` (a ``.tera`` file Tera would refuse). With ``sample_render``, a
+    template that passes those checks is also rendered in memory with sample values
+    (each parameter's default, else its first choice, else ``ExampleName``);
+    a failure is ``TEMPLATE_RENDER``, a warning, since real values may differ.
     """
     check = PluginCheck(directory)
     manifest_path = directory / PLUGIN_MANIFEST
@@ -370,7 +380,7 @@ def check_plugin(directory: Path) -> PluginCheck:
             )
             continue
         check.templates_checked += 1
-        _check_template(check, name, template_dir)
+        _check_template(check, name, template_dir, manifest, sample_render)
     return check
 
 
@@ -388,7 +398,13 @@ def _entry_line(path: Path, index: int) -> int | None:
     return None
 
 
-def _check_template(check: PluginCheck, name: str, template_dir: Path) -> None:
+def _check_template(
+    check: PluginCheck,
+    name: str,
+    template_dir: Path,
+    plugin: PluginManifest,
+    sample_render: SampleRender | None,
+) -> None:
     from tasker_ctl.scaffold.tera import RenderBudget, TemplateSet, TeraError
 
     toml_path = template_dir / TEMPLATE_MANIFEST
@@ -414,6 +430,7 @@ def _check_template(check: PluginCheck, name: str, template_dir: Path) -> None:
         )
         return
     templates = TemplateSet(template_dir, check.directory, RenderBudget().start())
+    errors_before = check.errors
     for output in manifest.outputs:
         if output.template in templates.refused:
             check.add(
@@ -443,3 +460,35 @@ def _check_template(check: PluginCheck, name: str, template_dir: Path) -> None:
                 exc.line,
                 column=exc.column,
             )
+    if sample_render is None or check.errors != errors_before:
+        return
+    values = {
+        p.name: p.default if p.default is not None else (p.choices or (SAMPLE_VALUE,))[0]
+        for p in manifest.parameters
+    }
+    if any(p.problem(values[p.name]) for p in manifest.parameters):
+        return  # no sample satisfies the parameter's pattern; nothing to learn
+    source = TemplateSource(
+        name=manifest.name,
+        language=normalize_language(plugin.language),
+        description=manifest.description,
+        directory=template_dir,
+        origin=plugin.name,
+        origin_version=plugin.version,
+        framework=plugin.framework,
+    )
+    try:
+        sample_render(source, manifest, values)
+    except TaskerCtlError as exc:
+        where = exc.location
+        check.add(
+            "TEMPLATE_RENDER",
+            f"template '{name}' does not render with sample values "
+            f"({', '.join(f'{k}={v}' for k, v in values.items()) or 'no parameters'}): "
+            f"{exc.message}",
+            Path(where.path) if where else toml_path,
+            where.line if where else None,
+            column=where.column if where else None,
+            severity="warning",
+            hint=exc.hint,
+        )

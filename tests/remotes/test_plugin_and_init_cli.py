@@ -44,6 +44,7 @@ def test_validate_reports_each_broken_part_with_its_place(run: Run, tmp_path: Pa
     )
     (plugin / "templates/step_handler_api/handler.rb.tera").write_text("{% if x %}never closed\n")
     (plugin / "templates/step_handler_decision/handler_spec.rb.tera").unlink()
+    (plugin / "templates/step_handler/handler.rb.tera").write_text("{{ no_such_param }}\n")
     params = plugin / "templates/task_template/template.toml"
     params.write_text(params.read_text().replace("required = true", 'required = "yes"', 1))
 
@@ -59,14 +60,18 @@ def test_validate_reports_each_broken_part_with_its_place(run: Run, tmp_path: Pa
         ("TEMPLATE_SYNTAX", "handler.rb.tera", 2),  # the unclosed {% if %}
         ("TEMPLATE_FILE", "template.toml", 19),  # the [[outputs]] naming the deleted file
         ("TEMPLATE_MANIFEST", "template.toml", 7),  # the parameter with required = "yes"
+        ("TEMPLATE_RENDER", "handler.rb.tera", 1),  # renders with no such variable
     }
-    assert report["summary"]["error"] == len(report["findings"]) == 6
+    (render,) = [f for f in report["findings"] if f["code"] == "TEMPLATE_RENDER"]
+    assert render["severity"] == "warning"
+    assert "name=ExampleName" in render["message"] and "no_such_param" in render["message"]
+    assert report["summary"]["error"] == 6 and report["summary"]["warning"] == 1
     assert report["summary"]["exit_code"] == 1
 
     text = run("plugin", "validate", str(plugin))
     assert text.returncode == 1
     assert f"{manifest}:{header_lines[5]}: error[TEMPLATE_PATH]: template 'ghost'" in text.stdout
-    assert "6 error(s)" in text.stdout
+    assert "6 error(s), 1 warning(s)" in text.stdout
 
 
 def test_validate_input_errors(run: Run, tmp_path: Path) -> None:
