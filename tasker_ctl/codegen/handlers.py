@@ -14,7 +14,9 @@ step type needs for the placeholder logic to complete a run:
 - a step that depends on a ``batch_worker`` step aggregates the workers'
   results (``BatchAggregationScenario``), named after the worker's analyzer;
 - a dependency that a run may never create (a step below a decision, the
-  template of batch workers) is optional: ``None`` when it did not run.
+  template of batch workers) is optional: ``None`` when it did not run;
+- a decision or batchable dependency is not handed over: its result is the
+  SDK's outcome, not data (``context.get_dependency_result`` still has it).
 
 Type names follow upstream's scaffold: ``{Step}Result`` (no namespace) and
 ``{Task}Input`` (see ``docs/codegen.md``).
@@ -125,7 +127,7 @@ def plan_handlers(
                 sample=samples.get(dep, {}),
             )
             for dep, param in zip(definition.dependencies, params, strict=True)
-            if dep in steps
+            if dep in steps and _kind(steps, dep) not in (StepType.DECISION, StepType.BATCHABLE)
         )
         typed_result = kind in (
             StepType.STANDARD,

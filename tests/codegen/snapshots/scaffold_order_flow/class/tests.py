@@ -157,9 +157,7 @@ def test_express() -> None:
     """'express' returns a result its schema accepts."""
     handler = handlers.ExpressHandler
     assert handler.handler_name == "shop.express"
-    deps: dict[str, Any] = {
-        "route_order": completed({}),
-    }
+    deps: dict[str, Any] = {}
     result = call(handler, make_context(INPUT, deps))
     ExpressResult.model_validate(result)
 
@@ -168,9 +166,7 @@ def test_split_lines() -> None:
     """'split_lines' splits the work into two cursor ranges."""
     handler = handlers.SplitLinesHandler
     assert handler.handler_name == "shop.split_lines"
-    deps: dict[str, Any] = {
-        "route_order": completed({}),
-    }
+    deps: dict[str, Any] = {}
     result = call(handler, make_context(INPUT, deps))
     outcome = result["batch_processing_outcome"]
     assert outcome["type"] == "create_batches"
@@ -181,9 +177,7 @@ def test_process_lines() -> None:
     """'process_lines' returns a result its schema accepts."""
     handler = handlers.ProcessLinesHandler
     assert handler.handler_name == "shop.process_lines"
-    deps: dict[str, Any] = {
-        "split_lines": completed({}),
-    }
+    deps: dict[str, Any] = {}
     result = call(
         handler, make_context(INPUT, deps, step_inputs=worker_inputs("001", 0, 10))
     )

@@ -89,10 +89,7 @@ def route_order(
 
 
 @step_handler("shop.express")
-@depends_on(route_order_result="route_order")
-def express(
-    route_order_result: dict[str, Any] | None, context: StepContext
-) -> ExpressResult:
+def express(context: StepContext) -> ExpressResult:
     """Do the work of the 'express' step."""
     return ExpressResult.model_validate(
         {
@@ -102,10 +99,7 @@ def express(
 
 
 @batch_analyzer("shop.split_lines", worker_template="process_lines")
-@depends_on(route_order_result="route_order")
-def split_lines(
-    route_order_result: dict[str, Any] | None, context: StepContext
-) -> BatchConfig:
+def split_lines(context: StepContext) -> BatchConfig:
     """Split the work of 'split_lines' into cursor ranges."""
     # Two batches of 50 items: the orchestrator creates one
     # process_lines_NNN worker per cursor range.
@@ -113,11 +107,8 @@ def split_lines(
 
 
 @batch_worker("shop.process_lines")
-@depends_on(split_lines_result="split_lines")
 def process_lines(
-    split_lines_result: dict[str, Any] | None,
-    batch_context: BatchWorkerContext | None,
-    context: StepContext,
+    batch_context: BatchWorkerContext | None, context: StepContext
 ) -> ProcessLinesResult:
     """Process one cursor range of 'process_lines'."""
     return ProcessLinesResult.model_validate(
