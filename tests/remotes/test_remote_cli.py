@@ -94,6 +94,9 @@ def test_branches_tags_and_commits_are_fetched_as_named(
         "next": "next v3\n",
         "sha": "tagged v1\n",
     }
+    info = run("template", "info", "hello", "--remote", "next")
+    assert info.returncode == 0, info.stderr
+    assert str(run.cache / "remotes" / "next" / "plugins" / "demo") in info.stdout
     # without --remote every remote is served, the first declared one wins
     result = run("template", "generate", "hello", "-p", "name=World", "-o", str(tmp_path / "all"))
     assert result.returncode == 0, result.stderr

@@ -16,6 +16,7 @@ from tasker_ctl.remotes import cache
 from tasker_ctl.remotes.config_edit import add_remote_text
 from tasker_ctl.remotes.git import RemoteError, fetch_ref
 from tasker_ctl.remotes.model import RemoteConfig
+from tests.conftest import Invoke
 
 SETTINGS = settings(max_examples=120, deadline=None, derandomize=True)
 
@@ -179,3 +180,26 @@ def test_a_server_that_never_answers_is_cut_off_by_the_time_limit(
     assert "did not finish within 1.5 s" in outcome.error.message
     assert elapsed < 10
     assert list(tmp_path.joinpath("remotes").iterdir()) == []
+
+
+def test_edits_keep_the_file_mode_and_leave_no_temporary_file(tmp_path: Path) -> None:
+    from tasker_ctl.remotes.config_edit import write_atomically
+
+    config = tmp_path / ".tasker-ctl.toml"
+    config.write_text("# private\n")
+    config.chmod(0o600)
+    write_atomically(
+        config, add_remote_text(config.read_text(), RemoteConfig("a", "u"), unified=False)
+    )
+    assert config.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == [".tasker-ctl.toml"]
+    assert config.read_text().startswith("# private\n\n[[remotes]]\n")
+
+
+def test_remote_and_url_together_are_a_usage_error(cli: Invoke, tmp_path: Path) -> None:
+    result = cli("template", "list", "--remote", "a", "--url", "file:///x", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "--remote and --url cannot be used together" in result.stderr
+    result = cli("template", "info", "hello", "--remote", "nope", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "remote 'nope' is not in the configuration (configured: none)" in result.stderr
