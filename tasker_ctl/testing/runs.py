@@ -285,10 +285,10 @@ class Tasker:
     def find_template(self, template: Path | str) -> Path:
         """The template file ``template`` names.
 
-        A path (absolute, or relative to the working directory, or to the start
-        directory or one of its parents up to the project root), or the file name of
-        a template under the project's ``template-paths`` (``refund`` finds
-        ``config/tasks/refund.yaml``).
+        A path (absolute, or relative to the working directory, to the start
+        directory or one of its parents up to the project root, or to one of the
+        project's ``template-paths``); without an extension, ``.yaml`` and ``.yml``
+        are tried too (``refund`` finds ``config/tasks/refund.yaml``).
 
         Raises:
             InputFileError: No such template.
@@ -303,13 +303,14 @@ class Tasker:
                 candidates.append(directory / path)
                 if directory == root or not directory.is_relative_to(root):
                     break
-        for base in self.settings.template_paths:
-            for suffix in ("", ".yaml", ".yml"):
-                candidates.append(base / f"{path}{suffix}")
-        for candidate in candidates:
+        candidates += [base / path for base in self.settings.template_paths]
+        # a bare name may leave out the extension (``refund`` for ``refund.yaml``)
+        suffixes = ("", ".yaml", ".yml") if not path.suffix else ("",)
+        tried = [c.with_name(c.name + s) for c in dict.fromkeys(candidates) for s in suffixes]
+        for candidate in tried:
             if candidate.is_file():
                 return candidate.resolve()
-        looked = ", ".join(str(c) for c in dict.fromkeys(candidates))
+        looked = ", ".join(str(c) for c in tried)
         raise InputFileError(
             f"task template {template} not found (looked for: {looked})",
             hint="pass the path of a task template YAML file, or its name under "

@@ -297,3 +297,15 @@ def test_a_run_is_iterable_and_summarized(declined: Run) -> None:
 def test_a_concurrency_below_one_is_refused(shop: Tasker, bad: object) -> None:
     with pytest.raises(ValueError, match="concurrency must be an int of at least 1"):
         shop.run("checkout", context=CART, concurrency=bad)  # type: ignore[arg-type]
+
+
+def test_a_workflow_whose_handlers_do_not_exist_yet_runs_on_stubs(tmp_path: Path) -> None:
+    (tmp_path / "draft.yaml").write_text(
+        "name: draft\nnamespace_name: t\nversion: 1.0.0\nsteps:\n"
+        "  - name: a\n    handler:\n      callable: nowhere.A\n"
+        "  - name: b\n    dependencies: [a]\n    handler:\n      callable: nowhere.B\n"
+    )
+    run = Tasker(tmp_path).run("draft", stubs={"a": {"x": 1}, "b": sequence(failure("f"), {})})
+    assert run.complete and run.stubbed == ("a", "b")
+    assert run.step("b").last_call.dependency("a") == {"x": 1}
+    assert run.step("b").attempts == 2
