@@ -46,13 +46,23 @@ def test_client_has_no_import_cycle() -> None:
         visit(start, ())
 
 
-@pytest.mark.parametrize("args", [["task", "--help"], ["profile", "list", "--help"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["task", "--help"],
+        ["profile", "list", "--help"],
+        ["task", "compare", "--help"],
+        ["task", "create", "--help"],
+        ["template", "diff", "--help"],
+    ],
+)
 def test_help_of_connected_commands_stays_light(args: list[str]) -> None:
     code = (
         "import sys\nfrom tasker_ctl.cli import main\n"
         f"sys.argv = ['tasker-ctl', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('httpx', 'jsonschema', 'jinja2') if m in sys.modules]\n"
+        "heavy = [m for m in ('httpx', 'jsonschema', 'jinja2', 'tasker_core')\n"
+        "         if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
