@@ -106,9 +106,14 @@ def create(
         ),
     ] = False,
     timeout: Annotated[
-        float,
-        typer.Option("--timeout", min=0.0, help="With --wait: give up after this many seconds."),
-    ] = 600.0,
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.0,
+            help="With --wait: give up after this many seconds.  [default: 600]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> int:
     """Create a task (POST /v1/tasks) from a context given with --input or --context."""
     from tasker_ctl.client.api import task_request_body
@@ -121,6 +126,10 @@ def create(
         raise InvalidArgumentError(
             "give the task context with exactly one of --input JSON and --context FILE",
             hint="""e.g. --input '{"order_id": 42}' or --context context.json""",
+        )
+    if timeout is not None and not wait:
+        raise InvalidArgumentError(
+            "--timeout applies only with --wait", hint="add --wait, or leave out --timeout"
         )
     if context is not None:
         data = load_context(context, on_warning=retry_note)
@@ -139,7 +148,7 @@ def create(
     try:
         created = api.create_task(body)
         if wait:
-            return _follow(api, created, fmt, timeout)
+            return _follow(api, created, fmt, 600.0 if timeout is None else timeout)
     finally:
         api.close()
     emit("task", created, fmt, title="Task created")
@@ -148,12 +157,24 @@ def create(
 
 def _follow(api: OrchestrationApi, created: Any, fmt: str, timeout: float) -> int:
     """``--wait``: poll the created task until it is final; the outcome decides the exit code."""
+    from tasker_ctl.cli.common import note
+
+    # the answer was checked against the OpenAPI document: task_uuid is a string
+    uuid = str(created.get("task_uuid", "")) if isinstance(created, dict) else ""
+    try:
+        return _follow_and_show(api, uuid, created, fmt, timeout)
+    except KeyboardInterrupt:
+        note(f"stopped following; the task goes on: tasker-ctl task get {uuid}")
+        raise
+
+
+def _follow_and_show(
+    api: OrchestrationApi, uuid: str, created: Any, fmt: str, timeout: float
+) -> int:
     from tasker_ctl.client.follow import follow_task
     from tasker_ctl.reporting.client_output import emit
     from tasker_ctl.reporting.console import literal, stdout_console
 
-    # the answer was checked against the OpenAPI document: task_uuid is a string
-    uuid = str(created.get("task_uuid", "")) if isinstance(created, dict) else ""
     if fmt != "table":
         result = follow_task(api, uuid, timeout=timeout, first=created)
         document = {"task": result.task, "steps": result.steps, "timed_out": result.timed_out}

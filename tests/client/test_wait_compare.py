@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
 import time
@@ -138,6 +139,37 @@ def test_wait_gives_up_at_the_timeout(tmp_path: Path) -> None:
     # polled with backoff (0.25, 0.4, 0.64 s ...), not in a busy loop, and stopped in time
     assert 2 <= polls <= 6
     assert elapsed < 15
+
+
+def test_ctrl_c_stops_following_and_says_the_task_goes_on(tmp_path: Path) -> None:
+    running = task_doc("steps_in_process", [StepState("load_applicant", "in_progress", 1)])
+    with tasker() as (orch, worker):
+        play(orch, [running, running], [])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tasker_ctl", *CREATE, "--wait"],
+            cwd=tmp_path,
+            env=_env(tmp_path, orch, worker),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while _polls(orch) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert "Task created" in out
+    assert proc.returncode == 130, err
+    assert f"stopped following; the task goes on: tasker-ctl task get {LIFE_TASK}" in err
+    assert "Traceback" not in err
+
+
+def test_timeout_without_wait_is_a_usage_error(tmp_path: Path) -> None:
+    with tasker() as (orch, worker):
+        proc = run_cli([*CREATE, "--timeout", "5"], cwd=tmp_path, env=_env(tmp_path, orch, worker))
+        sent = list(orch.seen)
+    assert proc.returncode == 2 and "--timeout applies only with --wait" in proc.stderr
+    assert sent == []
 
 
 def test_wait_reports_a_failed_poll_with_exit_4(tmp_path: Path) -> None:
