@@ -4,9 +4,9 @@ Loaded by the handler worker (:mod:`tasker_ctl.executor.worker`) only when its
 ``load`` message has a ``testing`` object, so ``tasker-ctl run`` never pays for it.
 :class:`RecordingWorkerCore` is the ordinary :class:`WorkerCore` with a registry in
 front of the real one: a stubbed step resolves to its stub, any other step to its
-real handler; both are wrapped to remember the ``StepContext`` they were called
-with, which :meth:`RecordingWorkerCore._call` appends to the record file (one JSON
-line per call, ``<record>.<pid>.jsonl``, read by :mod:`tasker_ctl.testing.runs`).
+real handler; both are wrapped so that the ``StepContext`` they are called with is
+appended to the record file before the handler runs (one JSON line per call,
+``<record>.<pid>.jsonl``, read by :mod:`tasker_ctl.testing.runs`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ class RecordingWorkerCore(WorkerCore):
         self.real_registry = catalog.registry
         self.invoker.registry = self
         self._stub: HandlerCall | None = None
-        self._seen: Any = None
+        self._message: dict[str, Any] = {}
+        self._written = False
         self._record: IO[str] | None = None
         if record:
             self._record = Path(f"{record}.{os.getpid()}.jsonl").open("a", encoding="utf-8")  # noqa: SIM115
@@ -75,16 +76,23 @@ class RecordingWorkerCore(WorkerCore):
         name = message["step"]
         stubs = self.stubs
         self._stub = stubs.get(name) or stubs.get(message["definition"])
-        self._seen = None
+        self._message = message
+        self._written = False
         try:
             return super()._call(message)
         finally:
-            self._write(message)
+            if not self._written:  # no handler was found: the call is recorded without one
+                self.called(None)
 
-    def _write(self, message: dict[str, Any]) -> None:
+    def called(self, context: Any) -> None:
+        """Record the call being made now, before the handler runs.
+
+        So a call that times out or kills the worker is in the record too.
+        """
+        self._written = True
         if self._record is None:
             return
-        context = self._seen
+        message = self._message
         line: dict[str, Any] = {
             "job": message["job"],
             "step": message["step"],
@@ -114,14 +122,14 @@ class _Recorded:
         if inspect.iscoroutinefunction(call):
 
             async def recorded_async(context: Any) -> Any:
-                core._seen = context
+                core.called(context)
                 return await call(context)
 
             self.call: HandlerCall = recorded_async
         else:
 
             def recorded(context: Any) -> Any:
-                core._seen = context
+                core.called(context)
                 return call(context)
 
             self.call = recorded

@@ -39,3 +39,10 @@ class Namespace:
     @staticmethod
     def fixed(context: Any) -> Any:
         return {"charged": 1}
+
+
+def die(context: Any) -> Any:
+    """Kill the worker process mid-call, as a segfaulting extension would."""
+    import os
+
+    os._exit(3)

@@ -309,3 +309,11 @@ def test_a_workflow_whose_handlers_do_not_exist_yet_runs_on_stubs(tmp_path: Path
     assert run.complete and run.stubbed == ("a", "b")
     assert run.step("b").last_call.dependency("a") == {"x": 1}
     assert run.step("b").attempts == 2
+
+
+def test_a_call_that_kills_its_worker_is_still_recorded(shop: Tasker) -> None:
+    run = shop.run("checkout", context=CART, stubs={"charge": call("tests.testing.stubfns:die")})
+    charge = run.step("charge")
+    assert charge.status == "error" and charge.attempts == 3
+    assert [c.attempt for c in charge.calls] == [1, 2, 3]  # each from a replacement worker
+    assert charge.calls[0].dependency("load_cart")["total"] == 40
