@@ -1,8 +1,10 @@
 """The command-line layer: the only package that imports typer.
 
-``main`` answers ``--version`` before importing anything heavy, so the
-version check costs little more than starting Python; everything else goes
-through the Typer application in :mod:`tasker_ctl.cli.app`.
+``main`` answers ``--version`` and ``--help`` before importing anything heavy
+(:mod:`tasker_ctl.cli.fast_help` lays out the root help as Click would), so they
+cost little more than starting Python; common ``validate`` and ``template list``
+calls have Typer-free paths too; everything else goes through the Typer
+application in :mod:`tasker_ctl.cli.app`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         from tasker_ctl import __version__
 
         sys.stdout.write(f"tasker-ctl {__version__}\n")
+        return
+    if args in (["--help"], ["-h"]):
+        # The root help is static text: skip importing Typer and building the tree.
+        from tasker_ctl.cli.fast_help import print_root_help
+
+        print_root_help()
         return
     if args[:1] == ["validate"]:
         # Linting runs on every commit: skip Typer's start-up cost when we can.

@@ -32,14 +32,11 @@ from tasker_ctl.cli import (
     worker_cmd,
 )
 from tasker_ctl.cli.common import CliState, TaskerGroup
+from tasker_ctl.cli.fast_help import CONFIG_HELP, ROOT_HELP, VERSION_HELP
 
 app = typer.Typer(
     name="tasker-ctl",
-    help=(
-        "Scaffold, lint and run Tasker workflows locally.\n\n"
-        "Exit codes: 0 ok, 1 findings or task not complete, 2 usage or input error, "
-        "3 internal error, 130 interrupted."
-    ),
+    help=ROOT_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -62,7 +59,7 @@ def root(
         Path | None,
         typer.Option(
             "--config",
-            help="Configuration file to use instead of discovering .tasker-ctl.toml.",
+            help=CONFIG_HELP,
             envvar="TASKER_CTL_CONFIG",
             dir_okay=False,
         ),
@@ -72,7 +69,7 @@ def root(
         typer.Option(
             "--version",
             "-V",
-            help="Print the version and exit.",
+            help=VERSION_HELP,
             callback=_version_callback,
             is_eager=True,
         ),
