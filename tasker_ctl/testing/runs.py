@@ -80,6 +80,11 @@ class StepError:
     type: str
     retryable: bool
     location: str | None = None
+    """``file:line in function`` of the handler code that failed, when known."""
+    exception_type: str | None = None
+    """The Python exception that failed the handler (``KeyError``), when one did."""
+    traceback: str | None = None
+    """The handler's traceback (SDK and tasker-ctl frames folded), when one was raised."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,16 +260,21 @@ class Run:
         return json.dumps(self.outcome(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
     def summary(self) -> str:
-        """A few lines for failure messages: the task status and every step."""
+        """For failure messages: the task status, every step, and the handlers' tracebacks."""
         lines = [f"task '{self.task}' ({self.template.name}): {self.status}"]
         for s in self.steps.values():
             extra = f", {s.attempts} attempt{'s' if s.attempts != 1 else ''}"
             if s.error is not None:
                 extra += f", {s.error.type}: {s.error.message}"
+                if s.error.location:
+                    extra += f" (at {s.error.location})"
             stub = " [stubbed]" if s.name in self.stubbed else ""
             lines.append(f"  {s.name}: {s.status}{extra}{stub}")
         if self.not_created:
             lines.append(f"  not created: {', '.join(self.not_created)}")
+        for s in self.steps.values():
+            if s.error is not None and s.error.traceback:
+                lines.append(f"\n{s.name}'s handler raised:\n{s.error.traceback.rstrip()}")
         return "\n".join(lines)
 
 
@@ -539,7 +549,14 @@ def _build_run(
             result=report.result,
             error=None
             if error is None
-            else StepError(error.message, error.error_type, error.retryable, error.location),
+            else StepError(
+                error.message,
+                error.error_type,
+                error.retryable,
+                error.location,
+                getattr(error, "exception_type", None),
+                getattr(error, "traceback", None),
+            ),
             created_by=report.created_by,
             created=tuple(created.get(report.name, ())),
             checkpoint_yields=report.checkpoint_yields,

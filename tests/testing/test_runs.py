@@ -317,3 +317,18 @@ def test_a_call_that_kills_its_worker_is_still_recorded(shop: Tasker) -> None:
     assert charge.status == "error" and charge.attempts == 3
     assert [c.attempt for c in charge.calls] == [1, 2, 3]  # each from a replacement worker
     assert charge.calls[0].dependency("load_cart")["total"] == 40
+
+
+def test_a_handler_bug_shows_where_it_is_in_failure_messages(shop: Tasker) -> None:
+    from tasker_ctl.testing import assert_run_complete
+
+    run = shop.run("checkout", context={"cart_id": "C", "items": [{"price": 1}]})
+    error = run.step("load_cart").error
+    assert error is not None and error.exception_type == "KeyError"
+    assert error.location is not None and "shop_handlers/checkout.py:18" in error.location
+    with pytest.raises(AssertionError) as caught:
+        assert_run_complete(run)
+    text = str(caught.value)
+    assert "  load_cart: error, 3 attempts, handler_error: 'quantity' (at " in text
+    assert "\nload_cart's handler raised:\nTraceback (most recent call last):\n" in text
+    assert 'item["quantity"] for item in items)' in text and text.endswith("KeyError: 'quantity'")
