@@ -536,6 +536,7 @@ def render_python_tests(
         "import uuid",
         "from typing import Any",
         "",
+        *(["import pytest"] if any(not_an_object(h) for h in plan.handlers) else []),
         "from tasker_core import StepContext, StepHandler, StepHandlerResult",
         "from tasker_core.types import FfiStepEvent",
         "",
@@ -551,6 +552,11 @@ def render_python_tests(
     for block in tests:
         out += ["", "", *block]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def not_an_object(handler: HandlerPlan) -> bool:
+    """Whether the step's typed result is not a JSON object (the SDK cannot return it)."""
+    return handler.result_type is not None and not isinstance(handler.result_sample, dict)
 
 
 def _deps_lines(handler: HandlerPlan) -> list[str]:
@@ -573,7 +579,15 @@ def _test(
     handler: HandlerPlan, refs: dict[str, str], models: set[str], plan: ScaffoldPlan
 ) -> list[str]:
     ref = refs[handler.step]
-    lines = [f"def test_{handler.function}() -> None:"]
+    lines = []
+    if not_an_object(handler):
+        lines += [
+            "@pytest.mark.xfail(",
+            '    reason="result_schema is not an object: the SDK accepts only dict results",',
+            "    strict=True,",
+            ")",
+        ]
+    lines.append(f"def test_{handler.function}() -> None:")
     lines += _docstring_at(_test_summary(handler), 4)
     lines += layout(Atom(ref), 4, "handler = ", "", WIDTH)
     lines.append(f"    assert handler.handler_name == {_string(handler.callable)}")

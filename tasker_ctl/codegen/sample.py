@@ -10,8 +10,10 @@ declared property is present (required or not), arrays hold ``minItems`` items
 honour ``minLength``/``maxLength`` and the common ``format`` values, ``enum``
 and ``const`` give their first value, ``anyOf``/``oneOf`` their first
 non-null option, ``allOf`` its branches merged, and local ``$ref`` is followed.
-A ``pattern`` is not solved: the sample string is used only if it matches,
-and :func:`sample` reports the schema path otherwise (the caller warns).
+A ``pattern`` is solved from its parse tree (``re``'s own parser: literals,
+classes, repeats, groups, alternation, back-references); a pattern it cannot
+solve keeps the plain sample and :func:`sample` reports the schema path (the
+caller warns).
 """
 
 from __future__ import annotations
@@ -182,13 +184,15 @@ class _Sampler:
         if isinstance(high, int) and high >= 0 and len(text) > high:
             text = text[:high]
         pattern = schema.get("pattern")
-        if isinstance(pattern, str):
-            try:
-                matches = re.search(pattern, text) is not None
-            except re.error:
-                matches = False
-            if not matches:
-                self.unmet.append(f"{path} (pattern)")
+        if isinstance(pattern, str) and not _matches(pattern, text):
+            solved = _from_pattern(pattern)
+            if solved is not None and isinstance(low, int) and len(solved) < low:
+                padded = solved + solved[-1:] * (low - len(solved))
+                solved = padded if _matches(pattern, padded) else None
+            fits = solved is not None and (not isinstance(high, int) or len(solved) <= high)
+            if solved is not None and fits and _matches(pattern, solved):
+                return solved
+            self.unmet.append(f"{path} (pattern)")
         return text
 
     def _number(self, schema: Mapping[str, Any], *, integer: bool) -> float:
@@ -211,6 +215,86 @@ class _Sampler:
         if integer:
             value = math.ceil(value)
         return value
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except (re.error, RecursionError):
+        return False
+
+
+def _from_pattern(pattern: str) -> str | None:
+    """A short string that ``pattern`` matches, built from its parse tree.
+
+    Each alternation takes its first branch and each repeat its minimum count (at
+    least one); None for what this does not handle (lookarounds, conditionals...).
+    """
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        tree = _parser.parse(pattern)
+        return _emit(list(tree), {})
+    except Exception:  # any pattern we cannot walk is simply left unsolved
+        return None
+
+
+def _emit(items: list[Any], groups: dict[int, str]) -> str:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    out = ""
+    for op, arg in items:
+        if op is c.LITERAL:
+            out += chr(arg)
+        elif op is c.NOT_LITERAL:
+            out += "a" if chr(arg) != "a" else "b"
+        elif op is c.ANY:
+            out += "a"
+        elif op is c.IN:
+            out += _char_in(arg)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            low, high, sub = arg
+            count = max(low, 1) if high != 0 else 0
+            out += "".join(_emit(list(sub), groups) for _ in range(min(count, high)))
+        elif op is c.SUBPATTERN:
+            group, _, _, sub = arg
+            text = _emit(list(sub), groups)
+            if group is not None:
+                groups[group] = text
+            out += text
+        elif op is c.BRANCH:
+            out += _emit(list(arg[1][0]), groups)
+        elif op is c.GROUPREF:
+            out += groups.get(arg, "")
+        elif op is c.AT:
+            continue
+        else:
+            raise ValueError(f"unsupported pattern element {op}")
+    return out
+
+
+def _char_in(items: list[Any]) -> str:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    negate = any(op is c.NEGATE for op, _ in items)
+    if negate:
+        excluded = {chr(a) for op, a in items if op is c.LITERAL}
+        return next(ch for ch in "axyz0_" if ch not in excluded)
+    for op, arg in items:
+        if op is c.LITERAL:
+            return str(chr(arg))
+        if op is c.RANGE:
+            return str(chr(arg[0]))
+        if op is c.CATEGORY:
+            name = str(arg)
+            return (
+                "0"
+                if "DIGIT" in name and "NOT" not in name
+                else " "
+                if ("SPACE" in name and "NOT" not in name)
+                else "a"
+            )
+    raise ValueError("empty character class")
 
 
 def _num(value: Any) -> float | None:

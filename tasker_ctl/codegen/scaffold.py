@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tasker_ctl.codegen import NothingToGenerateError, build_named_types, ir, render
+from tasker_ctl.codegen.emit_python_handlers import not_an_object
 from tasker_ctl.codegen.handlers import ScaffoldPlan, plan_handlers
 from tasker_ctl.errors import ParameterError
 from tasker_ctl.model.template import TaskTemplate
@@ -79,6 +80,12 @@ def _notices(module: ir.TypeModule | None, plan: ScaffoldPlan) -> tuple[str, ...
         [n.message + f" (at {ir.format_path(n.path)})" for n in module.notices] if module else []
     )
     found += [f"the sample for {path} may not match its pattern" for path in plan.unmet]
+    found += [
+        f"steps.{h.step}.result_schema is not an object: the Python SDK accepts only object "
+        "results, so its handler fails until the schema is an object (its test is xfail)"
+        for h in plan.handlers
+        if not_an_object(h)
+    ]
     return tuple(found)
 
 

@@ -139,3 +139,30 @@ def test_python_literals_round_trip_and_are_ruff_formatted(value: Any) -> None:
             input=source, capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+
+
+PIECES = st.sampled_from(
+    ["[A-Z]", "[a-z0-9]", r"\d", r"\w", "[^@ ]", "x", "-", r"\.", "(ab|cd)", "(?:q|r)", "."]
+)
+QUANTIFIERS = st.sampled_from(["", "+", "*", "?", "{3}", "{2,4}", "{1,}"])
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(
+    parts=st.lists(st.tuples(PIECES, QUANTIFIERS), min_size=1, max_size=6),
+    anchored=st.booleans(),
+    low=st.none() | st.integers(0, 12),
+)
+def test_string_patterns_are_solved(
+    parts: list[tuple[str, str]], anchored: bool, low: int | None
+) -> None:
+    body = "".join(piece + quantifier for piece, quantifier in parts)
+    pattern = f"^{body}$" if anchored else body
+    schema: dict[str, Any] = {"type": "string", "pattern": pattern}
+    if low is not None:
+        schema["minLength"] = low
+    drawn = sample(schema)
+    if not drawn.unmet:
+        jsonschema.Draft202012Validator(schema).validate(drawn.value)
+    else:  # only a minLength the pattern's shortest match cannot be padded to
+        assert low is not None and anchored

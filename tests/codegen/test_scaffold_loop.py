@@ -109,3 +109,23 @@ def test_generated_code_passes_ruff_and_mypy_strict(project: Path) -> None:
         "handlers", cwd=project,
     )  # fmt: skip
     assert mypy.returncode == 0, mypy.stdout
+
+
+EXAMPLES = sorted((ROOT / "examples").glob("*/config/tasks/*.yaml"))
+
+
+@pytest.mark.parametrize("template", EXAMPLES, ids=[t.stem for t in EXAMPLES])
+def test_every_example_runs_to_complete_on_its_scaffold_alone(
+    template: Path, tmp_path: Path
+) -> None:
+    """The placeholders replace the example's own handlers: decisions, batches and all."""
+    (tmp_path / "config" / "tasks").mkdir(parents=True)
+    shutil.copy(template, tmp_path / "config" / "tasks" / template.name)
+    shutil.copy(template.parents[2] / "context.json", tmp_path / "context.json")
+    task = f"config/tasks/{template.name}"
+    made = tasker_ctl("generate", "scaffold", "-t", task, "-l", "py", "--output-dir", "handlers",
+                      cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    ran = tasker_ctl("run", task, "--context", "context.json", "--format", "json", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
+    assert json.loads(ran.stdout)["task"]["status"] == "complete"
