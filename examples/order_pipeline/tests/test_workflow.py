@@ -68,5 +68,9 @@ def test_the_gateway_recovers_on_the_last_attempt(tasker):
     )
     run = tasker.run(TEMPLATE, context=context(), stubs={"process_payment": flaky})
     assert_run_complete(run)
+    assert_step(run, "process_payment", status="complete", attempts=3)
+    assert [c.attempt for c in run.step("process_payment").calls] == [1, 2, 3]
+    assert_waits(run, "process_payment", [1000, 2000])  # 500 ms * 2^attempt
+    assert run.clock.waited_ms == 3000  # virtual: nobody slept
     payment = run.step("send_confirmation").last_call.dependency("process_payment")
     assert payment == {"charge_id": "ch_1", "amount": 1, "currency": "GBP"}
