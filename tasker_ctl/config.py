@@ -281,18 +281,16 @@ def _remotes(
             hint=f"write each remote as [[{key}]] with name and url",
         )
     found: list[RemoteConfig] = []
+    headers = _array_table_lines(path, key)
     for index, entry in enumerate(raw):
         label = f"{key}[{index}]"
+        if index < len(headers):
+            where = Location(path, headers[index])
 
-        def text(
-            name: str, default: str | None, entry: dict[str, Any] = entry, label: str = label
-        ) -> str | None:
-            value = entry.get(name, default)
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise ConfigError(f"{label}: '{name}' must be a non-empty string", location=where)
-            return value
-
-        name, url = text("name", None), text("url", None)
+        name, url = (
+            _entry_str(entry, "name", None, label, where),
+            _entry_str(entry, "url", None, label, where),
+        )
         if name is None or url is None:
             missing = "name" if name is None else "url"
             raise ConfigError(
@@ -303,9 +301,10 @@ def _remotes(
         remote = RemoteConfig(
             name=name,
             url=url,
-            git_ref=text("git-ref", DEFAULT_GIT_REF) or DEFAULT_GIT_REF,
-            config_path=text("config-path", DEFAULT_CONFIG_PATH) or DEFAULT_CONFIG_PATH,
-            plugin_path=text("plugin-path", None),
+            git_ref=_entry_str(entry, "git-ref", DEFAULT_GIT_REF, label, where) or DEFAULT_GIT_REF,
+            config_path=_entry_str(entry, "config-path", DEFAULT_CONFIG_PATH, label, where)
+            or DEFAULT_CONFIG_PATH,
+            plugin_path=_entry_str(entry, "plugin-path", None, label, where),
         )
         problem = (
             name_problem(remote.name)
@@ -326,6 +325,30 @@ def _remotes(
             )
         found.append(remote)
     return tuple(found)
+
+
+def _entry_str(
+    entry: Mapping[str, Any], name: str, default: str | None, label: str, where: Location
+) -> str | None:
+    """``entry[name]`` (or ``default``), which must be a non-empty string."""
+    value = entry.get(name, default)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{label}: '{name}' must be a non-empty string", location=where)
+    return value
+
+
+def _array_table_lines(path: Path, key: str) -> list[int]:
+    """The lines of the ``[[key]]`` headers in ``path``, in order (best effort)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    wanted = f"[[{key}]]"
+    return [
+        number
+        for number, text in enumerate(lines, 1)
+        if text.split("#", 1)[0].replace(" ", "").replace("\t", "") == wanted
+    ]
 
 
 def _str_list(data: Mapping[str, Any], key: str, path: Path) -> list[str]:

@@ -287,10 +287,10 @@ def test_add_refuses_bad_input_and_writes_nothing(run: Run, cli: Invoke) -> None
         assert message in outcome.stderr, (args, outcome.stderr)
     assert config.read_text() == before
 
-    config.write_text("[[remotes]]\nname = 'demo'\n")
+    config.write_text("[[remotes]]\nname = 'a'\nurl = 'b'\n\n[[remotes]]  # two\nname = 'demo'\n")
     outcome = cli("remote", "list", cwd=run.project)
     assert outcome.exit_code == 2
-    assert ".tasker-ctl.toml" in outcome.stderr and "'url' is missing" in outcome.stderr
+    assert ".tasker-ctl.toml:5: remotes[1]: 'url' is missing" in outcome.stderr
     config.write_text("remotes = [\n")
     outcome = cli("remote", "add", "x", "file:///y", cwd=run.project)
     assert outcome.exit_code == 2 and ".tasker-ctl.toml:" in outcome.stderr
