@@ -122,12 +122,16 @@ def _last_lines(text: str, count: int = 2) -> str:
 def fetch_ref(url: str, ref: str, target: Path) -> None:
     """Create ``target`` holding the files of ``ref`` (branch, tag or commit) of ``url``.
 
-    A shallow fetch of that one ref into a fresh repository, then a checkout of
-    it: no submodules, no LFS objects, no hooks.
+    A shallow fetch of that one ref into a fresh repository (whose ``origin`` is
+    ``url``), then a checkout of it: no submodules, no LFS objects, no hooks.
     """
     what = f"cannot fetch '{ref}' from {url}"
     target.mkdir(parents=True)
     run_git(["init", "--quiet", "--template=", str(target)], target, what)
+    # `origin` as a clone would have it, so the real tool's `remote update` (a fetch
+    # from origin inside the cache) also works on a cache made here
+    run_git(["config", "remote.origin.url", url], target, what)
+    run_git(["config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"], target, what)
     run_git(
         [
             "fetch",

@@ -154,6 +154,22 @@ def test_timestamps_are_written_on_fetch(monkeypatch: pytest.MonkeyPatch, tmp_pa
     fetched = cache.last_fetch_time(resolved.directory)
     assert fetched is not None and abs(fetched - time.time()) < 60
     assert not (resolved.directory / ".git" / "hooks").exists()  # no sample hooks copied
+    # the real tool updates a cache with `git fetch --depth 1 origin REF` inside it
+    origin = subprocess.run(
+        ["git", "config", "remote.origin.url"],
+        cwd=resolved.directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert origin.stdout.strip() == repo.as_uri()
+    subprocess.run(
+        ["git", "fetch", "-q", "--depth", "1", "origin", "main"],
+        cwd=resolved.directory,
+        env=env,
+        check=True,
+    )
 
 
 def test_a_server_that_never_answers_is_cut_off_by_the_time_limit(
