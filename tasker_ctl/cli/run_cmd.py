@@ -86,6 +86,14 @@ def run(
             help="Print the full handler traceback of each failure (SDK frames folded).",
         ),
     ] = False,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Run again whenever the template, the context file or a handler source "
+            "changes (each run in a new process; Ctrl-C stops, exit 130).",
+        ),
+    ] = False,
     in_process: Annotated[
         bool,
         typer.Option(
@@ -109,6 +117,18 @@ def run(
     if concurrency < 1:
         raise ParameterError("--concurrency must be at least 1")
     settings = settings_from(ctx)
+    if watch:
+        import sys
+
+        from tasker_ctl.cli.watch import run_watch_paths, watch_command
+
+        paths = run_watch_paths(
+            template,
+            context,
+            [*(handlers_root or ()), *settings.handlers_roots],
+            [*(handler_package or ()), *settings.handler_packages],
+        )
+        return watch_command(sys.argv[1:], "run", paths)
     from tasker_ctl.executor.capacity import max_workers
 
     if concurrency > max_workers():

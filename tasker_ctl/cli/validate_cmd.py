@@ -67,6 +67,14 @@ def validate(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch",
+            help="Lint again whenever a template (or handler source) changes; Ctrl-C stops "
+            "(exit 130).",
+        ),
+    ] = False,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule and exit.")
     ] = False,
@@ -93,6 +101,7 @@ def validate(
         output=output,
         exclude=tuple(exclude or ()),
         respect_gitignore=not no_respect_gitignore,
+        watch=watch,
     )
     return run_validate(request, settings_from(ctx))
 

@@ -43,10 +43,17 @@ class ValidateRequest:
     exclude: tuple[str, ...] = ()
     """``--exclude`` patterns, added to the configured ones (relative to the working directory)."""
     respect_gitignore: bool = True
+    watch: bool = False
+    """``--watch``: lint again on every change (:mod:`tasker_ctl.cli.watch`)."""
 
 
 def run_validate(request: ValidateRequest, settings: Settings) -> int:
     """Lint the paths, print or write the report, return the exit code."""
+    if request.watch:
+        from tasker_ctl.cli.watch import watch_command
+
+        paths = request.paths or _template_paths(settings)
+        return watch_command(sys.argv[1:], "validate", [*paths, *request.handlers_roots])
     fmt = request.output_format.lower()
     if fmt not in FORMATS:
         raise ParameterError(

@@ -4,7 +4,7 @@ Importing Typer (and the pydantic it pulls in) costs about 250 ms, twice what
 ``yamllint`` needs to lint a file. :func:`try_fast_validate` handles
 ``validate PATH... [--format F] [--strict] [--no-handler-check] [--import]
 [--handlers-root D]... [--handler-package P]... [--language L] [--output F]
-[--exclude PATTERN]... [--no-respect-gitignore]``
+[--exclude PATTERN]... [--no-respect-gitignore] [--watch]``
 itself and returns ``None`` for anything else (``--help``, ``--list-rules``,
 ``--explain``, global options, unknown flags, no PATH at all), so Typer stays the single
 source of the full command line. Error handling mirrors
@@ -36,6 +36,7 @@ _FLAGS = {
     "--no-handler-check": "no_handler_check",
     "--import": "import_handlers",
     "--no-respect-gitignore": "no_respect_gitignore",
+    "--watch": "watch",
 }
 
 
@@ -86,6 +87,7 @@ def parse(args: Sequence[str]) -> ValidateRequest | None:
         output=Path(output) if output is not None else None,
         exclude=tuple(repeated["exclude"]),
         respect_gitignore="no_respect_gitignore" not in flags,
+        watch="watch" in flags,
     )
 
 
