@@ -43,6 +43,12 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         print_root_help()
         return
+    if args[:2] == ["template", "list"]:
+        from tasker_ctl.cli.fast_list import try_fast_template_list
+
+        code = try_fast_template_list(args)
+        if code is not None:
+            raise SystemExit(code)
     if args[:1] == ["validate"]:
         # Linting runs on every commit: skip Typer's start-up cost when we can.
         from tasker_ctl.cli.validate_fast import try_fast_validate

@@ -10,14 +10,17 @@ rendered file is shown, not obeyed.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import IO, TYPE_CHECKING
 
 from tasker_ctl.reporting.console import clean, literal
 from tasker_ctl.scaffold import Action, GenerateResult, TemplateManifest, TemplateSource
+
+if TYPE_CHECKING:  # Rich is imported where it prints: `template list` does without it
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
 _ACTION_WORDS = {
     Action.CREATE: ("created", "would create", "green"),
@@ -37,18 +40,62 @@ def _cell(value: str) -> Text:
 
 
 def _table(*columns: str) -> Table:
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in columns:
         table.add_column(column, no_wrap=column != "DESCRIPTION")
     return table
 
 
-def print_template_list(
-    console: Console, templates: Sequence[TemplateSource], *, as_json: bool
+_LIST_COLUMNS = ("TEMPLATE", "LANGUAGE", "SOURCE", "DESCRIPTION")
+_GAP = "  "
+_MIN_DESCRIPTION = 16
+
+
+def _template_rows(templates: Sequence[TemplateSource]) -> list[tuple[str, ...]]:
+    rows = []
+    for t in templates:
+        language = f"{t.language}/{t.framework}" if t.framework else t.language
+        rows.append(
+            tuple(clean(v, one_line=True) for v in (t.name, language, t.origin, t.description))
+        )
+    return rows
+
+
+def _fit(rows: list[tuple[str, ...]], width: int) -> list[int]:
+    """Column widths that fit ``width``: the description wraps first, then the name.
+
+    Names are never cut: in a narrow terminal they wrap onto more lines, so two
+    templates that differ only at the end stay apart.
+    """
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_LIST_COLUMNS))]
+    over = sum(widths) + len(_GAP) * (len(widths) - 1) - width
+    if over > 0:
+        cut = min(over, max(widths[3] - _MIN_DESCRIPTION, 0))
+        widths[3] -= cut
+        over -= cut
+    if over > 0:
+        widths[0] = max(widths[0] - over, 8)
+    return widths
+
+
+def write_template_list(
+    stream: IO[str],
+    templates: Sequence[TemplateSource],
+    *,
+    as_json: bool,
+    width: int,
+    bold: bool = False,
 ) -> None:
-    """A table (or JSON array) of templates."""
+    """A table (or JSON array) of templates, as plain text: no Rich needed.
+
+    Columns are separated by two spaces and fit ``width``; a long description wraps
+    in its column and, in a narrow terminal, so does a long name (never cut).
+    ``bold`` makes the header bold (ANSI), for a terminal that takes colour.
+    """
     if as_json:
-        rows = [
+        rows_json = [
             {
                 "name": t.name,
                 "language": t.language,
@@ -60,15 +107,38 @@ def print_template_list(
             }
             for t in templates
         ]
-        console.file.write(json.dumps(rows, indent=2) + "\n")
+        stream.write(json.dumps(rows_json, indent=2) + "\n")
         return
     if not templates:
         return
-    table = _table("TEMPLATE", "LANGUAGE", "SOURCE", "DESCRIPTION")
-    for t in templates:
-        language = f"{t.language}/{t.framework}" if t.framework else t.language
-        table.add_row(*(_cell(v) for v in (t.name, language, t.origin, t.description)))
-    console.print(table)
+    rows = _template_rows(templates)
+    widths = _fit([_LIST_COLUMNS, *rows], width)
+    header = _GAP.join(c.ljust(w) for c, w in zip(_LIST_COLUMNS, widths, strict=True)).rstrip()
+    stream.write((f"\x1b[1m{header}\x1b[0m" if bold else header) + "\n")
+    for row in rows:
+        cells = [
+            textwrap.wrap(value, w, break_on_hyphens=False) or [""] if len(value) > w else [value]
+            for value, w in zip(row, widths, strict=True)
+        ]
+        for index in range(max(len(c) for c in cells)):
+            parts = [
+                (cell[index] if index < len(cell) else "").ljust(w)
+                for cell, w in zip(cells, widths, strict=True)
+            ]
+            stream.write(_GAP.join(parts).rstrip() + "\n")
+
+
+def print_template_list(
+    console: Console, templates: Sequence[TemplateSource], *, as_json: bool
+) -> None:
+    """A table (or JSON array) of templates on a Rich console (see :func:`write_template_list`)."""
+    write_template_list(
+        console.file,
+        templates,
+        as_json=as_json,
+        width=console.width,
+        bold=console.is_terminal and not console.no_color,
+    )
 
 
 def print_template_info(
@@ -120,6 +190,8 @@ def diff_text(diff: str) -> Text:
     Rich drops the styles when the console is not a terminal (or ``NO_COLOR`` is set),
     so a piped diff stays plain and ``patch``-able.
     """
+    from rich.text import Text
+
     text = Text()
     for line in clean(diff).splitlines(keepends=True):
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")

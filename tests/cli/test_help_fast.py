@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -94,3 +95,58 @@ def test_paragraphs_wrap_like_click(text: str, width: int) -> None:
     para = f"{text}\n\n{text[::-1]}"
     expected = wrap_text(para, width, "  ", "  ", preserve_paragraphs=True)
     assert _wrap_paragraphs(para, width, "  ") == expected
+
+
+TYPER_CALL = (
+    "import sys; from tasker_ctl.cli.app import app; app(sys.argv[1:], prog_name='tasker-ctl')"
+)
+
+
+Outcome = tuple[int, str, str]
+
+
+def _both(args: list[str], cwd: str, columns: int = 100) -> tuple[Outcome, Outcome]:
+    env = {**os.environ, "COLUMNS": str(columns), "RUST_LOG": "off", "NO_COLOR": "1"}
+    env.pop("TASKER_CTL_CONFIG", None)
+
+    def run(cmd: list[str]) -> Outcome:
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=60, check=False
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    fast = run([sys.executable, "-m", "tasker_ctl", *args])
+    slow = run([sys.executable, "-c", TYPER_CALL, *args])
+    return fast, slow
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["template", "list"],
+        ["template", "list", "-l", "python"],
+        ["template", "list", "--language", "pyton"],
+        ["template", "list", "--format", "json", "--language", "rust"],
+        ["template", "list", "--format", "yaml"],
+    ],
+    ids=lambda a: " ".join(a[2:]) or "plain",
+)
+def test_fast_template_list_is_the_typer_command(args: list[str], tmp_path: Path) -> None:
+    fast, slow = _both(args, str(tmp_path))
+    assert fast == slow
+
+
+def test_fast_template_list_with_a_config_warning_and_a_narrow_terminal(tmp_path: Path) -> None:
+    (tmp_path / ".tasker-ctl.toml").write_text('plugin-paths = ["missing"]\nbogus = 1\n')
+    fast, slow = _both(["template", "list"], str(tmp_path), columns=60)
+    assert fast == slow
+    code, out, err = fast
+    assert code == 0 and "warning:" in err
+    lines = out.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    # Names are never cut: in a narrow column they wrap, so their pieces join up again.
+    name_width = lines[1].index("python") - 2
+    first_column = "".join(line[:name_width].strip() for line in lines[1:])
+    for name in ("step_handler_batchable", "step_handler_decision", "task_template"):
+        assert name in first_column
+    assert "\u2026" not in out
