@@ -10,6 +10,7 @@ saying what to install.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -58,6 +59,21 @@ class Sdk:
         )
 
 
+def _skip_httpx_command_line() -> bool:
+    """Keep ``import httpx`` (done by the SDK) from loading httpx's command-line client.
+
+    ``httpx/__init__`` imports its optional CLI (``httpx._main``: click, rich,
+    pygments) when they are installed, about 40 ms of a worker's start; it falls
+    back to a stub ``httpx.main`` when that import fails, which is all handlers
+    could ever miss. Only done when httpx is not imported yet; the block is lifted
+    again right after the SDK is imported.
+    """
+    if "httpx" in sys.modules or "httpx._main" in sys.modules:
+        return False
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    return True
+
+
 @lru_cache(maxsize=1)
 def load_sdk() -> Sdk:
     """Import ``tasker_core`` (quietly) and return the pieces the executor uses.
@@ -66,6 +82,7 @@ def load_sdk() -> Sdk:
         MissingDependencyError: The SDK is not installed or cannot be imported.
     """
     os.environ.setdefault("RUST_LOG", "off")
+    skipped = _skip_httpx_command_line()
     try:
         import tasker_core  # noqa: F401 - the package itself, not only cached submodules
         from tasker_core.errors import PermanentError
@@ -85,6 +102,9 @@ def load_sdk() -> Sdk:
             f"installed or failed to import ({exc}); install it with: {INSTALL_HINT}",
             hint="the SDK has wheels for Linux x86_64 (glibc >= 2.34) and macOS arm64",
         ) from exc
+    finally:
+        if skipped and sys.modules.get("httpx._main", 0) is None:
+            del sys.modules["httpx._main"]
     return Sdk(
         FfiStepEvent,
         StepContext,

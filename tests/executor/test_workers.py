@@ -58,3 +58,24 @@ def test_only_done_messages_have_their_entry_split_off() -> None:
     message = protocol.decode_answer(line)
     assert message["entry"] == {"result": {"entry": 1}}
     assert message["entry_text"] == b'{"result":{"entry":1}}'
+
+
+def test_the_sdk_loads_without_httpx_command_line_client() -> None:
+    # a worker's start-up: the SDK imports httpx, whose optional CLI (rich, click) costs
+    # ~40 ms and no handler needs; httpx itself and its CLI stay importable afterwards
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tasker_ctl.executor.sdk import load_sdk\n"
+        "load_sdk()\n"
+        "import httpx\n"
+        "print(sorted(m for m in ('rich', 'click') if m in sys.modules), callable(httpx.main))\n"
+        "import httpx._main\n"
+        "print(httpx._main.__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines() == ["[] True", "httpx._main"]
