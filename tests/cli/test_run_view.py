@@ -75,6 +75,14 @@ def finish(context):
     return {"done": True}
 
 
+@step_handler("flow.slow")
+def slow(context):
+    import time
+
+    time.sleep(1.5)
+    return {"slow": True}
+
+
 @step_handler("flow.broken")
 def broken(context):
     cart = {"items": 3}
@@ -128,6 +136,15 @@ steps:
     handler: {callable: flow.broken}
     retry: {retryable: true, max_attempts: 1}
 """
+SLOW_STEP = "wait_for_the_partner_gateway_to_answer_and_then_settle_step_07"
+SLOW = f"""\
+name: slow
+namespace_name: demo
+version: 1.0.0
+steps:
+  - name: {SLOW_STEP}
+    handler: {{callable: flow.slow}}
+"""
 BROKEN_LINE = HANDLERS.splitlines().index('    return {"total": cart["total"]}') + 1
 
 # every line of the run's history, in order (the retry, the decision, the batch)
@@ -159,6 +176,7 @@ def project(tmp_path: Path) -> Path:
             "handlers/flow.py": HANDLERS,
             "config/tasks/flow.yaml": FLOW,
             "config/tasks/broken.yaml": BROKEN,
+            "config/tasks/slow.yaml": SLOW,
         },
     )
     return tmp_path
@@ -333,3 +351,21 @@ def test_report_and_events_carry_the_failure_details(project: Path) -> None:
         k: error[k] for k in ("exception_type", "location", "source_line")
     }
     assert finished[0]["traceback"] == error["traceback"]
+
+
+def test_the_status_area_shows_a_running_step_then_goes_away(project: Path) -> None:
+    code, rows, raw = on_a_terminal(project, 60, "run", "config/tasks/slow.yaml")
+    assert code == 0, "\n".join(rows)
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw)
+    # while it ran: the step (its distinguishing end kept at 60 columns) and its elapsed time
+    running = re.findall(r"▶ (\S+) +(\d+\.\d) s", drawn)
+    assert running, drawn[-2000:]
+    assert all(name.endswith("settle_step_07") for name, _ in running)
+    assert all(name.startswith("…") for name, _ in running)  # cut at the front to fit 60
+    assert max(float(elapsed) for _, elapsed in running) >= 0.5  # it counted up
+    # at the end: the history and the summary, not the status area
+    screen = Screen(rows, 60)
+    assert "▶" not in str(screen)
+    assert_in_order(
+        screen, ["Running demo/slow 1.0.0", "  complete   " + SLOW_STEP, "Task complete."]
+    )
