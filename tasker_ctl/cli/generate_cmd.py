@@ -126,8 +126,10 @@ def _write_atomically(path: Path, text: str) -> None:
         ) from exc
 
 
-_LANGUAGE_HELP = "Target language: python (py); ruby, typescript and rust are not available yet."
-_STYLE_HELP = "SDK style: dsl (decorated functions, the default) or class (StepHandler classes)."
+_LANGUAGE_HELP = "Target language: python (py), typescript (ts) or ruby (rb); rust not yet."
+_STYLE_HELP = (
+    "SDK style: dsl (the functional DSL, the default) or class (StepHandler classes, python only)."
+)
 
 
 @app.command("handler")

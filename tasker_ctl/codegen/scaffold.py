@@ -24,8 +24,9 @@ from tasker_ctl.model.template import TaskTemplate
 __all__ = ["GeneratedFile", "HandlerOutput", "build_handlers", "build_scaffold", "check_style"]
 
 EXTENSIONS = {"python": "py", "ruby": "rb", "typescript": "ts", "rust": "rs"}
-SUPPORTED = ("python",)
+SUPPORTED = ("python", "typescript", "ruby")
 """Languages whose handlers and tests are generated (the types cover all four)."""
+STYLES = {"python": ("dsl", "class"), "typescript": ("dsl",), "ruby": ("dsl",)}
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,13 @@ def check_style(language: str, style: str) -> str:
     if language not in SUPPORTED:
         raise ParameterError(
             f"handler generation for {language} is not available yet",
-            hint=f"generate python handlers, or `tasker-ctl generate types` for {language} models",
+            hint="generate python, typescript or ruby handlers, or `tasker-ctl generate "
+            f"types` for {language} models",
+        )
+    if lowered not in STYLES[language]:
+        raise ParameterError(
+            f"--style {lowered} is not available for {language} yet",
+            hint=f"use --style dsl for {language}",
         )
     return lowered
 
@@ -109,6 +116,9 @@ def build_handlers(
     plan = plan_handlers(template, names, step)
     if step is not None and not plan.handlers:
         raise ParameterError(f"the template has no step named '{step}'")
+    if language != "python":
+        code, test_code = _other(language, plan, template.name)
+        return HandlerOutput(code, test_code if with_tests else None, _notices(module, plan))
     models = ".models" if module is not None else None
     handlers = render_python_handlers(plan, template.name, style, models)
     tests = None
@@ -119,11 +129,21 @@ def build_handlers(
     return HandlerOutput(handlers, tests, _notices(module, plan))
 
 
+def _other(language: str, plan: ScaffoldPlan, task: str) -> tuple[str, str]:
+    from tasker_ctl.codegen import emit_other_handlers as other
+
+    if language == "typescript":
+        return (
+            other.render_typescript_handlers(plan, task),
+            other.render_typescript_tests(plan, task),
+        )
+    return other.render_ruby_handlers(plan, task), other.render_ruby_tests(plan, task)
+
+
 def build_scaffold(
     template: TaskTemplate, language: str, style: str, step: str | None = None
 ) -> tuple[list[GeneratedFile], tuple[str, ...]]:
     """The scaffold's files and the warnings to show (schema parts, unmet patterns)."""
-    from tasker_ctl.codegen.emit_python import render_python
     from tasker_ctl.codegen.emit_python_handlers import (
         render_python_handlers,
         render_python_tests,
@@ -134,8 +154,17 @@ def build_scaffold(
     plan = plan_handlers(template, names, step)
     if step is not None and not plan.handlers:
         raise ParameterError(f"the template has no step named '{step}'")
-    models_text = render(module, language) if module is not None else render_python(ir.TypeModule())
+    models_text = render(module if module is not None else ir.TypeModule(), language)
     task = template.name
+    if language != "python":
+        ext = EXTENSIONS[language]
+        handlers, tests = _other(language, plan, task)
+        files = [
+            GeneratedFile(f"models.{ext}", models_text, generated=True),
+            GeneratedFile(f"handlers.{ext}", handlers, generated=False),
+            GeneratedFile(f"tests.{ext}", tests, generated=False),
+        ]
+        return files, _notices(module, plan)
     files = [
         GeneratedFile(
             "__init__.py",

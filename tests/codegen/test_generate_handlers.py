@@ -161,7 +161,7 @@ def test_handler_refuses_to_overwrite_a_different_file_without_force(project: Pa
     ("args", "message"),
     [
         (["-l", "java"], "unsupported language 'java'"),
-        (["-l", "ruby"], "handler generation for ruby is not available yet"),
+        (["-l", "rust"], "handler generation for rust is not available yet"),
         (["-l", "python", "--style", "oop"], "unknown handler style 'oop'"),
         (["-l", "python", "-s", "prcie"], "the template has no step named 'prcie'"),
         (["-l", "python", "-t", "missing.yaml"], "missing.yaml: no such file"),

@@ -1,0 +1,99 @@
+"""TypeScript and Ruby handlers and tests through each language's own toolchain.
+
+For the loop fixture and every example template: ``generate scaffold -l ts`` must
+type-check with ``tsc --strict`` (models and handlers, against the real ``zod``
+and the SDK declarations the built-in templates are checked against) and its
+vitest file must parse; ``generate scaffold -l rb`` must pass ``ruby -wc``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tasker_ctl.codegen import load_template
+from tasker_ctl.codegen.scaffold import build_handlers, build_scaffold
+from tests.conftest import ROOT
+from tests.scaffold.test_toolchains import SDK_DECLARATIONS, ts_syntax_problems
+
+TEMPLATES = [
+    ROOT / "tests" / "fixtures" / "codegen" / "order_flow.yaml",
+    *sorted((ROOT / "examples").glob("*/config/tasks/*.yaml")),
+]
+TOOLS = ROOT / ".tools" / "node_modules"
+
+
+def scaffold_all(language: str, out: Path) -> list[Path]:
+    written: list[Path] = []
+    for template in TEMPLATES:
+        files, _ = build_scaffold(load_template(template).template, language, "dsl")
+        for file in files:
+            target = out / template.stem / file.relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(file.content, encoding="utf-8")
+            written.append(target)
+    return written
+
+
+@pytest.mark.toolchain
+def test_typescript_scaffolds_type_check_with_tsc_strict(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    tsc = TOOLS / "typescript" / "bin" / "tsc"
+    if node is None or not tsc.exists() or not (TOOLS / "zod").exists():
+        pytest.skip("needs node and .tools/node_modules/{typescript,zod}: run scripts/test.sh")
+    files = scaffold_all("typescript", tmp_path)
+    checked = [f for f in files if f.name in ("models.ts", "handlers.ts")]
+    config = {
+        "compilerOptions": {
+            "noEmit": True,
+            "strict": True,
+            "target": "ES2022",
+            "lib": ["ES2022", "DOM"],
+            "module": "ESNext",
+            "moduleResolution": "bundler",
+            "types": [],
+            "skipLibCheck": True,
+            "baseUrl": str(tmp_path),
+            "paths": {"zod": [str(TOOLS / "zod")]},
+        },
+        "files": [str(SDK_DECLARATIONS), *map(str, checked)],
+    }
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    result = subprocess.run(
+        [node, str(tsc), "--pretty", "false", "-p", str(tmp_path / "tsconfig.json")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ts_syntax_problems(node, [f for f in files if f.name == "tests.ts"]) == []
+    handlers = (tmp_path / "order_flow" / "handlers.ts").read_text(encoding="utf-8")
+    assert "defineDecisionHandler(\n  'shop.route_order'," in handlers
+    assert "ValidateOrderResultSchema.parse(validateOrderResult)" in handlers
+
+
+@pytest.mark.toolchain
+def test_ruby_scaffolds_pass_ruby_wc(tmp_path: Path) -> None:
+    ruby = shutil.which("ruby")
+    if ruby is None:
+        pytest.skip("needs ruby: apt-get install -y ruby")
+    files = scaffold_all("ruby", tmp_path)
+    for file in files:
+        result = subprocess.run(
+            [ruby, "-wc", str(file)], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert result.returncode == 0 and result.stderr == "", f"{file}: {result.stderr}"
+    handlers = (tmp_path / "order_flow" / "handlers.rb").read_text(encoding="utf-8")
+    assert "RouteOrderHandler = decision_handler(\n    'shop.route_order'," in handlers
+
+
+def test_only_python_has_the_class_style_and_rust_is_refused() -> None:
+    from tasker_ctl.errors import ParameterError
+
+    template = load_template(TEMPLATES[0]).template
+    with pytest.raises(ParameterError, match="--style class is not available for ruby"):
+        build_handlers(template, "ruby", "class")
+    with pytest.raises(ParameterError, match="handler generation for rust is not available"):
+        build_scaffold(template, "rust", "dsl")
