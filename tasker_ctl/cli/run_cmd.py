@@ -122,6 +122,9 @@ def run(
 
         from tasker_ctl.cli.watch import run_watch_paths, watch_command
 
+        if not template.is_file():
+            _lint(template, settings.lint, quiet=True)  # the missing-file error
+
         paths = run_watch_paths(
             template,
             context,

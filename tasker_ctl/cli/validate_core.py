@@ -51,8 +51,12 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
     """Lint the paths, print or write the report, return the exit code."""
     if request.watch:
         from tasker_ctl.cli.watch import watch_command
+        from tasker_ctl.validation.engine import check_named
 
         paths = request.paths or _template_paths(settings)
+        for path in paths:
+            if not path.is_dir():
+                check_named(path)  # a missing or unreadable file: the usual error, once
         return watch_command(sys.argv[1:], "validate", [*paths, *request.handlers_roots])
     fmt = request.output_format.lower()
     if fmt not in FORMATS:

@@ -209,3 +209,27 @@ def test_the_filter_keeps_named_files_and_sources_only(tmp_path: Path) -> None:
     assert sorted(targets.directories) == sorted(
         str((tmp_path / d).resolve()) for d in ("config/tasks", "handlers", "ctx")
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "nothere.yaml", "--watch"], "error: nothere.yaml does not exist"),
+        (["run", "nothere.yaml", "--watch"], "error: template nothere.yaml does not exist"),
+        (["run", "t.yaml", "-c", "-", "--watch"], "--watch cannot re-read the context from"),
+    ],
+    ids=["validate-missing", "run-missing", "stdin"],
+)
+def test_watch_input_errors_end_at_once(tmp_path: Path, args: list[str], message: str) -> None:
+    build_file_tree(tmp_path, {"t.yaml": TEMPLATE})
+    done = subprocess.run(
+        [sys.executable, "-m", "tasker_ctl", *args],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "RUST_LOG": "off", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "hint:" in done.stderr
