@@ -27,6 +27,9 @@ app = typer.Typer(
 
 TaskUuid = Annotated[str, typer.Argument(metavar="TASK_UUID", help="Task UUID.")]
 StepUuid = Annotated[str, typer.Argument(metavar="STEP_UUID", help="Workflow step UUID.")]
+_NOTES_SHOWN = 10
+"""Local run warnings listed by ``task compare`` (parity traps that explain differences)."""
+
 Reason = Annotated[str, typer.Option("--reason", "-r", help="Why (recorded in the audit trail).")]
 
 
@@ -449,6 +452,8 @@ def compare(
     cluster did what the local run predicts, 1 they differ, 2 usage or input error
     (a template with lint errors included), 4 the server call failed.
     """
+    import dataclasses
+
     from tasker_ctl.cli.common import settings_from
     from tasker_ctl.cli.run_cmd import _lint, load_context
     from tasker_ctl.client.compare import compare_outcomes
@@ -505,6 +510,16 @@ def compare(
             cluster_task=cluster_task,
             cluster_steps=cluster_steps,
         )
+        warnings = [
+            f"the local run warns ({w.code}"
+            + (f", step {w.step}" if w.step else "")
+            + f"): {w.message}"
+            for w in result.warnings
+        ]
+        if len(warnings) > _NOTES_SHOWN:
+            more = len(warnings) - _NOTES_SHOWN
+            warnings = [*warnings[:_NOTES_SHOWN], f"... and {more} more local run warnings"]
+        comparison = dataclasses.replace(comparison, notes=(*comparison.notes, *warnings))
         if fmt == "table":
             from rich.console import Console
 

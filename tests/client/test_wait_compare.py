@@ -393,3 +393,25 @@ def test_no_secret_in_any_output_of_the_new_commands(tmp_path: Path) -> None:
     assert diff_denied.returncode == 4, diff_denied.stderr
     assert "401" in denied.stderr and "403" in diff_denied.stderr
     assert _secret_sweep(ok, denied, compare_denied, diff_denied) == []
+
+
+@pytest.mark.usefixtures("_sdk")
+def test_compare_runs_with_the_clusters_context_and_lists_the_runs_warnings(
+    tmp_path: Path,
+) -> None:
+    # no --context: the local run gets the context the cluster task holds, which lacks
+    # the 'applicant' the template's input_schema requires (and load_applicant reads)
+    _, final = diamond_phases("complete")
+    with tasker() as (orch, worker):
+        play(orch, [task_doc("complete", final, context={"applicant_id": "APP-1"})], final)
+        proc = run_cli(
+            ["task", "compare", LIFE_TASK, "-t", str(DIAMOND_YAML), "--format", "json"],
+            cwd=tmp_path,
+            env=_env(tmp_path, orch, worker),
+        )
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    assert any("(input_schema_mismatch)" in note for note in report["notes"]), report["notes"]
+    by_name = {s["name"]: s for s in report["steps"]}
+    assert by_name["load_applicant"]["local"]["status"] == "error"
+    assert by_name["load_applicant"]["cluster"]["status"] == "complete"
