@@ -267,3 +267,66 @@ def test_a_follow_that_fails_raises_an_error_without_the_secret(
     assert "401" in str(error)
     for text in (str(error), repr(error), str(error.hint), error.url, repr(error.args)):
         assert SECRET not in text
+
+
+# --- the views render whatever the server sends ------------------------------------------
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=12,
+)
+_task_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "task_uuid": _json,
+        "status": _json | st.sampled_from(STATES),
+        "name": _json,
+        "namespace": _json,
+        "version": _json,
+        "completed_steps": _json,
+        "total_steps": _json,
+        "steps": st.lists(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "name": _json | st.just("[/x]\x1b[2J"),
+                    "current_state": _json,
+                    "attempts": _json,
+                    "max_attempts": _json,
+                },
+            )
+            | _json,
+            max_size=4,
+        )
+        | _json,
+    },
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(st.lists(_task_like, min_size=1, max_size=4), st.lists(_json, max_size=3), st.booleans())
+def test_the_wait_view_renders_any_answer(
+    tasks: list[dict[str, Any]], steps: list[Any], timed_out: bool
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from tasker_ctl.client.follow import FollowResult
+    from tasker_ctl.reporting.task_follow import FollowView, print_follow_outcome
+
+    out = io.StringIO()
+    console = Console(file=out, width=100, color_system=None)
+    view = FollowView(console, live=False)
+    for task in tasks:
+        view.on_poll(task)
+    live = Console(file=io.StringIO(), width=100, force_terminal=True)
+    with FollowView(live, live=True) as shown:
+        for task in tasks:
+            shown.on_poll(task)
+            live.print(shown._live.renderable if shown._live else "")
+    print_follow_outcome(console, FollowResult(tasks[-1], steps, timed_out, len(tasks)), 1.0)
+    text = out.getvalue()
+    assert "\x1b" not in text  # data never moves the cursor
+    assert text.strip()
