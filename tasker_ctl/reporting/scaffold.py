@@ -40,11 +40,12 @@ def _cell(value: str) -> Text:
 
 
 def _table(*columns: str) -> Table:
+    """A borderless table whose cells wrap (long words fold) instead of being cut."""
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in columns:
-        table.add_column(column, no_wrap=column != "DESCRIPTION")
+        table.add_column(column, overflow="fold")
     return table
 
 
@@ -164,6 +165,9 @@ def print_template_info(
                 _cell(", ".join(p.choices)),
                 _cell(p.description),
             )
+        # Names keep their whole width (up to 30) before any other column gives way.
+        table.columns[0].min_width = min(max(len(p.name) for p in manifest.parameters), 30)
+        table.columns[1].min_width = len("REQUIRED")
         console.print(table)
     else:
         _line(console, "  (none)")

@@ -225,7 +225,7 @@ def plan_writes(
         writes.append(PlannedWrite(file.relpath, target, file.content, existing, action, conflict))
     if conflicts and refuse_conflicts:
         raise FileConflictError(
-            f"{len(conflicts)} file(s) already exist in {output_dir} with different content: "
+            f"{_files_exist(len(conflicts))} in {output_dir} with different content: "
             + ", ".join(conflicts)
             + "; nothing was written",
             hint="pass --force to overwrite, --skip-existing to keep them, "
@@ -253,11 +253,15 @@ def _file_mode(existing_target: Path) -> int:
     return 0o666 & ~umask
 
 
+def _files_exist(count: int) -> str:
+    return "1 file already exists" if count == 1 else f"{count} files already exist"
+
+
 def apply_plan(plan: WritePlan) -> None:
     """Write the plan atomically as a whole; on failure leave the disk unchanged."""
     if plan.conflicts:
         raise FileConflictError(
-            f"{len(plan.conflicts)} file(s) already exist in {plan.output_dir} with different "
+            f"{_files_exist(len(plan.conflicts))} in {plan.output_dir} with different "
             "content; nothing was written",
             hint="pass --force to overwrite or --skip-existing to keep them",
         )

@@ -107,3 +107,19 @@ def test_command_errors_use_the_same_style(tmp_path: Any) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("error: ")
     assert "\nhint: " in done.stderr
+
+
+@pytest.mark.parametrize("columns", ["50", "60"])
+def test_narrow_template_tables_keep_whole_names(
+    columns: str, cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    info = cli("template", "info", "step_handler_batchable", "--language", "python")
+    assert info.exit_code == 0, info.output
+    assert re.search(r"^module_name\s+no\b", info.stdout, re.M)
+    listing = cli("template", "list", "--language", "python")
+    assert listing.exit_code == 0
+    table = info.stdout.split("Parameters:\n", 1)[1].split("\n\n", 1)[0]
+    for out in (table, listing.stdout):
+        assert "\u2026" not in out
+        assert all(len(line.rstrip()) <= int(columns) for line in out.splitlines())
