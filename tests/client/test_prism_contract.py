@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import shutil
 import time
+import traceback
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,15 +128,31 @@ class Ran:
     stderr: str
 
 
+def _invoke(args: list[str], env: dict[str, str], cwd: Path) -> Ran:
+    """The CLI in this process (one import for all commands: the module stays fast)."""
+    from typer.testing import CliRunner
+
+    from tasker_ctl.cli.app import app
+
+    overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
+    overrides.update(env)
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, args, env=overrides, catch_exceptions=True)
+    finally:
+        os.chdir(before)
+    crash = result.exception
+    stderr = result.stderr
+    if crash is not None and not isinstance(crash, SystemExit):
+        stderr += "Traceback: " + "".join(traceback.format_exception(crash))
+    return Ran(result.exit_code, result.stdout, stderr)
+
+
 @pytest.fixture(scope="module")
 def ran(contract: Contract) -> dict[str, Ran]:
-    def one(job: tuple[str, list[str], int]) -> Ran:
-        proc = run_cli(job[1], cwd=contract.home, env=contract.env(TASKER_AUTH_TOKEN=SECRET))
-        return Ran(proc.returncode, proc.stdout, proc.stderr)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(one, COMMANDS))
-    return {name: result for (name, _, _), result in zip(COMMANDS, results, strict=True)}
+    env = contract.env(TASKER_AUTH_TOKEN=SECRET)
+    return {name: _invoke(args, env, contract.home) for name, args, _ in COMMANDS}
 
 
 def test_prism_serves_upstreams_documents() -> None:
@@ -172,8 +189,8 @@ def test_the_documented_divergence_is_the_only_rewrite(
 def test_api_key_credentials_meet_the_documents_security_scheme(contract: Contract) -> None:
     env = contract.env(TASKER_API_KEY=SECRET)
     for args in (["task", "get", TASK, "--format", "json"], ["worker", "list"]):
-        proc = run_cli(args, cwd=contract.home, env=env)
-        assert proc.returncode == 0, proc.stderr
+        proc = _invoke(args, env, contract.home)
+        assert proc.code == 0, proc.stderr
         assert SECRET not in proc.stdout + proc.stderr
     assert contract.prism.violations() == []
 
@@ -182,6 +199,7 @@ def test_a_request_the_document_forbids_fails(contract: Contract) -> None:
     """The harness catches a violation: no credential, and a body missing required fields."""
     server = contract.prism.orchestration
     mark = server.mark()
+    # the real CLI, in a subprocess, without a credential: Prism refuses it (401)
     no_credential = run_cli(["task", "get", TASK], cwd=contract.home, env=contract.env())
     assert no_credential.returncode == 4
     assert "401" in no_credential.stderr
@@ -204,12 +222,12 @@ def test_a_request_the_document_forbids_fails(contract: Contract) -> None:
 
 
 def test_json_output_is_the_documents_answer(contract: Contract) -> None:
-    proc = run_cli(
+    proc = _invoke(
         ["task", "steps", TASK, "--format", "json"],
-        cwd=contract.home,
-        env=contract.env(TASKER_AUTH_TOKEN=SECRET),
+        contract.env(TASKER_AUTH_TOKEN=SECRET),
+        contract.home,
     )
-    assert proc.returncode == 0, proc.stderr
+    assert proc.code == 0, proc.stderr
     assert isinstance(json.loads(proc.stdout), list)
 
 
