@@ -184,6 +184,10 @@ class TaskerGroup(TyperGroup):
                 raise SystemExit(2) from None
             report_usage_error(exc)
             raise SystemExit(int(getattr(exc, "exit_code", 2))) from None
-        except _ABORTS:
-            raise SystemExit(130) from None
+        except _ABORTS:  # EOF at a prompt, or typer.Abort: Click says "Aborted!", exit 1
+            from tasker_ctl.cli.boundary import report_error
+            from tasker_ctl.errors import TaskerCtlError
+
+            report_error(TaskerCtlError("aborted"))
+            raise SystemExit(1) from None
         raise SystemExit(code if isinstance(code, int) else 0)
