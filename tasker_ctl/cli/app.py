@@ -81,6 +81,7 @@ def root(
 
 app.add_typer(template_cmd.app, name="template")
 template_cmd.app.command("diff")(template_diff_cmd.diff)
+template_cmd.app.command("visualize")(visualize_cmd.visualize)  # upstream's command path
 app.add_typer(generate_cmd.app, name="generate")
 app.command("validate")(validate_cmd.validate)
 app.command("visualize")(visualize_cmd.visualize)

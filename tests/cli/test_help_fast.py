@@ -150,3 +150,24 @@ def test_fast_template_list_with_a_config_warning_and_a_narrow_terminal(tmp_path
     for name in ("step_handler_batchable", "step_handler_decision", "task_template"):
         assert name in first_column
     assert "\u2026" not in out
+
+
+_words = st.sampled_from(
+    ["template", "list", "-l", "--language", "--format", "json", "text", "--remote", "x", "-h"]
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(args=st.lists(_words | st.text(max_size=6), max_size=7))
+def test_fast_list_parser_takes_only_what_it_understands(args: list[str]) -> None:
+    from tasker_ctl.cli.fast_list import parse
+
+    values = parse(args)
+    if values is None:
+        return
+    assert args[:2] == ["template", "list"]
+    rest = args[2:]
+    assert len(rest) == 2 * len(values)
+    assert set(values) <= {"language", "format"}
+    assert not any(flag in rest[::2] for flag in ("--remote", "-h", "--help", "--framework"))
+    assert values.get("format", "text").lower() in ("text", "json")

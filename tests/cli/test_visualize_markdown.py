@@ -288,3 +288,80 @@ def test_json_report_shape_is_the_documented_one() -> None:
         report = json.loads(path.read_text())
         assert report["version"] == 1
         assert {"task", "steps", "not_created", "warnings", "timing"} <= set(report)
+
+
+def test_upstream_command_path_is_the_same_command(cli: Invoke) -> None:
+    ours = cli("visualize", str(TEMPLATES["batch"]), "-f", "markdown").stdout
+    upstream_path = cli("template", "visualize", str(TEMPLATES["batch"]), "-f", "markdown").stdout
+    assert ours == upstream_path
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+_step_entry = st.fixed_dictionaries(
+    {"name": st.sampled_from(["analyze_csv", "process_csv_batch_001", "x", ""]) | st.text()},
+    optional={
+        "status": st.sampled_from(["complete", "error", "pending", "odd"]) | _json,
+        "attempts": st.integers(-1, 5) | _json,
+        "created_by": st.none() | st.sampled_from(["analyze_csv"]) | _json,
+    },
+)
+_reports = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "version": st.just(1) | _json,
+            "steps": st.lists(_step_entry, max_size=5) | _json,
+            "not_created": st.lists(st.text(max_size=8), max_size=3) | _json,
+        },
+    )
+    | _json
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(report=_reports)
+def test_any_report_is_styled_or_rejected_in_one_sentence(report: object) -> None:
+    """Any JSON value: every step gets a known class, or a RunReportError (never another)."""
+    from tasker_ctl.reporting.visualize import (
+        CLASS_DEFS,
+        RunReportError,
+        render_mermaid,
+        report_styling,
+    )
+    from tasker_ctl.validation import LintOptions, lint_file
+
+    template = lint_file(TEMPLATES["batch"], LintOptions(handler_check=False)).template
+    assert template is not None
+    try:
+        styling, _warnings = report_styling(template, report)
+    except RunReportError as exc:
+        assert "\n" not in str(exc)
+        return
+    classes = {name for name, _ in CLASS_DEFS}
+    assert {s.name for s in template.steps} <= set(styling.nodes)
+    assert all(style.css_class in classes for style in styling.nodes.values())
+    graph = render_mermaid(template, styling=styling)
+    assert len(_classes(graph)) == len(template.steps)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(raw=st.binary(max_size=60) | st.text(max_size=60).map(str.encode))
+def test_any_annotations_file_is_notes_or_an_error_with_a_place(raw: bytes) -> None:
+    import tempfile
+
+    from tasker_ctl.cli.visualize_cmd import _read_annotations
+    from tasker_ctl.errors import InputFileError
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "notes.yaml"
+        path.write_bytes(raw)
+        try:
+            notes = _read_annotations(path)
+        except InputFileError as exc:
+            assert str(exc).startswith(str(path))
+            return
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items())
