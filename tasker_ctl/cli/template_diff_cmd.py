@@ -81,15 +81,23 @@ def diff(
         registered, environment = deployed_template(answer)
         deployed = normalized(registered)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        first = str(exc).splitlines()
         raise RemoteError(
             f"GET {url}: the registered template is not one tasker-ctl can read: "
-            + (first[1].strip() + " " + first[2].strip() if len(first) > 2 else first[0]),
+            + _first_problem(exc),
             url=url,
             hint="is the worker's tasker-core newer than this tasker-ctl? compare with "
             "'tasker-ctl worker status'",
         ) from None
-    mine = normalized(resolve_for_environment(local, environment) if environment else local)
+    try:
+        mine = normalized(resolve_for_environment(local, environment) if environment else local)
+    except ValueError as exc:  # an override the template's own check let through
+        from tasker_ctl.errors import InputFileError
+
+        raise InputFileError(
+            f"{template}: with the '{environment}' overrides applied, the template no longer "
+            f"loads: {_first_problem(exc)}",
+            hint=f"check environments.{environment} in {template}",
+        ) from None
     changes = diff_templates(mine, deployed)
     document: dict[str, Any] = {
         "template": str(wanted),
@@ -132,3 +140,16 @@ def _load(path: Path) -> dict[str, Any]:
             hint=f"see: tasker-ctl validate {path}",
         )
     return dict(result.data)
+
+
+def _first_problem(exc: ValueError) -> str:
+    """The first problem of a pydantic ``ValidationError``: where, and what (never the value)."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        found = errors(include_input=False, include_url=False)
+        if found:
+            where = "".join(
+                f"[{part}]" if isinstance(part, int) else f".{part}" for part in found[0]["loc"]
+            )
+            return f"at ${where}: {found[0]['msg']}"
+    return str(exc).splitlines()[0] if str(exc) else "not a task template"

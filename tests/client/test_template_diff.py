@@ -171,6 +171,9 @@ def test_input_and_server_errors(tmp_path: Path) -> None:
         not_registered = _diff(tmp_path, worker, orch, "-t", str(DIAMOND_YAML))
         worker.reply("GET", PATH, Reply(200, {**_registered(_local_data()), "template": {}}))
         unreadable = _diff(tmp_path, worker, orch, "-t", str(DIAMOND_YAML))
+        odd = {"template": {"name": "x", "steps": [{"name": 5}]}, "environment": "production"}
+        worker.reply("GET", PATH, Reply(200, {**_registered(_local_data()), "template": odd}))
+        not_ours = _diff(tmp_path, worker, orch, "-t", str(DIAMOND_YAML))
     for proc in (no_template, bad_ref, missing, not_loading):
         assert proc.returncode == 2, proc.stderr
         assert "Traceback" not in proc.stderr
@@ -184,6 +187,8 @@ def test_input_and_server_errors(tmp_path: Path) -> None:
     assert "404" in not_registered.stderr and "have not registered" in not_registered.stderr
     assert unreadable.returncode == 4
     assert "holds no task template" in unreadable.stderr
+    assert not_ours.returncode == 4 and "Traceback" not in not_ours.stderr
+    assert "the registered template is not one tasker-ctl can read: at $." in not_ours.stderr
 
 
 # --- properties --------------------------------------------------------------------------
