@@ -138,3 +138,18 @@ def test_a_failed_attempt_prints_type_location_and_source_in_both_modes() -> Non
         assert "             at handlers/a.py:7 in check" in text
         assert "             │ x = cart['total']" in text
         assert "Traceback" not in text  # only with --traceback
+
+
+def test_above_the_status_area_every_line_arrives_once_and_in_order() -> None:
+    buffer = io.StringIO()
+    out = Console(file=buffer, width=100, force_terminal=True, no_color=True)
+    with LiveView(out) as view:
+        assert view.live_mode
+        view.on_event(RunStarted("t", "ns", "1.0.0", 1, False), 0.0)
+        for i in range(500):
+            view.on_event(StepCreated(f"s{i:03d}", "s", "standard", (), None), 0.0)
+            view.on_event(StepTransition(f"s{i:03d}", "enqueued", "in_progress", "start", 1), 0.0)
+            view.on_event(StepTransition(f"s{i:03d}", "in_progress", "complete", "ok", 1), 0.0)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buffer.getvalue())
+    done = re.findall(r"  complete   (s\d{3}) \(attempt 1\)", text)
+    assert done == [f"s{i:03d}" for i in range(500)]
