@@ -233,3 +233,27 @@ def test_watch_input_errors_end_at_once(tmp_path: Path, args: list[str], message
     )
     assert done.returncode == 2, done.stderr
     assert message in done.stderr and "hint:" in done.stderr
+
+
+def test_ctrl_c_on_a_terminal_ends_the_watch_with_130(tmp_path: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    build_file_tree(tmp_path, {"config/tasks/greet.yaml": TEMPLATE})
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(RUST_LOG="off", PYTHONPATH=str(ROOT))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "tasker_ctl", "validate", "config/tasks", "--no-handler-check", "--watch"],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=DEADLINE_S,
+        dimensions=(40, 120),
+    )
+    try:
+        child.expect("watching 1 path for changes")
+        child.sendintr()  # the terminal's Ctrl-C: SIGINT to the whole foreground group
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
