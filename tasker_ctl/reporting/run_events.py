@@ -2,7 +2,10 @@
 
 Each line is ``{"v": 1, "seq": n, "time": <UTC ISO>, "virtual_ms": t,
 "type": <snake_case event name>, ...fields}`` (for state changes, ``event`` is
-the state-machine event, e.g. ``enqueue``). Lines are written and flushed (and
+the state-machine event, e.g. ``enqueue``). An ``attempt_finished`` line of a
+failed attempt also carries ``exception_type``, ``location``, ``source_line`` and
+``traceback``, the same values as the step's ``error`` in the JSON report (fields
+are only ever added within version 1). Lines are written and flushed (and
 handed to the OS) before the runner moves on, so an interrupted or crashed run
 leaves its history behind. The file is opened in append mode: several runs
 accumulate in one log, each starting with a ``run_started`` line.
