@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tasker_ctl.cli.watch import _Targets, child_command, run_watch_paths
 from tasker_ctl.errors import ParameterError
@@ -257,3 +259,19 @@ def test_ctrl_c_on_a_terminal_ends_the_watch_with_130(tmp_path: Path) -> None:
         child.close(force=True)
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    before=st.lists(st.sampled_from(["--config", "c.toml", "-v"]), max_size=3),
+    after=st.lists(
+        st.sampled_from(["t.yaml", "--watch", "-c", "x.json", "--set", "a=1"]), max_size=6
+    ),
+)
+def test_the_child_command_line_is_the_same_without_watch(
+    before: list[str], after: list[str]
+) -> None:
+    argv = [*before, "run", *after, "--watch"]
+    child = child_command(argv, "run")
+    assert child[:3] == [sys.executable, "-m", "tasker_ctl"]
+    assert child[3:] == [arg for arg in argv if arg != "--watch"]
