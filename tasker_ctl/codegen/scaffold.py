@@ -124,7 +124,13 @@ def build_handlers(
     tests = None
     if with_tests:
         tests = render_python_tests(
-            plan, template.name, style, f"from . import {module_name} as handlers", models
+            plan,
+            template.name,
+            style,
+            "from . import handlers"
+            if module_name == "handlers"
+            else f"from . import {module_name} as handlers",
+            models,
         )
     return HandlerOutput(handlers, tests, _notices(module, plan))
 

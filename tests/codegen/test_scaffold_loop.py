@@ -129,3 +129,24 @@ def test_every_example_runs_to_complete_on_its_scaffold_alone(
     ran = tasker_ctl("run", task, "--context", "context.json", "--format", "json", cwd=tmp_path)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
     assert json.loads(ran.stdout)["task"]["status"] == "complete"
+
+
+def test_generate_types_and_generate_handler_pair_up(tmp_path: Path) -> None:
+    """`generate handler` imports the `generate types` names from .models beside it."""
+    (tmp_path / "config" / "tasks").mkdir(parents=True)
+    shutil.copy(TEMPLATE, tmp_path / "config" / "tasks" / "order_flow.yaml")
+    (tmp_path / "context.json").write_text('{"order_id": "A-1001"}', encoding="utf-8")
+    task = "config/tasks/order_flow.yaml"
+    types = tasker_ctl("generate", "types", "-t", task, "-l", "py", "-o", "handlers/models.py",
+                       cwd=tmp_path)  # fmt: skip
+    assert types.returncode == 0, types.stderr
+    handlers = tasker_ctl("generate", "handler", "-t", task, "-l", "py", "-o",
+                          "handlers/handlers.py", "--with-tests", cwd=tmp_path)  # fmt: skip
+    assert handlers.returncode == 0, handlers.stderr
+    (tmp_path / "handlers" / "__init__.py").write_text("", encoding="utf-8")
+    ran = tasker_ctl("run", task, "--context", "context.json", "--format", "json", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
+    assert json.loads(ran.stdout)["task"]["status"] == "complete"
+    tests = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                "handlers/test_handlers.py", cwd=tmp_path)  # fmt: skip
+    assert tests.returncode == 0, tests.stdout[-3000:]

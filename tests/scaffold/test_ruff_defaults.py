@@ -85,11 +85,13 @@ def test_generate_handler_and_scaffold_pass_ruff_defaults(tmp_path: Path) -> Non
             files, _ = build_scaffold(loaded, "python", style)
             for file in files:
                 (package / file.relpath).write_text(file.content, encoding="utf-8")
-            single = build_handlers(
-                loaded, "python", style, with_tests=True, module_name="step_handlers"
-            )
-            (package / "step_handlers.py").write_text(single.handlers, encoding="utf-8")
-            assert single.tests is not None
-            (package / "test_step_handlers.py").write_text(single.tests, encoding="utf-8")
+            for module in ("step_handlers", "handlers"):
+                single = build_handlers(
+                    loaded, "python", style, with_tests=True, module_name=module
+                )
+                (package / module).mkdir()
+                (package / module / f"{module}.py").write_text(single.handlers, "utf-8")
+                assert single.tests is not None
+                (package / module / f"test_{module}.py").write_text(single.tests, "utf-8")
     ruff("check", "--isolated", "--extend-select", "E501,I", ".", cwd=tmp_path)
     ruff("format", "--isolated", "--check", ".", cwd=tmp_path)
