@@ -29,9 +29,67 @@ __all__ = [
 ]
 
 
+_JS_RESERVED = frozenset(
+    [
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "yield",
+        "let",
+        "static",
+        "implements",
+        "interface",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "await",
+        "async",
+        "arguments",
+        "eval",
+    ]
+)
+
+
 def _camel(name: str) -> str:
-    pascal = pascal_case(name) or "value"
-    return pascal[0].lower() + pascal[1:]
+    pascal = "".join(ch for ch in pascal_case(name) if ch.isascii()) or "value"
+    camel = pascal[0].lower() + pascal[1:]
+    if not camel[0].isalpha():
+        camel = "step" + pascal
+    return camel + "Step" if camel in _JS_RESERVED else camel
 
 
 def _ts_str(text: str) -> str:
@@ -95,7 +153,7 @@ def render_typescript_handlers(plan: ScaffoldPlan, task: str) -> str:
 
 
 def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[str]:
-    name = pascal_case(handler.step) + "Handler"
+    name = handler.class_name
     deps = [d for d in handler.dependencies if d.step != handler.aggregates]
     params: list[str] = []
     parsed: list[str] = []
@@ -115,7 +173,7 @@ def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[s
             parsed.append(f"{dep.result_type}Schema.parse({raw})")
     depends = ", ".join(f"{_camel(d.param)}: {_ts_str(d.step)}" for d in deps)
     options = f"{{ depends: {{ {depends} }}" if deps else "{"
-    work = _camel(handler.step)
+    work = _camel(handler.function)
     lines = [f"/** {_summary(handler)} */"]
     if handler.kind is StepType.DECISION:
         sdk.update(("Decision", "defineDecisionHandler"))
@@ -189,7 +247,7 @@ def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[s
 
 def render_typescript_tests(plan: ScaffoldPlan, task: str) -> str:
     """``tests.ts`` (vitest): each handler called with a context double."""
-    names = [pascal_case(h.step) + "Handler" for h in plan.handlers]
+    names = [h.class_name for h in plan.handlers]
     out = [
         f"/** Tests for the generated step handlers of {task} (vitest). */",
         "import type { StepContext } from '@tasker-systems/tasker';",
@@ -312,9 +370,9 @@ def render_ruby_handlers(plan: ScaffoldPlan, task: str) -> str:
 
 
 def _rb_handler(handler: HandlerPlan) -> tuple[list[str], list[str]]:
-    name = pascal_case(handler.step) + "Handler"
+    name = handler.class_name
     deps = [d for d in handler.dependencies if d.step != handler.aggregates]
-    params = [f"_{d.step}" for d in deps] + ["_context"]
+    params = [f"_{d.param}" for d in deps] + ["_context"]
     args = []
     for dep in deps:
         if dep.result_type is None:
@@ -409,7 +467,7 @@ def render_ruby_tests(plan: ScaffoldPlan, task: str) -> str:
         "  end",
     ]
     for handler in plan.handlers:
-        name = pascal_case(handler.step) + "Handler"
+        name = handler.class_name
         deps = {
             d.step: d.sample if d.result_type is not None else {}
             for d in handler.dependencies

@@ -32,7 +32,7 @@ from tasker_ctl.codegen.naming import attribute_names, pascal_case
 from tasker_ctl.codegen.sample import sample
 from tasker_ctl.model.template import StepType, TaskTemplate
 
-__all__ = ["Dependency", "HandlerPlan", "ScaffoldPlan", "plan_handlers"]
+__all__ = ["Dependency", "HandlerPlan", "ScaffoldPlan", "plan_handlers", "type_identifier"]
 
 DEFAULT_BATCH_SIZE = 100
 RESERVED = frozenset(keyword.kwlist) | {"context", "handlers", "models", "dependency"}
@@ -140,13 +140,19 @@ def plan_handlers(
             kind=kind,
             description=definition.description,
             function=functions[definition.name],
-            class_name=pascal_case(definition.name) + "Handler",
+            class_name=type_identifier(definition.name) + "Handler",
             dependencies=deps,
             result_type=result_types.get(definition.name) if typed_result else None,
             result_sample=samples.get(definition.name) if typed_result else None,
         )
         plans.append(_with_kind_details(plan, template))
     return ScaffoldPlan(tuple(plans), input_sample, tuple(unmet))
+
+
+def type_identifier(name: str) -> str:
+    """PascalCase ``name`` as an ASCII identifier: ``2fa`` -> ``Step2fa``, ``名前`` -> ``Step``."""
+    pascal = "".join(ch for ch in pascal_case(name) if ch.isascii())
+    return pascal if pascal[:1].isalpha() else "Step" + pascal
 
 
 def _kind(steps: dict[str, Any], name: str) -> StepType | None:
