@@ -114,8 +114,7 @@ def build_handlers(
     style = check_style(language, style)
     module, names = _types(template, step, scaffold=False)
     plan = plan_handlers(template, names, step)
-    if step is not None and not plan.handlers:
-        raise ParameterError(f"the template has no step named '{step}'")
+    _require_steps(plan, step)
     if language != "python":
         code, test_code = _other(language, plan, template.name)
         return HandlerOutput(code, test_code if with_tests else None, _notices(module, plan))
@@ -133,6 +132,17 @@ def build_handlers(
             models,
         )
     return HandlerOutput(handlers, tests, _notices(module, plan))
+
+
+def _require_steps(plan: ScaffoldPlan, step: str | None) -> None:
+    if plan.handlers:
+        return
+    if step is not None:
+        raise ParameterError(f"the template has no step named '{step}'")
+    raise NothingToGenerateError(
+        "the template has no steps, so there is no handler to generate",
+        hint="add steps (each with a handler.callable) to the template",
+    )
 
 
 def _other(language: str, plan: ScaffoldPlan, task: str) -> tuple[str, str]:
@@ -158,8 +168,7 @@ def build_scaffold(
     style = check_style(language, style)
     module, names = _types(template, step, scaffold=True)
     plan = plan_handlers(template, names, step)
-    if step is not None and not plan.handlers:
-        raise ParameterError(f"the template has no step named '{step}'")
+    _require_steps(plan, step)
     models_text = render(module if module is not None else ir.TypeModule(), language)
     task = template.name
     if language != "python":

@@ -180,6 +180,17 @@ def test_usage_errors_exit_2_with_one_clear_line(
     assert not (project / "out").exists()
 
 
+def test_a_template_without_steps_is_an_error(project: Path) -> None:
+    (project / "empty.yaml").write_text(
+        "name: empty\nnamespace_name: e\nversion: 1.0.0\nsteps: []\n", encoding="utf-8"
+    )
+    result = tasker_ctl("generate", "scaffold", "-t", "empty.yaml", "-l", "python",
+                        "--output-dir", "out", cwd=project)  # fmt: skip
+    assert result.returncode == 2
+    assert "the template has no steps" in result.stderr
+    assert not (project / "out").exists()
+
+
 def test_a_template_that_does_not_load_names_its_line(project: Path) -> None:
     (project / "bad.yaml").write_text("name: x\nsteps: [\n", encoding="utf-8")
     result = tasker_ctl("generate", "scaffold", "-t", "bad.yaml", "-l", "python", cwd=project)
