@@ -196,7 +196,9 @@ class Runner:
         stopped_by: str | None = None
         freeze = gc.isenabled()
         if freeze:
-            gc.collect()  # what came before (the lint's node trees) must not be frozen with it
+            # No gc.collect() first: in a long-lived process (a test suite calling
+            # tasker_ctl.testing.run) it rescanned the whole heap on every run. Garbage
+            # frozen with the rest is collected normally once the run unfreezes it.
             gc.freeze()
         try:
             with _signals_stop_the_run(self):
