@@ -98,7 +98,7 @@ def build_named_types(
             continue
         if definition.result_schema is not None:
             name = (
-                pascal_case(definition.name) + "Result"
+                _identifier(pascal_case(definition.name)) + "Result"
                 if scaffold
                 else result_type_name(template.namespace_name, definition.name)
             )
@@ -115,6 +115,12 @@ def build_named_types(
             what, hint="add a JSON Schema under input_schema or a step's result_schema"
         )
     return builder.module, names
+
+
+def _identifier(pascal: str) -> str:
+    """A type-name stem that starts with a letter (``2fa`` -> ``Step2fa``), ASCII only."""
+    stem = "".join(ch for ch in pascal if ch.isascii())
+    return stem if stem[:1].isalpha() else "Step" + stem
 
 
 def render(module: ir.TypeModule, language: str) -> str:

@@ -212,5 +212,5 @@ def test_scaffold_snapshot(project: Path, snapshot_update: bool) -> None:
                 actual[f"{style}/{rel}"] = data.decode("utf-8")
     manifest = json.loads((project / "dsl" / ".tasker-ctl-scaffold.json").read_text("utf-8"))
     assert sorted(manifest["files"]) == ["__init__.py", "handlers.py", "models.py", "tests.py"]
-    snapshots = ROOT / "tests" / "codegen" / "scaffold_snapshots"
+    snapshots = ROOT / "snapshots" / "codegen" / "scaffold_order_flow"
     assert_matches_snapshot(actual, snapshots, snapshot_update)

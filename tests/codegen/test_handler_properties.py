@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tasker_ctl.codegen.scaffold import build_scaffold
 from tasker_ctl.model.template import TaskTemplate
-from tests.codegen.test_properties import SCHEMAS
+from tests.codegen.test_properties import SCHEMAS, SHARED
 
 STEP_NAMES = st.one_of(
     st.sampled_from(["class", "context", "models", "handlers", "2fa", "orderId", "a-b", "x"]),
@@ -52,6 +52,7 @@ def templates(draw: st.DrawFn) -> dict[str, Any]:
                 "type": "object",
                 "required": ["value"],
                 "properties": {"value": draw(SCHEMAS)},
+                "$defs": {"Shared": SHARED},
             }
         steps.append(step)
         if kind == "batchable":
@@ -74,12 +75,34 @@ def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @settings(
-    max_examples=15,
+    max_examples=12,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(document=templates())
+@example(  # names that are keywords or start with a digit, a $ref into $defs
+    document={
+        "name": "prop_task",
+        "namespace_name": "prop",
+        "version": "1.0.0",
+        "steps": [
+            {"name": "class", "type": "standard", "handler": {"callable": "a._"}},
+            {
+                "name": "2fa",
+                "type": "standard",
+                "dependencies": ["class"],
+                "handler": {"callable": "a.c"},
+                "result_schema": {
+                    "type": "object",
+                    "required": ["value"],
+                    "properties": {"value": {"$ref": "#/$defs/Shared"}},
+                    "$defs": {"Shared": SHARED},
+                },
+            },
+        ],
+    }
+)
 def test_any_template_gives_valid_registered_handlers(document: dict[str, Any]) -> None:
     template = TaskTemplate.model_validate(document)
     root = Path(tempfile.mkdtemp(prefix="handler-property-"))
