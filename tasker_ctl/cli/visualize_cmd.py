@@ -136,14 +136,6 @@ def _load_template(argument: str) -> TaskTemplate:
         if argument == STDIN:
             path = Path(scratch) / "stdin.yaml"
             path.write_bytes(sys.stdin.buffer.read())
-        elif not path.exists():
-            raise InputFileError(
-                f"{argument}: no such file", hint="pass a task-template YAML file, or - for stdin"
-            )
-        elif path.is_dir():
-            raise InputFileError(
-                f"{argument} is a directory", hint="pass one task-template YAML file"
-            )
         result = lint_file(path, LintOptions(handler_check=False))
     if result.template is None:
         first = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
