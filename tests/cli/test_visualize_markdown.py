@@ -365,3 +365,16 @@ def test_any_annotations_file_is_notes_or_an_error_with_a_place(raw: bytes) -> N
             assert str(exc).startswith(str(path))
             return
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items())
+
+
+def test_dot_carries_the_run_colours_too(cli: Invoke) -> None:
+    report = str(REPORTS / "refund_approval.run.json")
+    dot = cli("visualize", str(TEMPLATES["decision"]), "-f", "dot", "--report", report).stdout
+    assert (
+        '"validate_refund" [label="validate_refund", shape=box, style="filled", '
+        'fillcolor="#d4edda", color="#28a745"];' in dot
+    )
+    assert (
+        '"auto_approve" [label="auto_approve\\n(not created)", shape=box, '
+        'style="filled,dashed", fillcolor="#f8f9fa", color="#dee2e6"];' in dot
+    )
