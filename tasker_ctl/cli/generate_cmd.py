@@ -144,8 +144,9 @@ def handler(
         typer.Option(
             "--output",
             "-o",
-            help="Output file path (default: stdout). With --with-tests the tests go to "
-            "test_<name>.py beside it.",
+            help="Output file, or an existing directory for handlers.<ext> (default: stdout). With "
+            "--with-tests the tests go beside it (test_<name>.py, <name>.test.ts, "
+            "<name>_spec.rb).",
         ),
     ] = None,
     step: Annotated[
@@ -175,6 +176,9 @@ def handler(
 
     target = normalize(language)
     loaded = _load(template)
+    if output is not None and output.is_dir():
+        ext = {"python": "py", "typescript": "ts", "ruby": "rb"}.get(target, "rs")
+        output = output / f"handlers.{ext}"
     module_name = output.stem if output is not None else "handlers"
     if output is not None and not module_name.isidentifier():
         raise InputFileError(
@@ -193,7 +197,11 @@ def handler(
         return 0
     files = [(output.name, result.handlers, False)]
     if result.tests is not None:
-        files.append((f"test_{output.name}", result.tests, False))
+        tests_name = {
+            "typescript": f"{output.stem}.test.ts",
+            "ruby": f"{output.stem}_spec.rb",
+        }.get(target, f"test_{output.name}")
+        files.append((tests_name, result.tests, False))
     return _write(output.parent, files, force=force, dry_run=dry_run)
 
 

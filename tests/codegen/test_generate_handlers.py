@@ -142,6 +142,20 @@ def test_handler_to_stdout_and_with_tests_to_a_sibling_file(project: Path) -> No
     assert "from . import step_handlers as handlers" in tests
 
 
+def test_handler_output_may_be_a_directory(project: Path) -> None:
+    for language, names in {
+        "python": ["handlers.py", "test_handlers.py"],
+        "ts": ["handlers.test.ts", "handlers.ts"],
+        "rb": ["handlers.rb", "handlers_spec.rb"],
+    }.items():
+        out = project / language
+        out.mkdir()
+        result = tasker_ctl("generate", "handler", "-t", "task.yaml", "-l", language, "-o",
+                            f"{language}/", "--with-tests", cwd=project)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert sorted(p.name for p in out.iterdir()) == names
+
+
 def test_handler_refuses_to_overwrite_a_different_file_without_force(project: Path) -> None:
     out = project / "handlers.py"
     out.write_text("# mine\n", encoding="utf-8")
