@@ -245,7 +245,7 @@ def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[s
     return lines
 
 
-def render_typescript_tests(plan: ScaffoldPlan, task: str) -> str:
+def render_typescript_tests(plan: ScaffoldPlan, task: str, module: str = "handlers") -> str:
     """``tests.ts`` (vitest): each handler called with a context double."""
     names = [h.class_name for h in plan.handlers]
     out = [
@@ -253,7 +253,7 @@ def render_typescript_tests(plan: ScaffoldPlan, task: str) -> str:
         "import type { StepContext } from '@tasker-systems/tasker';",
         "import { describe, expect, it, vi } from 'vitest';",
         "",
-        f"import {{ {', '.join(names)} }} from './handlers';",
+        f"import {{ {', '.join(names)} }} from './{module}';",
         "",
         f"const INPUT: Record<string, unknown> = {_json(plan.input_sample, 0)};",
         "",
@@ -443,7 +443,7 @@ def _rb_handler(handler: HandlerPlan) -> tuple[list[str], list[str]]:
     return work, definition
 
 
-def render_ruby_tests(plan: ScaffoldPlan, task: str) -> str:
+def render_ruby_tests(plan: ScaffoldPlan, task: str, module: str = "handlers") -> str:
     """``tests.rb`` (RSpec): each handler called with a StepContext double."""
     out = [
         "# frozen_string_literal: true",
@@ -451,7 +451,7 @@ def render_ruby_tests(plan: ScaffoldPlan, task: str) -> str:
         f"# Tests for the generated step handlers of {task} (RSpec).",
         "",
         "require 'json'",
-        "require_relative 'handlers'",
+        f"require_relative {_rb_str(module)}",
         "",
         f"RSpec.describe {_rb_str(task)} do",
         "  def step_context(dependencies: {}, step_inputs: {})",

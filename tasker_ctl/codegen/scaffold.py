@@ -116,7 +116,7 @@ def build_handlers(
     plan = plan_handlers(template, names, step)
     _require_steps(plan, step)
     if language != "python":
-        code, test_code = _other(language, plan, template.name)
+        code, test_code = _other(language, plan, template.name, module_name)
         return HandlerOutput(code, test_code if with_tests else None, _notices(module, plan))
     models = ".models" if module is not None else None
     handlers = render_python_handlers(plan, template.name, style, models)
@@ -145,15 +145,17 @@ def _require_steps(plan: ScaffoldPlan, step: str | None) -> None:
     )
 
 
-def _other(language: str, plan: ScaffoldPlan, task: str) -> tuple[str, str]:
+def _other(
+    language: str, plan: ScaffoldPlan, task: str, module: str = "handlers"
+) -> tuple[str, str]:
     from tasker_ctl.codegen import emit_other_handlers as other
 
     if language == "typescript":
         return (
             other.render_typescript_handlers(plan, task),
-            other.render_typescript_tests(plan, task),
+            other.render_typescript_tests(plan, task, module),
         )
-    return other.render_ruby_handlers(plan, task), other.render_ruby_tests(plan, task)
+    return other.render_ruby_handlers(plan, task), other.render_ruby_tests(plan, task, module)
 
 
 def build_scaffold(
