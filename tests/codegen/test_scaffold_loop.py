@@ -65,8 +65,11 @@ def test_validate_resolves_every_callable(project: Path) -> None:
         "validate", "config/tasks/order_flow.yaml", "--strict", "--format", "json", cwd=project
     )
     assert result.returncode == 0, result.stdout
-    codes = {d["code"] for d in json.loads(result.stdout)["diagnostics"]}
-    assert "HANDLER_NOT_FOUND" not in codes
+    document = json.loads(result.stdout)
+    found = [d for f in document["files"] for d in f["diagnostics"]]
+    assert document["summary"]["files"] == 1
+    assert not [d for d in found if d["severity"] in ("error", "warning")], found
+    assert "HANDLER_NOT_FOUND" not in {d["rule_id"] for d in found}
 
 
 def test_run_completes_and_calls_every_handler(project: Path) -> None:

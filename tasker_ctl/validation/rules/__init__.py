@@ -23,6 +23,7 @@ from tasker_ctl.validation.rules import (
     composition_warning,
     convergence_dependency_ignored,
     cycle_detected,
+    decision_convergence_dependency_ignored,
     decision_join_not_deferred,
     decision_no_branches,
     decision_without_dependency,
@@ -139,6 +140,7 @@ _CATEGORIES = {
         batch_worker_parent,
         batch_worker_dependent,
         convergence_dependency_ignored,
+        decision_convergence_dependency_ignored,
     ),
     "decision": (
         decision_no_branches,

@@ -247,16 +247,12 @@ class FinishHandler(StepHandler):
         """Read the dependency results into their models and run the step."""
         result = self.run(
             express_result=optional_result(context, "express", ExpressResult),
-            sum_lines_result=context.get_dependency_result("sum_lines"),
             context=context,
         )
         return self.success(result.model_dump(mode="json"))
 
     def run(
-        self,
-        express_result: ExpressResult | None,
-        sum_lines_result: dict[str, Any] | None,
-        context: StepContext,
+        self, express_result: ExpressResult | None, context: StepContext
     ) -> FinishResult:
         """Placeholder logic: replace it with the step's work."""
         return FinishResult.model_validate(

@@ -208,7 +208,6 @@ def test_finish() -> None:
     assert handler.handler_name == "shop.finish"
     deps: dict[str, Any] = {
         "express": completed(SAMPLE_RESULTS["express"]),
-        "sum_lines": completed({}),
     }
     result = call(handler, make_context(INPUT, deps))
     FinishResult.model_validate(result)

@@ -132,12 +132,8 @@ def sum_lines(context: StepContext) -> dict[str, Any]:
 
 
 @step_handler("shop.finish")
-@depends_on(express_result=("express", ExpressResult), sum_lines_result="sum_lines")
-def finish(
-    express_result: ExpressResult | None,
-    sum_lines_result: dict[str, Any] | None,
-    context: StepContext,
-) -> FinishResult:
+@depends_on(express_result=("express", ExpressResult))
+def finish(express_result: ExpressResult | None, context: StepContext) -> FinishResult:
     """Do the work of the 'finish' step."""
     return FinishResult.model_validate(
         {
