@@ -198,7 +198,7 @@ class LiveView:
             for worker in event.workers:
                 state.worker_batch[worker] = event.analyzer
             self._line(
-                f"  created    {len(event.workers)} workers of {event.worker_template} "
+                f"  created    {_count(len(event.workers), 'worker')} of {event.worker_template} "
                 f"(by {event.analyzer})"
             )
         elif isinstance(event, StepTransition):
@@ -260,7 +260,8 @@ class LiveView:
         if quarter > batch.milestone:
             batch.milestone = quarter
             self._line(
-                f"  batch      {batch.template}: {finished}/{len(batch.workers)} workers finished"
+                f"  batch      {batch.template}: {finished}/{len(batch.workers)} "
+                f"{'worker' if len(batch.workers) == 1 else 'workers'} finished"
             )
 
     def _line(self, *parts: str | tuple[str, str]) -> None:
@@ -495,7 +496,7 @@ def _collapsed(group: list[StepReport]) -> list[tuple[RenderableType, ...]]:
         rows.insert(
             0,
             (
-                _cell(f"{group[0].template_step}_* ({len(normal)} workers)"),
+                _cell(f"{group[0].template_step}_* ({_count(len(normal), 'worker')})"),
                 _styled("complete"),
                 "1",
                 format_ms(sum(s.handler_ms for s in normal)),
@@ -544,3 +545,8 @@ def _verdict(result: RunResult) -> Text:
         "production the staleness sweep would eventually move it to the DLQ.",
         style="bold red",
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 worker``, ``2 workers``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

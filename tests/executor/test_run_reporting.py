@@ -49,6 +49,16 @@ def test_plain_view_prints_notable_events_and_batch_progress(run: Run) -> None:
     assert "  complete   aggregate (attempt 1)" in lines
 
 
+def test_a_batch_of_one_worker_is_counted_in_the_singular(run: Run) -> None:
+    out, buffer = console(terminal=False)
+    with LiveView(out) as view:
+        result = run(batch(), {"total": 1, "size": 1}, observers=(view,))
+    assert result.complete
+    lines = buffer.getvalue().splitlines()
+    assert "  created    1 worker of work (by analyze)" in lines
+    assert "  batch      work: 1/1 worker finished" in lines
+
+
 def test_live_view_renders_on_a_terminal(run: Run) -> None:
     out, _buffer = console(terminal=True)
     with LiveView(out) as view:
