@@ -14,7 +14,9 @@ Discovery (the first file that exists wins; files are not merged):
 
 The project root (where the default ``template-paths`` live) is the directory
 of the project file found in step 2, else the nearest ancestor holding ``.git``,
-else the current directory.
+else the current directory. With no project file, the default template path
+(``config/tasks``) is the one nearest to the current directory on the way up
+to that root.
 
 Keys are kebab-case. The real tool's keys keep their meaning
 (``plugin-paths``, ``default-language``, ``default-output-dir``,
@@ -157,6 +159,24 @@ def _project_directories(cwd: Path) -> list[Path]:
     return found
 
 
+def _nearest_template_paths(cwd: Path, root: Path) -> tuple[Path, ...]:
+    """Without a configuration file: the default template paths nearest to ``cwd``.
+
+    From ``cwd`` up to the project root, the first directory that holds one of
+    them (so ``validate`` in an example project of a larger repository lints that
+    example); else the project root's.
+    """
+    directory = cwd.resolve()
+    top = root.resolve()
+    while True:
+        found = tuple(directory / p for p in DEFAULT_TEMPLATE_PATHS)
+        if any(p.is_dir() for p in found):
+            return found
+        if directory == top or directory.parent == directory or not directory.is_relative_to(top):
+            return tuple(root / p for p in DEFAULT_TEMPLATE_PATHS)
+        directory = directory.parent
+
+
 def find_project_root(cwd: Path | None = None) -> Path:
     """The nearest directory holding ``.git`` (below home), else ``cwd``."""
     start = (cwd or Path.cwd()).absolute()
@@ -182,7 +202,7 @@ def load_settings(cwd: Path | None = None, explicit: Path | None = None) -> Sett
         root = find_project_root(cwd)
         return Settings(
             project_root=root,
-            template_paths=tuple(root / p for p in DEFAULT_TEMPLATE_PATHS),
+            template_paths=_nearest_template_paths(cwd or Path.cwd(), root),
             exclude_base=root,
         )
     data = _read_toml(path)

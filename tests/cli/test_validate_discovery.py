@@ -7,6 +7,7 @@ Real git repositories (made with the ``git`` command) and the real CLI, in-proce
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -383,3 +384,46 @@ def test_the_real_command_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stderr
     assert "in 1 of 1 file (1 YAML file skipped: not task templates)" in done.stdout
+
+
+def test_without_a_config_file_the_nearest_config_tasks_is_linted(tmp_path: Path) -> None:
+    # an example project inside a larger repository: validate from the example (or
+    # below it) lints the example's config/tasks, not the repository root's
+    import subprocess
+    import sys
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "config" / "tasks").mkdir(parents=True)
+    (repo / "config" / "tasks" / "root.yaml").write_text(
+        "name: root\nnamespace_name: x\nsteps: []\n"
+    )
+    example = repo / "examples" / "shop"
+    (example / "config" / "tasks").mkdir(parents=True)
+    (example / "handlers").mkdir()
+    (example / "config" / "tasks" / "shop.yaml").write_text(
+        "name: shop\nnamespace_name: ex\nversion: 1.0.0\nsteps:\n"
+        "  - name: a\n    handler: {callable: ex.A}\n    result_schema: {type: object}\n"
+    )
+    for cwd in (example, example / "handlers"):
+        done = subprocess.run(
+            [sys.executable, "-m", "tasker_ctl", "validate", "--no-handler-check", "-f", "json"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        [linted] = json.loads(done.stdout)["files"]
+        assert linted["path"].endswith("shop.yaml")
+    at_root = subprocess.run(
+        [sys.executable, "-m", "tasker_ctl", "validate", "-f", "json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert at_root.returncode == 1
+    assert json.loads(at_root.stdout)["files"][0]["path"].endswith("root.yaml")
