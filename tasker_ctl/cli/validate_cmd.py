@@ -75,6 +75,15 @@ def validate(
             "(exit 130).",
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Text output: only what fails the lint (errors; warnings too with --strict), "
+            "and nothing when it passes.",
+        ),
+    ] = False,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List every rule and exit.")
     ] = False,
@@ -102,6 +111,7 @@ def validate(
         exclude=tuple(exclude or ()),
         respect_gitignore=not no_respect_gitignore,
         watch=watch,
+        quiet=quiet,
     )
     return run_validate(request, settings_from(ctx))
 

@@ -44,6 +44,8 @@ class ValidateRequest:
     """``--exclude`` patterns, added to the configured ones (relative to the working directory)."""
     respect_gitignore: bool = True
     watch: bool = False
+    quiet: bool = False
+    """``--quiet``: text output shows only what fails, and nothing when the lint passes."""
     """``--watch``: lint again on every change (:mod:`tasker_ctl.cli.watch`)."""
 
 
@@ -96,7 +98,9 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
     first = next(results, None)  # a named file that cannot be read fails before any output
     tally = LintTally()
     with _output(request.output) as stream:
-        writer = _writer(fmt, stream, request.strict, skipped, colour=request.output is None)
+        writer = _writer(
+            fmt, stream, request.strict, skipped, colour=request.output is None, quiet=request.quiet
+        )
         if first is not None:
             for result in itertools.chain((first,), results):
                 tally.add(result.diagnostics)
@@ -110,7 +114,9 @@ def run_validate(request: ValidateRequest, settings: Settings) -> int:
     return int(tally.exit_code(strict=request.strict))
 
 
-def _writer(fmt: str, stream: TextIO, strict: bool, skipped: int, *, colour: bool) -> Any:
+def _writer(
+    fmt: str, stream: TextIO, strict: bool, skipped: int, *, colour: bool, quiet: bool = False
+) -> Any:
     """The streaming reporter of ``fmt`` (``file(result)`` per file, then ``finish(tally)``)."""
     if fmt == "json":
         from tasker_ctl.reporting.lint_json import JsonWriter
@@ -127,7 +133,8 @@ def _writer(fmt: str, stream: TextIO, strict: bool, skipped: int, *, colour: boo
     from tasker_ctl.reporting.lint_text import TextWriter, line_printer
 
     put = line_printer(stream, colour=None if colour else False)
-    return TextWriter(put, _skipped_text(skipped) if skipped else "")
+    note = _skipped_text(skipped) if skipped else ""
+    return TextWriter(put, note, quiet=quiet, strict=strict)
 
 
 @contextmanager

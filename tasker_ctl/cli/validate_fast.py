@@ -4,7 +4,7 @@ Importing Typer (and the pydantic it pulls in) costs about 250 ms, twice what
 ``yamllint`` needs to lint a file. :func:`try_fast_validate` handles
 ``validate PATH... [--format F] [--strict] [--no-handler-check] [--import]
 [--handlers-root D]... [--handler-package P]... [--language L] [--output F]
-[--exclude PATTERN]... [--no-respect-gitignore] [--watch]``
+[--exclude PATTERN]... [--no-respect-gitignore] [--watch] [--quiet]``
 itself and returns ``None`` for anything else (``--help``, ``--list-rules``,
 ``--explain``, global options, unknown flags, no PATH at all), so Typer stays the single
 source of the full command line. Error handling mirrors
@@ -37,6 +37,8 @@ _FLAGS = {
     "--import": "import_handlers",
     "--no-respect-gitignore": "no_respect_gitignore",
     "--watch": "watch",
+    "--quiet": "quiet",
+    "-q": "quiet",
 }
 
 
@@ -88,6 +90,7 @@ def parse(args: Sequence[str]) -> ValidateRequest | None:
         exclude=tuple(repeated["exclude"]),
         respect_gitignore="no_respect_gitignore" not in flags,
         watch="watch" in flags,
+        quiet="quiet" in flags,
     )
 
 

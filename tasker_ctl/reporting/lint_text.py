@@ -35,6 +35,7 @@ than :data:`SOURCE_WIDTH` cells is cut around the column with ``...``.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import sys
 import unicodedata
@@ -208,7 +209,8 @@ def file_lines(
     yield [(clean(path, one_line=True), "bold underline")]
     for diagnostic in diagnostics:
         yield _diagnostic_line(diagnostic, path)
-        yield from _source_lines(diagnostic, sources, STYLES[diagnostic.severity])
+        if diagnostic.severity is not Severity.INFO:  # advice stays one line (and its hint)
+            yield from _source_lines(diagnostic, sources, STYLES[diagnostic.severity])
         if diagnostic.hint:
             yield [(" " * 20 + f"hint: {clean(diagnostic.hint, one_line=True)}", "dim")]
     yield []
@@ -228,25 +230,46 @@ class TextWriter:
     """Writes each file's group as it is linted, then the summary line.
 
     ``put`` receives each styled line (see :func:`line_printer`); ``note`` is
-    added to the summary line (e.g. how many YAML files were skipped).
+    added to the summary line (e.g. how many YAML files were skipped). With
+    ``quiet`` only what fails the lint is shown (errors; warnings too when
+    ``strict``), and the summary line only when something failed.
     """
 
-    def __init__(self, put: Callable[[Line], object], note: str = "") -> None:
+    def __init__(
+        self,
+        put: Callable[[Line], object],
+        note: str = "",
+        *,
+        quiet: bool = False,
+        strict: bool = False,
+    ) -> None:
         self.put = put
         self.note = note
+        self.quiet = quiet
+        self.strict = strict
         self.sources = SourceLines()
+
+    def _shown(self, diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+        if not self.quiet:
+            return diagnostics
+        failing = {Severity.ERROR, Severity.WARNING} if self.strict else {Severity.ERROR}
+        return tuple(d for d in diagnostics if d.severity in failing)
 
     def file(self, result: FileResult) -> None:
         """The file's group, if it has findings."""
-        if result.diagnostics:
-            for line in file_lines(str(result.path), result.diagnostics, self.sources):
+        shown = self._shown(result.diagnostics)
+        if shown:
+            for line in file_lines(str(result.path), shown, self.sources):
                 self.put(line)
 
     def finish(self, tally: LintTally, cross_file: tuple[Diagnostic, ...] = ()) -> None:
         """Findings across files, then the summary line."""
-        if cross_file:
-            for line in file_lines("(across files)", cross_file, self.sources):
+        shown = self._shown(cross_file)
+        if shown:
+            for line in file_lines("(across files)", shown, self.sources):
                 self.put(line)
+        if self.quiet and not tally.exit_code(strict=self.strict):
+            return
         summary = _summary(tally)
         if self.note:
             summary.append((f" ({self.note})", "dim"))
@@ -291,8 +314,32 @@ def rule_doc_lines(rule: Rule) -> Iterator[Line]:
     yield []
     import inspect
 
+    in_example = False
     for text in inspect.cleandoc(rule.doc).splitlines():
-        yield [(text, "")]
+        if in_example and text and not text.startswith(" "):
+            in_example = False
+        if in_example:
+            yield [(text, "cyan")]  # an example block: YAML as written
+            continue
+        if text.endswith("::"):  # reStructuredText's "a literal block follows"
+            text = text[:-1]
+            in_example = True
+        yield _inline_code(text)
+
+
+_INLINE_CODE = re.compile(r"``(.+?)``")
+
+
+def _inline_code(text: str) -> Line:
+    """A documentation line with ``literal`` spans shown as `literal` (styled on a terminal)."""
+    line: Line = []
+    last = 0
+    for match in _INLINE_CODE.finditer(text):
+        line.append((text[last : match.start()], ""))
+        line.append((f"`{match.group(1)}`", "bold"))
+        last = match.end()
+    line.append((text[last:], ""))
+    return [segment for segment in line if segment[0]] or [("", "")]
 
 
 def wants_colour(stream: TextIO) -> bool:

@@ -123,6 +123,13 @@ def test_list_rules_and_explain(cli) -> None:
     explained = cli("validate", "--explain", "retry_limit_ignored")
     assert explained.exit_code == 0
     assert "max_attempts" in explained.stdout and "FAIL" in explained.stdout
+    # the documentation reads as text, not as reStructuredText markup
+    cycle = cli("validate", "--explain", "CYCLE_DETECTED").stdout
+    assert "``" not in cycle and "::" not in cycle
+    assert "SDK code `CYCLE_DETECTED`" in cycle
+    assert "FAIL:\n\n    - name: a\n" in cycle
+    for rule in ("ORPHAN_STEP", "DECISION_CONVERGENCE_DEPENDENCY_IGNORED", "UNKNOWN_KEY"):
+        assert "``" not in cli("validate", "--explain", rule).stdout
     unknown = cli("validate", "--explain", "CYCLE_DETECT")
     assert unknown.exit_code == 2
     assert "did you mean 'CYCLE_DETECTED'" in unknown.stderr

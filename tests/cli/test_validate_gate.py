@@ -464,3 +464,50 @@ def test_validate_import_also_names_what_run_will_need(cli, tmp_path: Path) -> N
     )
     assert fixed.exit_code == 0, fixed.stdout
     assert _diagnostics(json.loads(fixed.stdout)) == []
+
+
+def test_quiet_prints_only_what_fails(cli, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def validate(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tasker_ctl", "validate", "--no-handler-check", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+
+    clean = _template(tmp_path / "clean.yaml", "shop.charge")
+    noisy = tmp_path / "noisy.yaml"  # warnings (ORPHAN_STEP) and an info (NO_RESULT_SCHEMA)
+    noisy.write_text(
+        "name: noisy\nnamespace_name: shop\nversion: 1.0.0\nsteps:\n"
+        "  - {name: a, handler: {callable: shop.A}}\n"
+        "  - {name: b, handler: {callable: shop.B}, result_schema: {type: object}}\n"
+    )
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(clean.read_text().replace("steps:", "steps:\n  - name: x\n"))
+    for flag in ("-q", "--quiet"):  # the fast path and Typer take both spellings
+        passed = validate(flag, "clean.yaml", "noisy.yaml")
+        assert (passed.returncode, passed.stdout, passed.stderr) == (0, "", "")
+    _template(tmp_path / "config" / "tasks" / "clean.yaml", "shop.charge")
+    typer_path = validate("--quiet")  # no PATH (config/tasks): Typer handles it
+    assert (typer_path.returncode, typer_path.stdout, typer_path.stderr) == (0, "", "")
+    strict = validate("-q", "--strict", "noisy.yaml")
+    assert strict.returncode == 1
+    assert "ORPHAN_STEP" in strict.stdout and "NO_RESULT_SCHEMA" not in strict.stdout
+    assert strict.stdout.rstrip().endswith("in 1 of 1 file")
+    failed = validate("-q", "noisy.yaml", "broken.yaml")
+    assert failed.returncode == 1
+    assert "MISSING_FIELD" in failed.stdout or "error" in failed.stdout
+    assert "ORPHAN_STEP" not in failed.stdout and "noisy.yaml" not in failed.stdout
+    # without --quiet an info finding is one line (and its hint), with no source excerpt
+    loud = validate("noisy.yaml")
+    lines = loud.stdout.splitlines()
+    [info] = [i for i, line in enumerate(lines) if "NO_RESULT_SCHEMA" in line]
+    assert " | " not in lines[info + 1]
+    warning = next(i for i, line in enumerate(lines) if "ORPHAN_STEP" in line)
+    assert " | " in lines[warning + 1]
