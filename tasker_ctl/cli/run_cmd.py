@@ -94,6 +94,15 @@ def run(
             "changes (each run in a new process; Ctrl-C stops, exit 130).",
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Text output: no live view; the summary only when the task does not "
+            "complete (the exit code tells).",
+        ),
+    ] = False,
     in_process: Annotated[
         bool,
         typer.Option(
@@ -158,7 +167,7 @@ def run(
     log = None
     try:
         with handlers as workers:
-            parsed = _lint(template, settings.lint, quiet=fmt == "json")
+            parsed = _lint(template, settings.lint, quiet=fmt == "json" or quiet)
 
             from rich.console import Console
 
@@ -171,15 +180,16 @@ def run(
             log = EventLog(events) if events is not None else None
             with report_stream() as out:
                 console = Console(file=out, highlight=False)
-                view = LiveView(console, tracebacks=tracebacks) if fmt == "text" else None
+                shown = fmt == "text" and not quiet
+                view = LiveView(console, tracebacks=tracebacks) if shown else None
                 observers = [o for o in (log, view) if o is not None]
                 with view or nullcontext():
                     result = run_workflow(
                         parsed, task_context, workers, options=options, observers=observers
                     )
-                if view is None:
+                if fmt == "json":
                     write_run_json(result, out)
-                else:
+                elif view is not None or not (result.complete or result.interrupted):
                     print_run_summary(console, result, tracebacks=tracebacks)
     finally:
         if log is not None:
@@ -199,10 +209,10 @@ def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
             hint="pass the path of a task template YAML file",
         )
     from tasker_ctl.reporting.console import literal
-    from tasker_ctl.validation import LintOptions, Severity, lint_file
+    from tasker_ctl.validation import load_template
 
-    result = lint_file(path, LintOptions(handler_check=False, rule_settings=rule_settings))
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    result = load_template(path, rule_settings)  # the loader validate and visualize use
+    errors = result.errors
     if errors or result.template is None:
         console = stderr_console()
         for diagnostic in errors:
@@ -221,7 +231,7 @@ def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
             "stop the run (the real system would reject or mis-run this template)",
             hint=f"fix them first; see: tasker-ctl validate {path}",
         )
-    warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
+    warnings = result.warnings
     if warnings and not quiet:
         note(f"validate reports {len(warnings)} warning(s) for {path} (tasker-ctl validate {path})")
     return result.template

@@ -128,7 +128,7 @@ def visualize(
 
 def _load_template(argument: str) -> TaskTemplate:
     """Lint the template (without the handler check) and return its model."""
-    from tasker_ctl.validation import LintOptions, Severity, lint_file
+    from tasker_ctl.validation import load_template
 
     shown = "<stdin>" if argument == STDIN else argument
     with tempfile.TemporaryDirectory(prefix="tasker-ctl-visualize-") as scratch:
@@ -136,9 +136,9 @@ def _load_template(argument: str) -> TaskTemplate:
         if argument == STDIN:
             path = Path(scratch) / "stdin.yaml"
             path.write_bytes(sys.stdin.buffer.read())
-        result = lint_file(path, LintOptions(handler_check=False))
+        result = load_template(path)  # the loader run and validate use
     if result.template is None:
-        first = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
+        first = result.errors[0]
         hint = (
             f"run `tasker-ctl validate {argument}` for every problem"
             if argument != STDIN

@@ -154,13 +154,13 @@ class LoadedTemplate:
 
 def load_template(path: Path) -> LoadedTemplate:
     """Read ``path`` as the linter does; raise :class:`InputFileError` if it does not load."""
-    from tasker_ctl.validation import LintOptions, Severity, lint_file
+    from tasker_ctl.validation import load_template as load_checked
     from tasker_ctl.validation.yaml_source import read_document
 
-    result = lint_file(path, LintOptions(handler_check=False))
+    result = load_checked(path)  # the loader validate, run and visualize use
     template = result.template
     if template is None:
-        first = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
+        first = result.errors[0]
         raise InputFileError(
             f"cannot generate types from {path}: {first.message}",
             location=Location(path, first.location.line, first.location.column),

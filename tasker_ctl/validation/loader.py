@@ -51,6 +51,11 @@ def load_template(path: Path, rule_settings: Mapping[str, Any] | None = None) ->
         InputFileError: ``path`` does not exist, is not a regular file or cannot be read.
         ConfigError: ``rule_settings`` is invalid.
     """
+    if path.is_dir():
+        raise InputFileError(
+            f"{path} is a directory",
+            hint="pass a task-template file (`tasker-ctl validate` lints whole directories)",
+        )
     if not path.is_file():
         raise InputFileError(
             f"template {path} does not exist" if not path.exists() else f"{path} is not a file",

@@ -164,6 +164,24 @@ def test_permanent_failure(cli: Any, tmp_path: Path) -> None:
     assert "blocked_by_failures" in text.stdout
 
 
+def test_quiet_prints_the_summary_only_when_the_task_does_not_complete(
+    cli: Any, tmp_path: Path
+) -> None:
+    template, context = example("order_pipeline")
+    passed = cli("run", template, "--context", context, "--quiet")
+    assert passed.exit_code == 0
+    assert passed.stdout == ""
+    data = json.loads(Path(context).read_text(encoding="utf-8"))
+    data["payment"] = {"token": "tok_declined_0002", "gateway_timeouts": 0}
+    failed = cli("run", template, "--context", write_context(tmp_path, data), "-q")
+    assert failed.exit_code == 1
+    assert "  created" not in failed.stdout and "Running" not in failed.stdout  # no history
+    assert "payment_declined (permanent): card declined" in failed.stdout
+    assert "blocked_by_failures" in failed.stdout
+    as_json = cli("run", template, "--context", context, "--quiet", "--format", "json")
+    assert json.loads(as_json.stdout)["task"]["status"] == "complete"  # JSON is the output
+
+
 def test_retry_exhaustion(cli: Any, tmp_path: Path) -> None:
     template, context = example("order_pipeline")
     data = json.loads(Path(context).read_text(encoding="utf-8"))
