@@ -3,6 +3,7 @@
 #
 #   ./scripts/test.sh            # the whole suite
 #   ./scripts/test.sh -k plugin  # extra arguments go to pytest
+#   PYTEST_WORKERS=1 ./scripts/test.sh   # tests in one process (default: one per core)
 #
 # It creates .venv (if missing), installs tasker-ctl with the sdk and dev extras, and the
 # toolchains the generated-code checks use: Ruby (apt), the TypeScript compiler (npm, into
@@ -50,5 +51,5 @@ echo "==> ruff format --check"
 .venv/bin/ruff format --check .
 echo "==> mypy --strict"
 .venv/bin/mypy
-echo "==> pytest"
-exec .venv/bin/python -m pytest "$@"
+echo "==> pytest (one process per core, a test module stays in one process: pytest-xdist)"
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" --dist loadfile "$@"

@@ -393,7 +393,7 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / ".config"),
         NO_COLOR="1",
-        COLUMNS="200",
+        COLUMNS="1000",
         RUST_LOG="off",
     )
     env.update(extra)
