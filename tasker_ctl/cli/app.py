@@ -7,8 +7,9 @@ Tasker SDK.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -32,7 +33,13 @@ from tasker_ctl.cli import (
     worker_cmd,
 )
 from tasker_ctl.cli.common import CliState, TaskerGroup
-from tasker_ctl.cli.fast_help import CONFIG_HELP, ROOT_HELP, VERSION_HELP
+from tasker_ctl.cli.fast_help import (
+    CONFIG_HELP,
+    FORMAT_HELP,
+    PROFILE_HELP,
+    ROOT_HELP,
+    VERSION_HELP,
+)
 
 app = typer.Typer(
     name="tasker-ctl",
@@ -64,6 +71,12 @@ def root(
             dir_okay=False,
         ),
     ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", metavar="NAME", help=PROFILE_HELP)
+    ] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", metavar="FORMAT", help=FORMAT_HELP)
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -77,6 +90,26 @@ def root(
 ) -> None:
     """Scaffold, lint and run Tasker workflows locally."""
     ctx.obj = CliState(config=config)
+    if profile is not None:
+        # what `--profile` after the command, or TASKER_CLIENT_PROFILE, would say
+        os.environ["TASKER_CLIENT_PROFILE"] = profile
+    if output_format is not None:
+        ctx.default_map = _connected_defaults(ctx.command, output_format)
+
+
+CONNECTED = ("task", "worker", "system", "dlq", "profile")
+"""The command groups upstream's global ``--profile``/``--format`` apply to."""
+
+
+def _connected_defaults(root: Any, output_format: str) -> dict[str, Any]:
+    """A Click ``default_map`` giving ``output_format`` to every connected command."""
+    defaults: dict[str, Any] = {}
+    for name in CONNECTED:
+        group = root.commands.get(name)
+        for command_name, command in getattr(group, "commands", {}).items():
+            if any(param.name == "output_format" for param in command.params):
+                defaults.setdefault(name, {})[command_name] = {"output_format": output_format}
+    return defaults
 
 
 app.add_typer(template_cmd.app, name="template")

@@ -25,8 +25,15 @@ ROOT_HELP = (
 )
 CONFIG_HELP = "Configuration file to use instead of discovering .tasker-ctl.toml."
 VERSION_HELP = "Print the version and exit."
+PROFILE_HELP = (
+    "Connection profile for the connected commands (task, worker, system, dlq, "
+    "profile), given before the command as upstream's tasker-ctl takes it."
+)
+FORMAT_HELP = "Output format of the connected commands: table, json or yaml."
 OPTIONS: tuple[tuple[str, str], ...] = (
     ("--config FILE", f"{CONFIG_HELP}  [env var: TASKER_CTL_CONFIG]"),
+    ("-p, --profile NAME", PROFILE_HELP),
+    ("--format FORMAT", FORMAT_HELP),
     ("-V, --version", VERSION_HELP),
     ("--install-completion", "Install completion for the current shell."),
     (

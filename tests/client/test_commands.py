@@ -477,3 +477,36 @@ def test_unhealthy_and_unsuccessful_answers_exit_1(tmp_path: Path) -> None:
     assert worker_health.returncode == 1 and "degraded" in worker_health.stdout
     assert update.returncode == 1 and "NOT updated" in update.stdout
     assert "entry is closed" in update.stdout
+
+
+def test_profile_and_format_before_the_command_as_upstream_takes_them(tmp_path: Path) -> None:
+    # `tasker-ctl -p staging --format json task list`: upstream's global flags
+    with tasker() as (orch, worker):
+        (tmp_path / ".config").mkdir()
+        (tmp_path / ".config" / "tasker.toml").write_text(
+            "[profile.default.orchestration]\nbase_url = 'http://127.0.0.1:9'\n"
+            f"[profile.staging.orchestration]\nbase_url = '{orch.url}'\n"
+            f"[profile.staging.worker]\nbase_url = '{worker.url}'\n"
+        )
+        env = clean_env(tmp_path)
+        before = run_cli(
+            ["-p", "staging", "--format", "json", "task", "list"], cwd=tmp_path, env=env
+        )
+        after = run_cli(
+            ["task", "list", "--profile", "staging", "--format", "json"], cwd=tmp_path, env=env
+        )
+        # the command's own option wins over the global one
+        table = run_cli(
+            ["--format", "json", "task", "list", "-p", "staging", "--format", "table"],
+            cwd=tmp_path,
+            env=env,
+        )
+        refused = run_cli(
+            ["--format", "xml", "task", "list", "-p", "staging"], cwd=tmp_path, env=env
+        )
+        hits = len(orch.seen)
+    assert before.returncode == 0, before.stderr
+    assert json.loads(before.stdout) == json.loads(after.stdout)
+    assert table.returncode == 0 and not table.stdout.lstrip().startswith("{")
+    assert refused.returncode == 2 and "xml" in refused.stderr
+    assert hits == 3  # the refused format sent nothing
