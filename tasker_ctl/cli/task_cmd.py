@@ -78,10 +78,11 @@ def create(
         typer.Option("--input", "-i", help="Task context as a JSON object string."),
     ] = None,
     context: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--context",
-            help="Task context from a JSON file ('-' for stdin), read as 'run --context' reads it.",
+            help="Task context, read as 'run --context' reads it: a JSON or YAML "
+            "(.yaml/.yml) file, '-' for stdin, or inline JSON.",
         ),
     ] = None,
     description: Annotated[
@@ -121,7 +122,7 @@ def create(
     """Create a task (POST /v1/tasks) from a context given with --input or --context."""
     from tasker_ctl.client.api import task_request_body
     from tasker_ctl.client.errors import InvalidArgumentError
-    from tasker_ctl.context_file import load_context, parse_context
+    from tasker_ctl.context_file import parse_context, read_context
     from tasker_ctl.reporting.client_output import emit
 
     fmt = check_format(output_format)
@@ -135,7 +136,7 @@ def create(
             "--timeout applies only with --wait", hint="add --wait, or leave out --timeout"
         )
     if context is not None:
-        data = load_context(context, on_warning=retry_note)
+        data = read_context(context, on_warning=retry_note)  # exactly as run reads it
     else:
         data = parse_context(str(input_json).encode("utf-8", "surrogatepass"), "--input")
     body = task_request_body(

@@ -406,6 +406,15 @@ def test_create_reads_the_context_file_as_run_does(tmp_path: Path) -> None:
             env=env,
             stdin='{"from": "stdin"}',
         )
+        (tmp_path / "ctx.yaml").write_text("order_id: 42\nitems: [1, 2]\n")
+        as_yaml = run_cli(
+            ["task", "create", "--name", "x", "--context", "ctx.yaml"], cwd=tmp_path, env=env
+        )
+        inline = run_cli(
+            ["task", "create", "--name", "x", "--context", '{"inline": true}'],
+            cwd=tmp_path,
+            env=env,
+        )
         neither = run_cli(["task", "create", "--name", "x"], cwd=tmp_path, env=env)
         bad_input = run_cli(["task", "create", "--name", "x", "-i", "[1, 2"], cwd=tmp_path, env=env)
         bad_corr = run_cli(
@@ -418,7 +427,9 @@ def test_create_reads_the_context_file_as_run_does(tmp_path: Path) -> None:
     assert sent[0]["namespace"] == "default" and sent[0]["version"] == "1.0.0"
     assert sent[0]["priority"] == 5
     assert stdin.returncode == 0 and sent[1]["context"] == {"from": "stdin"}
-    assert len(sent) == 2  # nothing was sent for the refused inputs
+    assert as_yaml.returncode == 0 and sent[2]["context"] == {"order_id": 42, "items": [1, 2]}
+    assert inline.returncode == 0 and sent[3]["context"] == {"inline": True}
+    assert len(sent) == 4  # nothing was sent for the refused inputs
     assert refused.returncode == 2 and f"{bad}:1:14" in refused.stderr and "NaN" in refused.stderr
     assert (
         neither.returncode == 2
