@@ -547,7 +547,8 @@ def _dlq_stats(data: Any) -> list[RenderableType]:
 def _auth_text(auth: Any) -> str:
     if not isinstance(auth, dict):
         return "none"
-    kind, header, source = (_text(auth.get(k)) for k in ("type", "header", "source"))
+    # never cut: where a credential comes from is what this line is for
+    kind, header, source = (_text(auth.get(k), limit=None) for k in ("type", "header", "source"))
     return f"{kind} via {header} (from {source})"
 
 
