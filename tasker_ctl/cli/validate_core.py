@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -149,6 +148,8 @@ def _output(output: Path | None) -> Iterator[TextIO]:
         sys.stdout.flush()
         return
     directory = output.parent
+    import tempfile
+
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed or removed below
             "w",

@@ -8,7 +8,8 @@ package imports no CLI or reporting code.
 
 from __future__ import annotations
 
-from tasker_ctl.remotes.git import RemoteError
+from typing import Any
+
 from tasker_ctl.remotes.model import (
     DEFAULT_CACHE_MAX_AGE_HOURS,
     DEFAULT_CONFIG_PATH,
@@ -23,3 +24,12 @@ __all__ = [
     "RemoteConfig",
     "RemoteError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``RemoteError`` on first use: reading the configuration must not import subprocess."""
+    if name == "RemoteError":
+        from tasker_ctl.remotes.git import RemoteError
+
+        return RemoteError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,6 +216,9 @@ class _GitView:
 
 def _git_visible(root: Path) -> _GitView | None:
     """Files under ``root`` that git does not ignore, or ``None`` if git cannot say."""
+    import shutil
+    import subprocess  # only when a directory is walked: linting named files stays light
+
     git = shutil.which("git")
     if git is None:
         return None
