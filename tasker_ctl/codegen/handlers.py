@@ -15,8 +15,12 @@ step type needs for the placeholder logic to complete a run:
   results (``BatchAggregationScenario``), named after the worker's analyzer;
 - a dependency that a run may never create (a step below a decision, the
   template of batch workers) is optional: ``None`` when it did not run;
-- a decision or batchable dependency is not handed over: its result is the
-  SDK's outcome, not data (``context.get_dependency_result`` still has it).
+- every declared dependency is handed over: typed when the step's result is
+  (a ``result_schema`` on a standard, convergence or batch worker step),
+  untyped (a plain dict) otherwise -- a decision's or batchable's result is the
+  SDK's outcome, not a model. The one exception is an aggregator's batch worker
+  dependency: no step runs under the template's name, so the workers' results
+  are collected with ``BatchAggregationScenario`` instead.
 
 Type names follow upstream's scaffold: ``{Step}Result`` (no namespace) and
 ``{Task}Input`` (see ``docs/codegen.md``).
@@ -127,7 +131,7 @@ def plan_handlers(
                 sample=samples.get(dep, {}),
             )
             for dep, param in zip(definition.dependencies, params, strict=True)
-            if dep in steps and _kind(steps, dep) not in (StepType.DECISION, StepType.BATCHABLE)
+            if dep in steps
         )
         typed_result = kind in (
             StepType.STANDARD,

@@ -22,6 +22,7 @@ import jsonschema  # type: ignore[import-untyped]
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tasker_ctl.codegen.handlers import plan_handlers
 from tasker_ctl.codegen.scaffold import build_scaffold
 from tasker_ctl.model.template import TaskTemplate
 from tests.codegen.test_properties import SCHEMAS, SHARED
@@ -65,6 +66,20 @@ def templates(draw: st.DrawFn) -> dict[str, Any]:
                                  "failure_strategy": "continue_on_failure"},
             })  # fmt: skip
     return {"name": "prop_task", "namespace_name": "prop", "version": "1.0.0", "steps": steps}
+
+
+def assert_every_dependency_injected(template: TaskTemplate, handlers: str, style: str) -> None:
+    """Each declared dependency reaches its handler (typed or not), except the worker
+    template an aggregator collects through BatchAggregationScenario."""
+    plans = {p.step: p for p in plan_handlers(template, {}).handlers}
+    for definition in template.steps:
+        plan = plans[definition.name]
+        injected = [d.step for d in plan.dependencies]
+        expected = [d for d in definition.dependencies if d != plan.aggregates]
+        assert injected == expected, (definition.name, injected, expected)
+        for dep in expected:
+            reference = f'="{dep}"' if style == "dsl" else f'context.get_dependency_result("{dep}")'
+            assert reference in handlers or f'("{dep}",' in handlers or f'"{dep}", ' in handlers
 
 
 def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -116,6 +131,7 @@ def test_any_template_gives_valid_registered_handlers(document: dict[str, Any]) 
         for step in document["steps"]:
             quoted = f'"{step["handler"]["callable"]}"'
             assert handlers.count(quoted) == 1, (style, quoted)
+        assert_every_dependency_injected(template, handlers, style)
     check = ruff("check", "--extend-select", "E501,I", cwd=root)
     assert check.returncode == 0, check.stdout
     fmt = ruff("format", "--check", cwd=root)

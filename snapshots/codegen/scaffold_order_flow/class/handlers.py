@@ -154,10 +154,15 @@ class ExpressHandler(StepHandler):
 
     def call(self, context: StepContext) -> StepHandlerResult:
         """Read the dependency results into their models and run the step."""
-        result = self.run(context=context)
+        result = self.run(
+            route_order_result=context.get_dependency_result("route_order"),
+            context=context,
+        )
         return self.success(result.model_dump(mode="json"))
 
-    def run(self, context: StepContext) -> ExpressResult:
+    def run(
+        self, route_order_result: dict[str, Any] | None, context: StepContext
+    ) -> ExpressResult:
         """Placeholder logic: replace it with the step's work."""
         return ExpressResult.model_validate(
             {
@@ -174,13 +179,18 @@ class SplitLinesHandler(StepHandler, Batchable):
 
     def call(self, context: StepContext) -> StepHandlerResult:
         """Read the dependency results into their models and run the step."""
-        total_items = self.run(context=context)
+        total_items = self.run(
+            route_order_result=context.get_dependency_result("route_order"),
+            context=context,
+        )
         outcome = self.create_batch_outcome(total_items=total_items, batch_size=50)
         return self.batch_analyzer_success(
             outcome, worker_template_name="process_lines"
         )
 
-    def run(self, context: StepContext) -> int:
+    def run(
+        self, route_order_result: dict[str, Any] | None, context: StepContext
+    ) -> int:
         """Placeholder logic: replace it with the step's work."""
         # Two batches of 50 items: the orchestrator creates one
         # process_lines_NNN worker per cursor range.
@@ -199,12 +209,17 @@ class ProcessLinesHandler(StepHandler, Batchable):
         if no_op is not None:  # the placeholder worker when there is no work
             return no_op
         result = self.run(
-            batch_context=self.get_batch_context(context), context=context
+            batch_context=self.get_batch_context(context),
+            split_lines_result=context.get_dependency_result("split_lines"),
+            context=context,
         )
         return self.success(result.model_dump(mode="json"))
 
     def run(
-        self, batch_context: BatchWorkerContext | None, context: StepContext
+        self,
+        batch_context: BatchWorkerContext | None,
+        split_lines_result: dict[str, Any] | None,
+        context: StepContext,
     ) -> ProcessLinesResult:
         """Placeholder logic: replace it with the step's work."""
         return ProcessLinesResult.model_validate(
@@ -247,12 +262,16 @@ class FinishHandler(StepHandler):
         """Read the dependency results into their models and run the step."""
         result = self.run(
             express_result=optional_result(context, "express", ExpressResult),
+            split_lines_result=context.get_dependency_result("split_lines"),
             context=context,
         )
         return self.success(result.model_dump(mode="json"))
 
     def run(
-        self, express_result: ExpressResult | None, context: StepContext
+        self,
+        express_result: ExpressResult | None,
+        split_lines_result: dict[str, Any] | None,
+        context: StepContext,
     ) -> FinishResult:
         """Placeholder logic: replace it with the step's work."""
         return FinishResult.model_validate(

@@ -89,7 +89,10 @@ def route_order(
 
 
 @step_handler("shop.express")
-def express(context: StepContext) -> ExpressResult:
+@depends_on(route_order_result="route_order")
+def express(
+    route_order_result: dict[str, Any] | None, context: StepContext
+) -> ExpressResult:
     """Do the work of the 'express' step."""
     return ExpressResult.model_validate(
         {
@@ -99,7 +102,10 @@ def express(context: StepContext) -> ExpressResult:
 
 
 @batch_analyzer("shop.split_lines", worker_template="process_lines")
-def split_lines(context: StepContext) -> BatchConfig:
+@depends_on(route_order_result="route_order")
+def split_lines(
+    route_order_result: dict[str, Any] | None, context: StepContext
+) -> BatchConfig:
     """Split the work of 'split_lines' into cursor ranges."""
     # Two batches of 50 items: the orchestrator creates one
     # process_lines_NNN worker per cursor range.
@@ -107,8 +113,11 @@ def split_lines(context: StepContext) -> BatchConfig:
 
 
 @batch_worker("shop.process_lines")
+@depends_on(split_lines_result="split_lines")
 def process_lines(
-    batch_context: BatchWorkerContext | None, context: StepContext
+    split_lines_result: dict[str, Any] | None,
+    batch_context: BatchWorkerContext | None,
+    context: StepContext,
 ) -> ProcessLinesResult:
     """Process one cursor range of 'process_lines'."""
     return ProcessLinesResult.model_validate(
@@ -132,8 +141,12 @@ def sum_lines(context: StepContext) -> dict[str, Any]:
 
 
 @step_handler("shop.finish")
-@depends_on(express_result=("express", ExpressResult))
-def finish(express_result: ExpressResult | None, context: StepContext) -> FinishResult:
+@depends_on(express_result=("express", ExpressResult), split_lines_result="split_lines")
+def finish(
+    express_result: ExpressResult | None,
+    split_lines_result: dict[str, Any] | None,
+    context: StepContext,
+) -> FinishResult:
     """Do the work of the 'finish' step."""
     return FinishResult.model_validate(
         {

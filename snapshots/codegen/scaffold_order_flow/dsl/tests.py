@@ -157,7 +157,9 @@ def test_express() -> None:
     """'express' returns a result its schema accepts."""
     handler = handlers.express._handler_class
     assert handler.handler_name == "shop.express"
-    deps: dict[str, Any] = {}
+    deps: dict[str, Any] = {
+        "route_order": completed({}),
+    }
     result = call(handler, make_context(INPUT, deps))
     ExpressResult.model_validate(result)
 
@@ -166,7 +168,9 @@ def test_split_lines() -> None:
     """'split_lines' splits the work into two cursor ranges."""
     handler = handlers.split_lines._handler_class
     assert handler.handler_name == "shop.split_lines"
-    deps: dict[str, Any] = {}
+    deps: dict[str, Any] = {
+        "route_order": completed({}),
+    }
     result = call(handler, make_context(INPUT, deps))
     outcome = result["batch_processing_outcome"]
     assert outcome["type"] == "create_batches"
@@ -177,7 +181,9 @@ def test_process_lines() -> None:
     """'process_lines' returns a result its schema accepts."""
     handler = handlers.process_lines._handler_class
     assert handler.handler_name == "shop.process_lines"
-    deps: dict[str, Any] = {}
+    deps: dict[str, Any] = {
+        "split_lines": completed({}),
+    }
     result = call(
         handler, make_context(INPUT, deps, step_inputs=worker_inputs("001", 0, 10))
     )
@@ -209,6 +215,7 @@ def test_finish() -> None:
     assert handler.handler_name == "shop.finish"
     deps: dict[str, Any] = {
         "express": completed(SAMPLE_RESULTS["express"]),
+        "split_lines": completed({}),
     }
     result = call(handler, make_context(INPUT, deps))
     FinishResult.model_validate(result)
