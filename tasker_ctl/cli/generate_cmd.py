@@ -126,7 +126,7 @@ def _write_atomically(path: Path, text: str) -> None:
         ) from exc
 
 
-_LANGUAGE_HELP = "Target language: python (py), typescript (ts) or ruby (rb); rust not yet."
+_LANGUAGE_HELP = "Target language: python (py), typescript (ts), ruby (rb) or rust (rs)."
 _STYLE_HELP = (
     "SDK style: dsl (the functional DSL, the default) or class (StepHandler classes, python only)."
 )

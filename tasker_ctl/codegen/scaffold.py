@@ -24,9 +24,15 @@ from tasker_ctl.model.template import TaskTemplate
 __all__ = ["GeneratedFile", "HandlerOutput", "build_handlers", "build_scaffold", "check_style"]
 
 EXTENSIONS = {"python": "py", "ruby": "rb", "typescript": "ts", "rust": "rs"}
-SUPPORTED = ("python", "typescript", "ruby")
-"""Languages whose handlers and tests are generated (the types cover all four)."""
-STYLES = {"python": ("dsl", "class"), "typescript": ("dsl",), "ruby": ("dsl",)}
+SUPPORTED = ("python", "typescript", "ruby", "rust")
+"""Languages whose handlers and tests are generated."""
+STYLES = {
+    "python": ("dsl", "class"),
+    "typescript": ("dsl",),
+    "ruby": ("dsl",),
+    "rust": ("dsl",),
+}
+"""Rust's ``dsl`` is plain step functions wired up by a registry (upstream's shape)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ def check_style(language: str, style: str) -> str:
     if language not in SUPPORTED:
         raise ParameterError(
             f"handler generation for {language} is not available yet",
-            hint="generate python, typescript or ruby handlers, or `tasker-ctl generate "
+            hint="generate python, typescript, ruby or rust handlers, or `tasker-ctl generate "
             f"types` for {language} models",
         )
     if lowered not in STYLES[language]:
@@ -155,6 +161,10 @@ def _other(
             other.render_typescript_handlers(plan, task),
             other.render_typescript_tests(plan, task, module),
         )
+    if language == "rust":
+        from tasker_ctl.codegen import emit_rust_handlers as rust
+
+        return rust.render_rust_handlers(plan, task), rust.render_rust_tests(plan, task, module)
     return other.render_ruby_handlers(plan, task), other.render_ruby_tests(plan, task, module)
 
 

@@ -175,7 +175,7 @@ def test_handler_refuses_to_overwrite_a_different_file_without_force(project: Pa
     ("args", "message"),
     [
         (["-l", "java"], "unsupported language 'java'"),
-        (["-l", "rust"], "handler generation for rust is not available yet"),
+        (["-l", "rust", "--style", "class"], "--style class is not available for rust"),
         (["-l", "python", "--style", "oop"], "unknown handler style 'oop'"),
         (["-l", "python", "-s", "prcie"], "the template has no step named 'prcie'"),
         (["-l", "python", "-t", "missing.yaml"], "missing.yaml: no such file"),

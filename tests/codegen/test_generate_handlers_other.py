@@ -89,11 +89,11 @@ def test_ruby_scaffolds_pass_ruby_wc(tmp_path: Path) -> None:
     assert "RouteOrderHandler = decision_handler(\n    'shop.route_order'," in handlers
 
 
-def test_only_python_has_the_class_style_and_rust_is_refused() -> None:
+def test_only_python_has_the_class_style() -> None:
     from tasker_ctl.errors import ParameterError
 
     template = load_template(TEMPLATES[0]).template
     with pytest.raises(ParameterError, match="--style class is not available for ruby"):
         build_handlers(template, "ruby", "class")
-    with pytest.raises(ParameterError, match="handler generation for rust is not available"):
-        build_scaffold(template, "rust", "dsl")
+    with pytest.raises(ParameterError, match="--style class is not available for rust"):
+        build_scaffold(template, "rust", "class")
