@@ -128,7 +128,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 _LANGUAGE_HELP = "Target language: python (py), typescript (ts), ruby (rb) or rust (rs)."
 _STYLE_HELP = (
-    "SDK style: dsl (the functional DSL, the default) or class (StepHandler classes, python only)."
+    "SDK style: dsl (the functional DSL, the default) or class (StepHandler classes; "
+    "python, typescript and ruby)."
 )
 
 

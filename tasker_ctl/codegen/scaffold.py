@@ -28,8 +28,8 @@ SUPPORTED = ("python", "typescript", "ruby", "rust")
 """Languages whose handlers and tests are generated."""
 STYLES = {
     "python": ("dsl", "class"),
-    "typescript": ("dsl",),
-    "ruby": ("dsl",),
+    "typescript": ("dsl", "class"),
+    "ruby": ("dsl", "class"),
     "rust": ("dsl",),
 }
 """Rust's ``dsl`` is plain step functions wired up by a registry (upstream's shape)."""
@@ -122,7 +122,7 @@ def build_handlers(
     plan = plan_handlers(template, names, step)
     _require_steps(plan, step)
     if language != "python":
-        code, test_code = _other(language, plan, template.name, module_name)
+        code, test_code = _other(language, plan, template.name, style, module_name)
         return HandlerOutput(code, test_code if with_tests else None, _notices(module, plan))
     models = ".models" if module is not None else None
     handlers = render_python_handlers(plan, template.name, style, models)
@@ -152,20 +152,23 @@ def _require_steps(plan: ScaffoldPlan, step: str | None) -> None:
 
 
 def _other(
-    language: str, plan: ScaffoldPlan, task: str, module: str = "handlers"
+    language: str, plan: ScaffoldPlan, task: str, style: str, module: str = "handlers"
 ) -> tuple[str, str]:
     from tasker_ctl.codegen import emit_other_handlers as other
 
     if language == "typescript":
         return (
-            other.render_typescript_handlers(plan, task),
+            other.render_typescript_handlers(plan, task, style),
             other.render_typescript_tests(plan, task, module),
         )
     if language == "rust":
         from tasker_ctl.codegen import emit_rust_handlers as rust
 
         return rust.render_rust_handlers(plan, task), rust.render_rust_tests(plan, task, module)
-    return other.render_ruby_handlers(plan, task), other.render_ruby_tests(plan, task, module)
+    return (
+        other.render_ruby_handlers(plan, task, style),
+        other.render_ruby_tests(plan, task, module),
+    )
 
 
 def build_scaffold(
@@ -185,7 +188,7 @@ def build_scaffold(
     task = template.name
     if language != "python":
         ext = EXTENSIONS[language]
-        handlers, tests = _other(language, plan, task)
+        handlers, tests = _other(language, plan, task, style)
         files = [
             GeneratedFile(f"models.{ext}", models_text, generated=True),
             GeneratedFile(f"handlers.{ext}", handlers, generated=False),

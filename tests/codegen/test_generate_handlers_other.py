@@ -28,14 +28,16 @@ TOOLS = ROOT / ".tools" / "node_modules"
 
 
 def scaffold_all(language: str, out: Path) -> list[Path]:
+    """Every template's scaffold in both SDK styles, under ``out/<style>/<template>/``."""
     written: list[Path] = []
-    for template in TEMPLATES:
-        files, _ = build_scaffold(load_template(template).template, language, "dsl")
-        for file in files:
-            target = out / template.stem / file.relpath
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(file.content, encoding="utf-8")
-            written.append(target)
+    for style in ("dsl", "class"):
+        for template in TEMPLATES:
+            files, _ = build_scaffold(load_template(template).template, language, style)
+            for file in files:
+                target = out / style / template.stem / file.relpath
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(file.content, encoding="utf-8")
+                written.append(target)
     return written
 
 
@@ -69,9 +71,18 @@ def test_typescript_scaffolds_type_check_with_tsc_strict(tmp_path: Path) -> None
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert ts_syntax_problems(node, [f for f in files if f.name == "tests.ts"]) == []
-    handlers = (tmp_path / "order_flow" / "handlers.ts").read_text(encoding="utf-8")
+    handlers = (tmp_path / "dsl" / "order_flow" / "handlers.ts").read_text(encoding="utf-8")
     assert "defineDecisionHandler(\n  'shop.route_order'," in handlers
     assert "ValidateOrderResultSchema.parse(validateOrderResult)" in handlers
+    classes = (tmp_path / "class" / "order_flow" / "handlers.ts").read_text(encoding="utf-8")
+    assert "define" not in classes
+    assert (
+        "export class FinishHandler extends StepHandler {\n"
+        "  static handlerName = 'shop.finish';" in classes
+    )
+    # every declared dependency is read, typed or not
+    assert "const splitLinesResult = context.getDependencyResult('split_lines');" in classes
+    assert "decision_point_outcome:" in classes and "batch_processing_outcome" in classes
 
 
 @pytest.mark.toolchain
@@ -85,15 +96,41 @@ def test_ruby_scaffolds_pass_ruby_wc(tmp_path: Path) -> None:
             [ruby, "-wc", str(file)], capture_output=True, text=True, timeout=60, check=False
         )
         assert result.returncode == 0 and result.stderr == "", f"{file}: {result.stderr}"
-    handlers = (tmp_path / "order_flow" / "handlers.rb").read_text(encoding="utf-8")
+    handlers = (tmp_path / "dsl" / "order_flow" / "handlers.rb").read_text(encoding="utf-8")
     assert "RouteOrderHandler = decision_handler(\n    'shop.route_order'," in handlers
+    classes = (tmp_path / "class" / "order_flow" / "handlers.rb").read_text(encoding="utf-8")
+    assert "Functional" not in classes
+    assert (
+        "  class FinishHandler < TaskerCore::StepHandler::Base\n"
+        "    def handler_name\n      'shop.finish'\n    end" in classes
+    )
+    assert "split_lines_result = context.get_dependency_result('split_lines')" in classes
 
 
-def test_only_python_has_the_class_style() -> None:
+def test_rust_has_no_class_style() -> None:
     from tasker_ctl.errors import ParameterError
 
     template = load_template(TEMPLATES[0]).template
-    with pytest.raises(ParameterError, match="--style class is not available for ruby"):
-        build_handlers(template, "ruby", "class")
+    assert "class FinishHandler" in build_handlers(template, "ruby", "class").handlers
+    assert "class FinishHandler" in build_handlers(template, "typescript", "class").handlers
     with pytest.raises(ParameterError, match="--style class is not available for rust"):
         build_scaffold(template, "rust", "class")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ts", "export class FinishHandler extends StepHandler {"),
+        ("rb", "class FinishHandler < TaskerCore::StepHandler::Base"),
+    ],
+)
+def test_the_class_style_through_the_cli(tmp_path: Path, language: str, expected: str) -> None:
+    from tests.codegen.test_generate_handlers import tasker_ctl
+
+    result = tasker_ctl(
+        "generate", "handler", "-t", str(TEMPLATES[0]), "-l", language, "--style", "class",
+        "-s", "finish", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+    assert "shop.finish" in result.stdout and "shop.price" not in result.stdout

@@ -145,7 +145,8 @@ def test_any_template_gives_valid_registered_handlers(document: dict[str, Any]) 
                 sample(step["result_schema"]).value
             )
     for language in ("typescript", "ruby"):
-        files, _ = build_scaffold(template, language, "dsl")
-        handlers = next(f.content for f in files if f.relpath.startswith("handlers."))
-        for step in document["steps"]:
-            assert f"'{step['handler']['callable']}'" in handlers
+        for style in ("dsl", "class"):
+            files, _ = build_scaffold(template, language, style)
+            handlers = next(f.content for f in files if f.relpath.startswith("handlers."))
+            for step in document["steps"]:
+                assert handlers.count(f"'{step['handler']['callable']}'") == 1, (language, style)
