@@ -147,7 +147,7 @@ def handler(
             "-o",
             help="Output file, or an existing directory for handlers.<ext> (default: stdout). With "
             "--with-tests the tests go beside it (test_<name>.py, <name>.test.ts, "
-            "<name>_spec.rb).",
+            "<name>_spec.rb, test_<name>.rs).",
         ),
     ] = None,
     step: Annotated[
@@ -155,7 +155,10 @@ def handler(
         typer.Option("--step", "-s", help="Generate the handler of this step only."),
     ] = None,
     with_tests: Annotated[
-        bool, typer.Option("--with-tests", help="Also generate a pytest test per handler.")
+        bool,
+        typer.Option(
+            "--with-tests", help="Also generate a test per handler (pytest, vitest, RSpec, Rust)."
+        ),
     ] = False,
     style: Annotated[str, typer.Option("--style", help=_STYLE_HELP)] = "dsl",
     dry_run: Annotated[
