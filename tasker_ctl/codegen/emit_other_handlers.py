@@ -1,10 +1,13 @@
-"""TypeScript and Ruby handlers and tests, with the functional DSL of each SDK.
+"""TypeScript and Ruby handlers and tests, in each SDK's functional DSL or class style.
 
 The same plan as the Python handlers (:mod:`tasker_ctl.codegen.handlers`): one
 handler per step registered under its callable; dependencies parsed into the
 scaffold's types (zod schemas in TypeScript, Dry::Struct classes in Ruby) and
 handed to a typed work function whose placeholder returns the schema-shaped
 sample; decisions route to their children, batchables split two batches. The
+class style keeps those work functions and wraps each in a ``StepHandler``
+subclass (TypeScript) or ``TaskerCore::StepHandler::Base`` subclass (Ruby) whose
+name is the callable and whose ``call`` reads the dependencies from the context. The
 tests call each handler with a context double, as the built-in templates' tests
 do, and check the result against the step's type.
 
