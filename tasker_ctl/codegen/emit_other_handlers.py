@@ -448,9 +448,27 @@ def render_ruby_handlers(plan: ScaffoldPlan, task: str, style: str = "dsl") -> s
         *work,
         "  end",
         *defs,
+        *(_rb_registrations(plan) if style == "class" else []),
         "end",
     ]
     return "\n".join(out) + "\n"
+
+
+def _rb_registrations(plan: ScaffoldPlan) -> list[str]:
+    """Register each class under its callable.
+
+    The Ruby worker finds a class by its constant name; a dotted callable
+    (``shop.price``) resolves only through an explicit registration.
+    """
+    return [
+        "",
+        "  # The worker finds these classes by handler.callable through its registry.",
+        "  registry = TaskerCore::Registry::HandlerRegistry.instance",
+        *(
+            f"  registry.register_handler({_rb_str(h.callable)}, {h.class_name})"
+            for h in plan.handlers
+        ),
+    ]
 
 
 def _rb_handler(handler: HandlerPlan, style: str = "dsl") -> tuple[list[str], list[str]]:

@@ -26,7 +26,8 @@ from tasker_ctl.resolution.model import HandlerInfo, LanguageIndex
 from tasker_ctl.resolution.sources import read_text
 
 _RUBY_DSL = re.compile(
-    r"\b(step_handler|decision_handler|api_handler|batch_analyzer|batch_worker)\s*\(?\s*"
+    r"\b(step_handler|decision_handler|api_handler|batch_analyzer|batch_worker|register_handler)"
+    r"\s*\(?\s*"
     r"['\"]([^'\"]+)['\"]"
 )
 _RUBY_SCOPE = re.compile(r"^(\s*)(module|class)\s+([A-Z][\w:]*)")
@@ -42,6 +43,9 @@ _RS_NAME = re.compile(
     r"fn\s+name\s*\(\s*&\s*self\s*\)\s*->\s*&\s*(?:'static\s+)?str\s*\{\s*\"([^\"]+)\"\s*\}"
 )
 _RS_REGISTER = re.compile(r"\b(?:register\w*|insert)\s*\(\s*\"([^\"]+)\"")
+_RS_TABLE = re.compile(r"\bpush\s*\(\s*\(\s*\"([^\"]+)\"")
+"""A ``(callable, function)`` registration table (``steps.push(("shop.price", price))``),
+as ``tasker-ctl generate handler -l rust`` writes it."""
 _KINDS = {
     "step_handler": "standard",
     "Handler": "standard",
@@ -137,7 +141,8 @@ def scan_rust(files: Sequence[Path]) -> LanguageIndex:
         text = read_text(path)
         if "StepHandler" not in text and "register" not in text:
             continue
-        for pattern in (_RS_NAME, _RS_REGISTER):
+        table = "StepHandler" in text
+        for pattern in (_RS_NAME, _RS_REGISTER, *((_RS_TABLE,) if table else ())):
             for match in pattern.finditer(text):
                 index.available = True
                 key = match.group(1)

@@ -134,3 +134,44 @@ def test_the_class_style_through_the_cli(tmp_path: Path, language: str, expected
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
     assert "shop.finish" in result.stdout and "shop.price" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("language", "style"),
+    [
+        ("ruby", "dsl"),
+        ("ruby", "class"),
+        ("typescript", "dsl"),
+        ("typescript", "class"),
+        ("rust", "dsl"),
+    ],
+)
+def test_validate_resolves_every_generated_callable(
+    language: str, style: str, tmp_path: Path
+) -> None:
+    """What `generate scaffold` writes, `validate --language` finds under every callable."""
+    import sys
+
+    template = ROOT / "tests" / "fixtures" / "codegen" / "order_flow.yaml"
+
+    def tasker_ctl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tasker_ctl", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    made = tasker_ctl(
+        "generate", "scaffold", "-t", str(template), "-l", language, "--style", style,
+        "--output-dir", "out",
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    linted = tasker_ctl(
+        "validate", str(template), "--language", language, "--handlers-root", "out", "-f", "json"
+    )
+    found = [d for f in json.loads(linted.stdout)["files"] for d in f["diagnostics"]]
+    assert not [d for d in found if d["rule_id"] in ("HANDLER_NOT_FOUND", "HANDLER_NOT_CHECKED")]
+    assert linted.returncode == 0, linted.stdout
