@@ -24,6 +24,20 @@ QuietOption = Annotated[
 ]
 """``--quiet`` for CI, shared by the commands that offer it."""
 
+HandlersRootOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--handlers-root",
+        help="Directory to put on sys.path (repeatable; default: found next to the template).",
+    ),
+]
+"""Where a local run finds handler sources (``run``, ``task compare``)."""
+HandlerPackageOption = Annotated[
+    list[str] | None,
+    typer.Option("--handler-package", help="Handler package to import and scan (repeatable)."),
+]
+"""Which handler packages a local run imports (``run``, ``task compare``)."""
+
 
 @dataclass
 class CliState:

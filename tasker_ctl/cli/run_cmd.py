@@ -17,7 +17,13 @@ from typing import Annotated, Any
 import typer
 
 from tasker_ctl.cli.boundary import command_boundary
-from tasker_ctl.cli.common import note, settings_from, warn
+from tasker_ctl.cli.common import (
+    HandlerPackageOption,
+    HandlersRootOption,
+    note,
+    settings_from,
+    warn,
+)
 from tasker_ctl.errors import (
     ExitCode,
     InputFileError,
@@ -50,17 +56,8 @@ def run(
             "string; items[0].sku for list items). Repeatable.",
         ),
     ] = None,
-    handlers_root: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--handlers-root",
-            help="Directory to put on sys.path (repeatable; default: found next to the template).",
-        ),
-    ] = None,
-    handler_package: Annotated[
-        list[str] | None,
-        typer.Option("--handler-package", help="Handler package to import and scan (repeatable)."),
-    ] = None,
+    handlers_root: HandlersRootOption = None,
+    handler_package: HandlerPackageOption = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="text (live view + summary) or json.")
     ] = "text",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from tasker_ctl.cli.common import HandlerPackageOption, HandlersRootOption
 from tasker_ctl.cli.profile_cmd import (
     EXIT_CODES_HELP,
     FormatOption,
@@ -432,17 +433,8 @@ def compare(
             "default: the context the cluster task was created with).",
         ),
     ] = None,
-    handlers_root: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--handlers-root",
-            help="Directory to put on sys.path (repeatable; default: found next to the template).",
-        ),
-    ] = None,
-    handler_package: Annotated[
-        list[str] | None,
-        typer.Option("--handler-package", help="Handler package to import and scan (repeatable)."),
-    ] = None,
+    handlers_root: HandlersRootOption = None,
+    handler_package: HandlerPackageOption = None,
     profile: ProfileOption = None,
     output_format: FormatOption = "table",
 ) -> int:
