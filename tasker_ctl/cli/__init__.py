@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args[:1] == ["validate"]:
         # Linting runs on every commit: skip Typer's start-up cost when we can.
         from tasker_ctl.cli.validate_fast import try_fast_validate
+        from tasker_ctl.validation.engine import own_process
+
+        own_process()  # this process only lints: see own_process
 
         code = try_fast_validate(args)
         if code is not None:

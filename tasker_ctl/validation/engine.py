@@ -235,6 +235,23 @@ class Linter:
         return sort_diagnostics(out)
 
 
+_PROCESS_OWNED = False
+"""Whether this process exists only to lint (the ``validate`` command), see :func:`own_process`."""
+
+
+def own_process() -> None:
+    """Declare that this process exists only to lint (``tasker-ctl validate``).
+
+    Then what a file's parse leaves alive when the collector resumes is frozen
+    (``gc.freeze``) instead of being rescanned by the next young collection, which
+    for a 28,000-step template cost a third of a second. Everything is still freed
+    by reference counting; only cyclic garbage would wait for the process to end.
+    Library users (tests, ``tasker_ctl.testing``) never call this.
+    """
+    global _PROCESS_OWNED
+    _PROCESS_OWNED = True
+
+
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while one file is read and linted.
@@ -250,6 +267,8 @@ def _no_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if _PROCESS_OWNED:
+                gc.freeze()
             gc.enable()
 
 
