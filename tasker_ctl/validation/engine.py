@@ -9,6 +9,7 @@ run shows everything; its ``template`` is ``None``.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import stat
@@ -63,21 +64,12 @@ class Linter:
     def lint_file(self, path: Path) -> FileResult:
         """Lint one file. Raise :class:`InputFileError` if it cannot be read at all."""
         if path.is_dir():
-            raise InputFileError(f"{path} is a directory", hint="pass a task-template file")
-        try:
-            with _no_cyclic_gc():
-                document = read_document(path)
-        except NotRegularFileError as exc:
-            raise InputFileError(
-                f"cannot read {path}: {exc.strerror}",
-                hint="pass task-template files or directories (not a FIFO, socket or device)",
-            ) from exc
-        except OSError as exc:
-            raise InputFileError(
-                f"cannot read {path}: {exc.strerror or exc}",
-                hint="check the path and its permissions",
-            ) from exc
+            raise _directory_error(path)
         with _no_cyclic_gc():
+            try:
+                document = read_document(path)
+            except OSError as exc:
+                raise _read_error(path, exc) from exc
             return self._lint_document(path, document)
 
     def unreadable(self, path: Path, error: InputFileError) -> FileResult:
@@ -422,21 +414,27 @@ def check_readable(path: Path) -> None:
         InputFileError: A directory, a FIFO/socket/device, or a file that cannot be opened.
     """
     if path.is_dir():
-        raise InputFileError(f"{path} is a directory", hint="pass a task-template file")
+        raise _directory_error(path)
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise InputFileError(
-                f"cannot read {path}: not a regular file",
-                hint="pass task-template files or directories (not a FIFO, socket or device)",
-            )
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise InputFileError(
-            f"cannot read {path}: {exc.strerror or exc}",
-            hint="check the path and its permissions",
-        ) from exc
+        raise _read_error(path, exc) from exc
+
+
+def _directory_error(path: Path) -> InputFileError:
+    return InputFileError(f"{path} is a directory", hint="pass a task-template file")
+
+
+def _read_error(path: Path, exc: OSError) -> InputFileError:
+    """Why ``path`` cannot be read, as one error for :meth:`Linter.lint_file` and its preflight."""
+    if isinstance(exc, NotRegularFileError):
+        hint = "pass task-template files or directories (not a FIFO, socket or device)"
+    else:
+        hint = "check the path and its permissions"
+    return InputFileError(f"cannot read {path}: {exc.strerror or exc}", hint=hint)
 
 
 class _Identities:
