@@ -26,7 +26,6 @@ from tasker_ctl.cli.common import (
 )
 from tasker_ctl.errors import (
     ExitCode,
-    InputFileError,
     ParameterError,
     TemplateNotRunnableError,
 )
@@ -199,12 +198,12 @@ def run(
 
 
 def _lint(path: Path, rule_settings: Any, *, quiet: bool) -> Any:
-    """Lint ``path``; print and refuse on errors; return the typed template."""
-    if not path.is_file():
-        raise InputFileError(
-            f"template {path} does not exist" if not path.exists() else f"{path} is not a file",
-            hint="pass the path of a task template YAML file",
-        )
+    """Lint ``path``; print and refuse on errors; return the typed template.
+
+    Raises:
+        InputFileError: ``path`` is missing or not a file (from the loader).
+        TemplateNotRunnableError: The template has lint errors.
+    """
     from tasker_ctl.reporting.console import literal
     from tasker_ctl.validation import load_template
 
