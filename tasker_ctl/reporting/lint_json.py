@@ -64,8 +64,8 @@ def summary_dict(tally: LintTally, *, strict: bool) -> dict[str, Any]:
     }
 
 
-def _nested(value: Any, level: int) -> str:
-    """``value`` as indented JSON, for a position ``level`` deep in the document."""
+def nested_json(value: Any, level: int) -> str:
+    """``value`` as indented JSON, for a position ``level`` deep in a streamed document."""
     return json.dumps(value, indent=2).replace("\n", "\n" + "  " * level)
 
 
@@ -76,19 +76,21 @@ class JsonWriter:
         self.stream = stream
         self.strict = strict
         self.count = 0
-        tool = _nested({"name": "tasker-ctl", "version": __version__}, 1)
+        tool = nested_json({"name": "tasker-ctl", "version": __version__}, 1)
         stream.write(f'{{\n  "version": {SCHEMA_VERSION},\n  "tool": {tool},\n  "files": [')
 
     def file(self, result: FileResult) -> None:
         """Append one file's entry."""
-        self.stream.write(("," if self.count else "") + "\n    " + _nested(file_dict(result), 2))
+        self.stream.write(
+            ("," if self.count else "") + "\n    " + nested_json(file_dict(result), 2)
+        )
         self.count += 1
 
     def finish(self, tally: LintTally, cross_file: tuple[Diagnostic, ...] = ()) -> None:
         """Close the files list; write the cross-file findings and the summary."""
         closing = "\n  ]" if self.count else "]"
-        spanning = _nested([diagnostic_dict(d) for d in cross_file], 1)
-        summary = _nested(summary_dict(tally, strict=self.strict), 1)
+        spanning = nested_json([diagnostic_dict(d) for d in cross_file], 1)
+        summary = nested_json(summary_dict(tally, strict=self.strict), 1)
         self.stream.write(f'{closing},\n  "diagnostics": {spanning},\n  "summary": {summary}\n}}\n')
 
 

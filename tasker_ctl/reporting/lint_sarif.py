@@ -29,6 +29,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from tasker_ctl import __version__
+from tasker_ctl.reporting.lint_json import nested_json
 from tasker_ctl.validation.diagnostic import Diagnostic, FileResult, LintReport, Severity
 from tasker_ctl.validation.rules import RULES
 
@@ -89,10 +90,6 @@ def _rule(rule_id: str) -> dict[str, Any]:
     }
 
 
-def _nested(value: Any, level: int) -> str:
-    return json.dumps(value, indent=2).replace("\n", "\n" + "  " * level)
-
-
 class SarifWriter:
     """Writes the SARIF log to ``stream`` as files come (results first, then ``tool``)."""
 
@@ -101,7 +98,7 @@ class SarifWriter:
         self.root = (base or Path.cwd()).resolve()
         self.rule_index: dict[str, int] = {}
         self.count = 0
-        bases = _nested({"%SRCROOT%": {"uri": _directory_uri(self.root)}}, 3)
+        bases = nested_json({"%SRCROOT%": {"uri": _directory_uri(self.root)}}, 3)
         stream.write(
             f'{{\n  "$schema": "{SARIF_SCHEMA}",\n  "version": "2.1.0",\n  "runs": [\n    {{\n'
             f'      "originalUriBaseIds": {bases},\n'
@@ -115,7 +112,7 @@ class SarifWriter:
     def _results(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         for diagnostic in diagnostics:
             index = self.rule_index.setdefault(diagnostic.rule_id, len(self.rule_index))
-            entry = _nested(_result(diagnostic, index, self.root), 4)
+            entry = nested_json(_result(diagnostic, index, self.root), 4)
             self.stream.write(("," if self.count else "") + "\n        " + entry)
             self.count += 1
 
@@ -129,7 +126,7 @@ class SarifWriter:
             "rules": [_rule(rule_id) for rule_id in self.rule_index],
         }
         closing = "\n      ]" if self.count else "]"
-        tool = _nested({"driver": driver}, 3)
+        tool = nested_json({"driver": driver}, 3)
         self.stream.write(f'{closing},\n      "tool": {tool}\n    }}\n  ]\n}}\n')
 
 
