@@ -155,7 +155,6 @@ class LoadedTemplate:
 def load_template(path: Path) -> LoadedTemplate:
     """Read ``path`` as the linter does; raise :class:`InputFileError` if it does not load."""
     from tasker_ctl.validation import load_template as load_checked
-    from tasker_ctl.validation.yaml_source import read_document
 
     result = load_checked(path)  # the loader validate, run and visualize use
     template = result.template
@@ -166,7 +165,7 @@ def load_template(path: Path) -> LoadedTemplate:
             location=Location(path, first.location.line, first.location.column),
             hint=f"run `tasker-ctl validate {path}` for every problem",
         )
-    root = read_document(path).root
+    root = result.root  # the loader's own node tree: the file is parsed once
 
     def locate(schema_path: ir.SchemaPath) -> Location:
         line, column = _position(root, schema_path)

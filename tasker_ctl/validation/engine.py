@@ -63,6 +63,14 @@ class Linter:
 
     def lint_file(self, path: Path) -> FileResult:
         """Lint one file. Raise :class:`InputFileError` if it cannot be read at all."""
+        return self.read_and_lint(path)[0]
+
+    def read_and_lint(self, path: Path) -> tuple[FileResult, Document]:
+        """Lint one file and also return its node tree (for locations in other tools).
+
+        Raises:
+            InputFileError: The file cannot be read at all.
+        """
         if path.is_dir():
             raise _directory_error(path)
         with _no_cyclic_gc():
@@ -70,7 +78,7 @@ class Linter:
                 document = read_document(path)
             except OSError as exc:
                 raise _read_error(path, exc) from exc
-            return self._lint_document(path, document)
+            return self._lint_document(path, document), document
 
     def unreadable(self, path: Path, error: InputFileError) -> FileResult:
         """The result of a walked file that cannot be read: one ``FILE_UNREADABLE`` finding."""

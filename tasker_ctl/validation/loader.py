@@ -20,6 +20,7 @@ from tasker_ctl.validation.engine import Linter, LintOptions
 
 if TYPE_CHECKING:
     from tasker_ctl.model.template import TaskTemplate
+    from tasker_ctl.validation.yaml_nodes import Mapping as NodeMapping
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class LoadedTemplate:
     path: Path
     template: TaskTemplate | None
     diagnostics: tuple[Diagnostic, ...]
+    root: NodeMapping | None = None
+    """The YAML node tree with line/column positions, ``None`` when the file does not parse."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -62,5 +65,5 @@ def load_template(path: Path, rule_settings: Mapping[str, Any] | None = None) ->
             hint="pass the path of a task template YAML file",
         )
     options = LintOptions(handler_check=False, rule_settings=dict(rule_settings or {}))
-    result = Linter(options).lint_file(path)
-    return LoadedTemplate(path, result.template, result.diagnostics)
+    result, document = Linter(options).read_and_lint(path)
+    return LoadedTemplate(path, result.template, result.diagnostics, document.root)
