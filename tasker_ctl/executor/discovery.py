@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,20 @@ class HandlerSources:
         from tasker_ctl.resolution.run_discovery import advice_for_callable
 
         return advice_for_callable(
-            callable_name, self.template, self.given_roots, self.given_packages
+            callable_name,
+            self.template,
+            self.given_roots,
+            self.given_packages,
+            self._advice_index,
         )
+
+    @cached_property
+    def _advice_index(self) -> Any:
+        """The handler sources validate scans, walked once per run (not per missing handler)."""
+        from tasker_ctl.resolution.run_discovery import advice_index
+
+        assert self.template is not None
+        return advice_index(self.template, self.given_roots)
 
 
 @dataclass(frozen=True)

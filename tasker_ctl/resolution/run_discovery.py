@@ -16,8 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tasker_ctl.resolution.model import HandlerInfo
+
+if TYPE_CHECKING:
+    from tasker_ctl.resolution import StaticIndex
 
 DEFAULT_PACKAGE = "handlers"
 
@@ -40,24 +44,36 @@ def run_sources(
     return (template.parent,), ()
 
 
-def advice_for_callable(
-    callable_: str, template: Path, roots: Sequence[Path], packages: Sequence[str]
-) -> str | None:
-    """What ``run`` must be given to find ``callable_``, found as ``validate`` finds it.
+def advice_index(template: Path, roots: Sequence[Path]) -> StaticIndex:
+    """The handlers where ``validate`` looks by default, for :func:`advice_for_callable`.
 
-    The handler is looked up statically where ``validate`` looks by default (the
-    given roots, else the template's directory and the working directory); ``None``
-    when it is not there either, or when ``run`` would find it.
+    The given roots, else the template's directory and the working directory.
     """
     from tasker_ctl.resolution import build_index
 
     template = _resolved(template)
     index_roots = tuple(roots) or tuple(dict.fromkeys((template.parent, _resolved(Path.cwd()))))
-    index = build_index(index_roots)
+    return build_index(index_roots)
+
+
+def advice_for_callable(
+    callable_: str,
+    template: Path,
+    roots: Sequence[Path],
+    packages: Sequence[str],
+    index: StaticIndex | None = None,
+) -> str | None:
+    """What ``run`` must be given to find ``callable_``, found as ``validate`` finds it.
+
+    The handler is looked up statically in ``index`` (:func:`advice_index`, built
+    when not given); ``None`` when it is not there either, or when ``run`` would
+    find it.
+    """
+    index = index if index is not None else advice_index(template, roots)
     handler = index.lookup(callable_, "python")
     if handler is None:
         return None
-    return run_advice(handler, template, roots, packages, index.roots)
+    return run_advice(handler, _resolved(template), roots, packages, index.roots)
 
 
 def run_advice(
