@@ -28,6 +28,10 @@ def _default_sigpipe() -> None:
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
+_EARLY_WORKER_OFF = frozenset({"--help", "-h", "--in-process", "--watch"})
+"""``run`` options under which no handler worker is started (or not by this process)."""
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``tasker-ctl`` console script."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -49,6 +53,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = try_fast_template_list(args)
         if code is not None:
             raise SystemExit(code)
+    if args[:1] == ["run"] and not _EARLY_WORKER_OFF.intersection(args):
+        # the worker imports the SDK (~200 ms) on the other core while this process
+        # imports Typer, reads the context and lints the template (see executor.spawn)
+        from tasker_ctl.executor.spawn import start_early
+
+        start_early()
     if args[:1] == ["validate"]:
         # Linting runs on every commit: skip Typer's start-up cost when we can.
         from tasker_ctl.cli.validate_fast import try_fast_validate

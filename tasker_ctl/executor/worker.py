@@ -354,6 +354,7 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGUSR2, locate)
     os.environ.setdefault("RUST_LOG", "off")
+    _import_sdk()
     reader = protocol.LineReader()
     core: WorkerCore | None = None
     profile = _profiler()
@@ -383,6 +384,19 @@ def main(argv: list[str]) -> int:
         _flush(out_fd, out)
     _leave(0, profile)
     return 0
+
+
+def _import_sdk() -> None:
+    """Import the SDK before the ``load`` message comes (the CLI may still be linting).
+
+    A failure is left for ``load`` to report: it imports the SDK again and answers
+    with the error.
+    """
+    from tasker_ctl.errors import TaskerCtlError
+    from tasker_ctl.executor.sdk import load_sdk
+
+    with contextlib.suppress(TaskerCtlError):
+        load_sdk()
 
 
 def _flush(fd: int, lines: list[str]) -> None:

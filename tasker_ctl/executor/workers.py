@@ -20,11 +20,10 @@ import contextlib
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from typing import Any
 from tasker_ctl.errors import HandlerPackageError, MissingDependencyError, TaskerCtlError
 from tasker_ctl.executor import protocol
 from tasker_ctl.executor.discovery import HandlerSources, ImportProblem
+from tasker_ctl.executor.spawn import dump_path, new_dump_dir, send, start_worker, take_early
 from tasker_ctl.executor.worker import Spin
 
 START_TIMEOUT_S = 300.0
@@ -170,7 +170,7 @@ class WorkerPool:
         self._by_fd: dict[int, _Worker] = {}
         self._poll = select.poll()
         self._next_id = 0
-        self._dumps = tempfile.TemporaryDirectory(prefix="tasker-ctl-worker-")
+        self._dump_dir = new_dump_dir()
         self.info = HandlerInfo(sources)
         self.spawn_failures = 0
         self._spin = Spin()
@@ -224,38 +224,16 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         self._next_id += 1
         wid = self._next_id
-        # towards the worker a socket, not a pipe: writing to a worker that just died must
-        # be an error, never SIGPIPE (which the CLI lets kill the process, to end quietly
-        # when its own reader goes away)
-        to_write, to_read_sock = socket.socketpair()
-        _no_sigpipe(to_write)
-        to_read = to_read_sock.fileno()
-        from_read, from_write = os.pipe()
-        dump = str(Path(self._dumps.name) / f"worker-{wid}.txt")
-        env = dict(os.environ)
-        env.setdefault("RUST_LOG", "off")
-        env["PYTHONUNBUFFERED"] = "1"
-        home = str(Path(__file__).resolve().parent.parent.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH")) if p)
-        command = [sys.executable, "-m", "tasker_ctl.executor.worker", str(to_read)]
-        command += [str(from_write), dump]
-        try:
-            proc = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=2,
-                pass_fds=(to_read, from_write),
-                start_new_session=True,
-                env=env,
-            )
-        finally:
-            to_read_sock.close()
-            os.close(from_write)
-        worker = _Worker(wid, proc, to_write, from_read)
+        early = take_early() if wid == 1 else None
+        if early is not None and early.dump_dir != self._dump_dir:
+            shutil.rmtree(self._dump_dir, ignore_errors=True)
+            self._dump_dir = early.dump_dir  # its dump file was named when it started
+        started = early or start_worker(wid, self._dump_dir)
+        worker = _Worker(wid, started.proc, started.to_sock, started.from_fd)
         worker.outbox = [self._load, *self._log]
         self._workers[wid] = worker
-        self._by_fd[from_read] = worker
-        self._poll.register(from_read, select.POLLIN)
+        self._by_fd[started.from_fd] = worker
+        self._poll.register(started.from_fd, select.POLLIN)
         self._flush(worker)
         return worker
 
@@ -266,7 +244,7 @@ class WorkerPool:
         for worker in alive:
             if not worker.pending:
                 with contextlib.suppress(OSError):
-                    _send(worker.to_sock, exit_line)
+                    send(worker.to_sock, exit_line)
         deadline = time.monotonic() + grace_s
         for worker in alive:
             if worker.pending or not worker.ready:  # nothing to finish: do not wait for it
@@ -277,7 +255,7 @@ class WorkerPool:
             except subprocess.TimeoutExpired:
                 self._terminate(worker)
             self._forget(worker)
-        self._dumps.cleanup()
+        shutil.rmtree(self._dump_dir, ignore_errors=True)
 
     def _terminate(self, worker: _Worker) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -361,7 +339,7 @@ class WorkerPool:
         view = memoryview(data)
         try:
             while view:
-                view = view[_send(worker.to_sock, view) :]
+                view = view[send(worker.to_sock, view) :]
         except OSError:
             pass  # it died: its pipe says so when read
 
@@ -439,7 +417,7 @@ class WorkerPool:
         if not locate:
             self._terminate(worker)
             return None
-        dump = Path(self._dumps.name) / f"worker-{wid}.txt"
+        dump = Path(dump_path(self._dump_dir, wid))
         where = Path(f"{dump}.where")
         found: str | None = None
         with contextlib.suppress(ProcessLookupError):
@@ -459,20 +437,6 @@ class WorkerPool:
     def pids(self) -> list[int]:
         """Process ids of the live workers."""
         return [w.proc.pid for w in self._workers.values() if not w.dead]
-
-
-_NO_SIGNAL = getattr(socket, "MSG_NOSIGNAL", 0)
-
-
-def _no_sigpipe(sock: socket.socket) -> None:
-    """Where ``MSG_NOSIGNAL`` does not exist (macOS), ask the socket itself."""
-    if not _NO_SIGNAL and hasattr(socket, "SO_NOSIGPIPE"):
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_NOSIGPIPE, 1)
-
-
-def _send(sock: socket.socket, data: bytes | memoryview) -> int:
-    """Send what the socket takes now; a dead peer is ``BrokenPipeError``, never SIGPIPE."""
-    return sock.send(data, _NO_SIGNAL)
 
 
 def _wait_for_dump(path: Path, limit_s: float) -> bool:

@@ -105,6 +105,13 @@ def sigkill(context):
     return {"survived": True}
 
 
+@step_handler("robust.whoami")
+def whoami(context):
+    import sys
+
+    return {"pid": os.getpid(), "ppid": os.getppid(), "dump": sys.argv[-1]}
+
+
 @step_handler("robust.chatty")
 def chatty(context):
     print("hello from handler")
@@ -146,7 +153,9 @@ def _reset_signals() -> None:
         signal.signal(signum, signal.SIG_DFL)
 
 
-def start_cli(root: Path, template: Path, *args: str) -> subprocess.Popen[str]:
+def start_cli(
+    root: Path, template: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     """Start ``tasker-ctl run TEMPLATE --context ... --format json --events ... ARGS``."""
     command = [
         sys.executable, "-m", "tasker_ctl", "run", str(template),
@@ -159,7 +168,7 @@ def start_cli(root: Path, template: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         cwd=root,
-        env={**os.environ, "RUST_LOG": "off", "NO_COLOR": "1"},
+        env={**os.environ, "RUST_LOG": "off", "NO_COLOR": "1", **(env or {})},
         start_new_session=True,
         preexec_fn=_reset_signals,
     )
@@ -198,9 +207,9 @@ def finish(process: subprocess.Popen[str], root: Path, since: float | None = Non
     return Ran(process.returncode, stdout, stderr, time.monotonic() - started)
 
 
-def run_cli(root: Path, template: Path, *args: str) -> Ran:
+def run_cli(root: Path, template: Path, *args: str, env: dict[str, str] | None = None) -> Ran:
     """Run the CLI to its end, then check no process of the run is left behind."""
-    ran = finish(start_cli(root, template, *args), root)
+    ran = finish(start_cli(root, template, *args, env=env), root)
     assert_no_leftovers(root)
     return ran
 
@@ -576,3 +585,62 @@ def test_independent_slow_steps_overlap_with_concurrency_2(tmp_path: Path) -> No
     b_start, b_end = seq("slow_b", starting=True), seq("slow_b", starting=False)
     assert b_start < a_end and a_start < b_end, (a_start, a_end, b_start, b_end)
     no_traceback(ran)
+
+
+# -- the first worker, started before the CLI parses its arguments ----------------------
+
+
+def _private_tmp(root: Path) -> dict[str, str]:
+    """A TMPDIR of the run's own, to see what it leaves in it."""
+    tmp = root / "tmp"
+    tmp.mkdir()
+    return {"TMPDIR": str(tmp)}
+
+
+def test_handlers_run_in_a_child_worker_and_nothing_of_it_is_left(tmp_path: Path) -> None:
+    template = write_project(tmp_path, "  - name: who\n    handler: {callable: robust.whoami}\n")
+    env = _private_tmp(tmp_path)
+    process = start_cli(tmp_path, template, env=env)
+    ran = finish(process, tmp_path)
+    assert_no_leftovers(tmp_path)
+    assert ran.code == 0, ran.tail()
+    result = step_of(report_of(ran), "who")["result"]
+    # the worker the CLI started first (worker 1, in its private dump directory) ran it
+    assert result["ppid"] == process.pid and result["pid"] != process.pid
+    assert Path(result["dump"]).name == "worker-1.txt"
+    assert Path(result["dump"]).parent.parent == Path(env["TMPDIR"])
+    assert list(Path(env["TMPDIR"]).iterdir()) == []  # its dump directory went with it
+    events_of(tmp_path)
+
+
+def test_in_process_starts_no_worker(tmp_path: Path) -> None:
+    template = write_project(tmp_path, "  - name: who\n    handler: {callable: robust.whoami}\n")
+    env = _private_tmp(tmp_path)
+    process = start_cli(tmp_path, template, "--in-process", env=env)
+    ran = finish(process, tmp_path)
+    assert ran.code == 0, ran.tail()
+    assert step_of(report_of(ran), "who")["result"]["pid"] == process.pid
+    assert list(Path(env["TMPDIR"]).iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("context", "steps", "message"),
+    [
+        ("{\"n\": NaN}\n", "  - name: who\n    handler: {callable: robust.whoami}\n", "NaN"),
+        ("{}\n", "  - name: who\n    handler: {callable: robust.whoami}\n"
+         "    dependencies: [nowhere]\n", "nowhere"),
+    ],
+    ids=["bad-context", "lint-error"],
+)  # fmt: skip
+def test_a_run_refused_before_it_starts_leaves_no_worker_behind(
+    tmp_path: Path, context: str, steps: str, message: str
+) -> None:
+    template = write_project(tmp_path, steps)
+    (tmp_path / "context.json").write_text(context, encoding="utf-8")
+    env = _private_tmp(tmp_path)
+    ran = run_cli(tmp_path, template, env=env)  # no process of the run left (worker 1 too)
+    assert ran.code == 2, ran.tail()
+    assert message in ran.stderr
+    assert ran.stdout == ""
+    no_traceback(ran)
+    assert list(Path(env["TMPDIR"]).iterdir()) == []
