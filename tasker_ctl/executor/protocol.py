@@ -118,20 +118,32 @@ def result_line(step: str, entry_text: bytes) -> bytes:
 
 
 class LineReader:
-    """Splits bytes read from a pipe into complete lines."""
+    """Splits bytes read from a pipe into complete lines.
 
-    __slots__ = ("_buffer",)
+    A long line (the ``task`` message of a 10,000-step run is megabytes) comes in
+    many reads: its pieces are kept in a list and joined once, when its newline
+    arrives, rather than concatenated read by read (quadratic in the line's length).
+    """
+
+    __slots__ = ("_parts",)
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._parts: list[bytes] = []
 
     def feed(self, data: bytes) -> list[bytes]:
         """Add ``data``; return the lines it completed (without their newline)."""
         if b"\n" not in data:
-            self._buffer += data
+            if data:
+                self._parts.append(data)
             return []
-        lines = (self._buffer + data).split(b"\n")
-        self._buffer = lines.pop()
+        if self._parts:
+            self._parts.append(data)
+            data = b"".join(self._parts)
+            self._parts = []
+        lines = data.split(b"\n")
+        rest = lines.pop()
+        if rest:
+            self._parts.append(rest)
         return lines
 
 

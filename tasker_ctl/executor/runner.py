@@ -193,7 +193,6 @@ class Runner:
                     self.options.real_time,
                 )
             )
-        stopped_by: str | None = None
         freeze = gc.isenabled()
         if freeze:
             # No gc.collect() first: in a long-lived process (a test suite calling
@@ -201,15 +200,29 @@ class Runner:
             # frozen with the rest is collected normally once the run unfreezes it.
             gc.freeze()
         try:
+            stopped_by = self._run_to_the_end()
+            result = self._outcome(stopped_by, started)
+        finally:
+            if freeze:  # after the result too: unfreezing hands the whole heap back to gc
+                gc.unfreeze()
+        if orch.observers:
+            orch.emit(RunFinished(str(orch.task_state), stopped_by is not None))
+        return result
+
+    def _run_to_the_end(self) -> str | None:
+        """Run until the task is final; the name of the signal that stopped it, if any."""
+        try:
             with _signals_stop_the_run(self):
                 self._run()
         except KeyboardInterrupt:
-            stopped_by = "SIGINT"
+            return "SIGINT"
         except Stopped as stop:
-            stopped_by = stop.name
-        finally:
-            if freeze:
-                gc.unfreeze()
+            return stop.name
+        return None
+
+    def _outcome(self, stopped_by: str | None, started: float) -> RunResult:
+        """The result; after a signal, the workers still busy are stopped first."""
+        orch = self.orch
         if stopped_by is not None:
             for wid, fifo in self.fifos.items():  # their workers are stopped, not waited for
                 if fifo:
@@ -227,15 +240,12 @@ class Runner:
                 ),
             )
         wall_ms = (time.perf_counter() - started) * 1000.0
-        result = orch.result(
+        return orch.result(
             wall_ms,
             sum(r.handler_ms for r in orch.workflow.order),
             stopped_by,
             real_time=self.options.real_time,
         )
-        if orch.observers:
-            orch.emit(RunFinished(str(orch.task_state), stopped_by is not None))
-        return result
 
     def _run(self) -> None:
         orch, info = self.orch, self.workers.info

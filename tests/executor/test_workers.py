@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.executor.conftest import FIXTURES
 
@@ -78,3 +80,26 @@ def test_the_sdk_loads_without_httpx_command_line_client() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.splitlines() == ["[] True", "not blocked"]
+
+
+@given(
+    lines=st.lists(st.binary().map(lambda b: b.replace(b"\n", b"")), max_size=8),
+    tail=st.binary(max_size=20).map(lambda b: b.replace(b"\n", b"")),
+    cuts=st.lists(st.integers(min_value=0, max_value=400), max_size=12),
+)
+def test_lines_read_in_any_pieces_are_the_lines_written(
+    lines: list[bytes], tail: bytes, cuts: list[int]
+) -> None:
+    # a pipe hands a stream over in arbitrary pieces: the reader gives back exactly the
+    # complete lines, and keeps an unterminated tail for the next read
+    from tasker_ctl.executor.protocol import LineReader
+
+    stream = b"".join(line + b"\n" for line in lines) + tail
+    bounds = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
+    reader = LineReader()
+    got: list[bytes] = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        got.extend(reader.feed(stream[start:end]))
+    got.extend(reader.feed(b""))
+    assert got == lines
+    assert reader.feed(b"\n") == [tail]
