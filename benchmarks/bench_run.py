@@ -146,7 +146,7 @@ def sdk_floor(package_root: Path, calls: int = 2000) -> float:
     }  # fmt: skip
     handler = catalog.registry.resolve("bench.noop")
     payload = builder.build(row, "s0")
-    event_ids = (ids.new(), task.task_uuid, row["uuid"], task.correlation_id)
+    event_ids = (ids.new(), task.task_uuid, str(row["uuid"]), task.correlation_id)
     samples = []
     for _ in range(5):
         started = time.perf_counter()
