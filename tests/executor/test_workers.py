@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import textwrap
@@ -98,7 +99,7 @@ def test_lines_read_in_any_pieces_are_the_lines_written(
     bounds = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
     reader = LineReader()
     got: list[bytes] = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         got.extend(reader.feed(stream[start:end]))
     got.extend(reader.feed(b""))
     assert got == lines
