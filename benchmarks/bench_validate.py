@@ -16,7 +16,8 @@ dependencies:
     .venv/bin/python benchmarks/bench_validate.py [--runs 5] [--quick]
 
 Each command runs as a subprocess (cold start included, as a user or CI sees it);
-the median of the runs is reported, and the peak RSS of the child (``wait4``). Every
+the median of the runs is reported, and the peak RSS of the child (``wait4``); the
+single-file commands take turns, at least 15 runs each. Every
 tool runs from byte-compiled modules, as ``pip install`` leaves them: the package is
 compiled first and the subprocesses run without ``PYTHONDONTWRITEBYTECODE`` (which
 would make tasker-ctl recompile its own sources on every run while the comparison
@@ -173,6 +174,26 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, int]:
     return elapsed, usage.ru_maxrss / 1024, process.returncode
 
 
+def interleaved(
+    commands: dict[str, list[str]], runs: int, cwd: Path
+) -> dict[str, tuple[float, float]]:
+    """Like :func:`median` for several quick commands, run in turn (A B C A B C ...).
+
+    Start-up comparisons are a few milliseconds apart: taking turns keeps a change
+    in the machine's load from favouring whichever command happened to run first.
+    """
+    for command in commands.values():
+        measure(command, cwd)
+    samples: dict[str, list[tuple[float, float, int]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            samples[name].append(measure(command, cwd))
+    return {
+        name: (statistics.median(s[0] for s in got), max(s[1] for s in got))
+        for name, got in samples.items()
+    }
+
+
 def median(command: list[str], runs: int, cwd: Path) -> tuple[float, float]:
     """Median wall seconds and the largest peak RSS (MiB) over ``runs`` runs (after a warm-up)."""
     measure(command, cwd)
@@ -204,12 +225,21 @@ def main() -> None:
         work = Path(tmp)
         (work / ".yamllint").write_text("extends: relaxed\n", encoding="utf-8")
         one = write_templates(work / "one", 1)[0]
-        base = record("python -c pass", [sys.executable, "-c", "pass"], args.runs, work)
-        version = record("tasker-ctl --version", [tasker, "--version"], args.runs, work)
-        ours = record(
-            "tasker-ctl validate (1 file)", [tasker, "validate", str(one)], args.runs, work
+        quick = interleaved(
+            {
+                "python -c pass": [sys.executable, "-c", "pass"],
+                "tasker-ctl --version": [tasker, "--version"],
+                "tasker-ctl validate (1 file)": [tasker, "validate", str(one)],
+                "yamllint (1 file)": [yamllint, str(one)],
+            },
+            max(15, args.runs * 5),
+            work,
         )
-        theirs = record("yamllint (1 file)", [yamllint, str(one)], args.runs, work)
+        for name, (seconds, rss) in quick.items():
+            rows.append((name, seconds, rss))
+            print(f"  {name:<42} {seconds * 1000:10.1f} ms {rss:8.1f} MiB", flush=True)
+        base, version = quick["python -c pass"][0], quick["tasker-ctl --version"][0]
+        ours, theirs = quick["tasker-ctl validate (1 file)"][0], quick["yamllint (1 file)"][0]
         ratios.append(f"--version / python -c pass = {version / base:.2f} (target <= 2.5)")
         ratios.append(f"validate 1 file / yamllint = {ours / theirs:.2f} (target <= 1.0)")
         per_file: dict[int, float] = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,8 @@ def read_toml(
         raise error(f"{path.name} not found", location=Location(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read the file: {exc}", location=Location(path)) from exc
+    import tomllib  # only when a project has a config file (validate's start-up)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
