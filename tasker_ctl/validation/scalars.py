@@ -43,6 +43,8 @@ _DIGIT_SETS = {
 
 def _integer_parts(text: str) -> tuple[int, str, int] | None:
     """``(sign, digits, base)`` when ``text`` is an integer literal serde_yaml accepts."""
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+        return 1, text, 10  # the common case, before any prefix is tried
     sign, body = 1, text
     if body.startswith("-"):
         sign, body = -1, body[1:]

@@ -45,6 +45,9 @@ def test_string_fields_take_the_raw_text(snippet: str, value: str) -> None:
     ("snippet", "expected"),
     [
         ("max_attempts: 5", 5),
+        ("max_attempts: 0", 0),
+        ("max_attempts: \u0663", None),  # a digit, but not an ASCII one
+        ("max_attempts: 00", None),
         ("max_attempts: +5", 5),
         ("max_attempts: 0x10", 16),
         ("max_attempts: 0o10", 8),
