@@ -95,6 +95,44 @@ def _camel(name: str) -> str:
     return camel + "Step" if camel in _JS_RESERVED else camel
 
 
+_TS_TAKEN = frozenset(
+    {
+        "context",
+        "stepNames",
+        "defineBatchAnalyzer",
+        "defineBatchWorker",
+        "defineDecisionHandler",
+        "defineHandler",
+    }
+)
+"""Names a work function may not take: the handlers' own locals and the SDK's imports."""
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}{n}"
+    taken.add(name)
+    return name
+
+
+def _ts_params(handler: HandlerPlan) -> dict[str, str]:
+    """Each dependency's camelCase parameter (``a2_result`` and ``a_2_result`` differ)."""
+    taken: set[str] = {"context"}
+    return {d.step: _unique(_camel(d.param), taken) for d in handler.dependencies}
+
+
+def _ts_functions(plan: ScaffoldPlan) -> dict[str, str]:
+    """Each step's work function: camelCase, unique, and never a name in scope where it is called.
+
+    In scope are the dependency parameters (step ``x_result`` depends on ``x``, whose
+    parameter is ``xResult``), ``context`` and the SDK's imports.
+    """
+    taken = set(_TS_TAKEN) | {p for h in plan.handlers for p in _ts_params(h).values()}
+    return {h.step: _unique(_camel(h.function), taken) for h in plan.handlers}
+
+
 def _ts_str(text: str) -> str:
     return "'" + json.dumps(text, ensure_ascii=False)[1:-1].replace("\\\"", '"').replace(
         "'", "\\'"
@@ -138,8 +176,9 @@ def render_typescript_handlers(plan: ScaffoldPlan, task: str, style: str = "dsl"
     sdk: set[str] = set()
     models: set[str] = set()
     blocks: list[list[str]] = []
+    functions = _ts_functions(plan)
     for handler in plan.handlers:
-        block = _ts_handler(handler, sdk, models)
+        block = _ts_handler(handler, functions[handler.step], sdk, models)
         if style == "class":
             block = _ts_class(handler, block, sdk)
         blocks.append(block)
@@ -172,14 +211,14 @@ def render_typescript_handlers(plan: ScaffoldPlan, task: str, style: str = "dsl"
     return "\n".join(out) + "\n"
 
 
-def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[str]:
+def _ts_handler(handler: HandlerPlan, work: str, sdk: set[str], models: set[str]) -> list[str]:
     name = handler.class_name
     deps = [d for d in handler.dependencies if d.step != handler.aggregates]
+    names = _ts_params(handler)
     params: list[str] = []
     parsed: list[str] = []
     for dep in deps:
-        raw = _camel(dep.param)
-        typed = _camel(dep.param)
+        raw = typed = names[dep.step]
         if dep.result_type is None:
             params.append(f"{typed}: Record<string, unknown> | null")
             parsed.append(f"({raw} ?? null) as Record<string, unknown> | null")
@@ -191,9 +230,8 @@ def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[s
         else:
             params.append(f"{typed}: {dep.result_type}")
             parsed.append(f"{dep.result_type}Schema.parse({raw})")
-    depends = ", ".join(f"{_camel(d.param)}: {_ts_str(d.step)}" for d in deps)
+    depends = ", ".join(f"{names[d.step]}: {_ts_str(d.step)}" for d in deps)
     options = f"{{ depends: {{ {depends} }}" if deps else "{"
-    work = _camel(handler.function)
     lines = [f"/** {_summary(handler)} */"]
     if handler.kind is StepType.DECISION:
         sdk.update(("Decision", "defineDecisionHandler"))
@@ -207,7 +245,7 @@ def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[s
             f"export const {name} = defineDecisionHandler(",
             f"  {_ts_str(handler.callable)},",
             f"  {options}{' }' if deps else '}'},",
-            f"  async ({{ {', '.join(_camel(d.param) for d in deps)} }}) =>",
+            f"  async ({{ {', '.join(names[d.step] for d in deps)} }}) =>",
             f"    Decision.route({_ts_call(work, parsed, 4)}, {{ route: 'all' }}),",
             ");",
         ]
@@ -254,12 +292,12 @@ def _ts_handler(handler: HandlerPlan, sdk: set[str], models: set[str]) -> list[s
         f"export const {name} = {define}(",
         f"  {_ts_str(handler.callable)},",
         f"  {options}{' }' if deps else '}'},",
-        f"  async ({{ {', '.join([*(_camel(d.param) for d in deps), 'context'])} }}) =>",
+        f"  async ({{ {', '.join([*(names[d.step] for d in deps), 'context'])} }}) =>",
         f"    {_ts_call(work, parsed, 4)},",
         ");",
     ]
     if "context" not in parsed:
-        lines[-3] = f"  async ({{ {', '.join(_camel(d.param) for d in deps)} }}) =>"
+        lines[-3] = f"  async ({{ {', '.join(names[d.step] for d in deps)} }}) =>"
         if not deps:
             lines[-3] = "  async () =>"
     return lines
@@ -270,9 +308,9 @@ def _ts_class(handler: HandlerPlan, block: list[str], sdk: set[str]) -> list[str
     start = next(i for i, line in enumerate(block) if line.startswith("export const "))
     summary, work = block[0], block[1:start]
     deps = [d for d in handler.dependencies if d.step != handler.aggregates]
+    names = _ts_params(handler)
     reads = [
-        f"    const {_camel(d.param)} = context.getDependencyResult({_ts_str(d.step)});"
-        for d in deps
+        f"    const {names[d.step]} = context.getDependencyResult({_ts_str(d.step)});" for d in deps
     ]
     # The DSL's call expression: its lines are already indented for a method body.
     arrow = next(i for i, line in enumerate(block) if line.lstrip().startswith("async ("))

@@ -40,6 +40,8 @@ __all__ = ["Dependency", "HandlerPlan", "ScaffoldPlan", "plan_handlers", "type_i
 
 DEFAULT_BATCH_SIZE = 100
 RESERVED = frozenset(keyword.kwlist) | {"context", "handlers", "models", "dependency"}
+SDK_CLASSES = frozenset({"StepHandler"})
+"""SDK names the handler files import: a handler class of that name would shadow them."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def plan_handlers(
     optional = _optional_steps(template)
     names = attribute_names([s.name for s in template.steps], RESERVED)
     functions = dict(zip((s.name for s in template.steps), names, strict=True))
+    classes = _class_names([s.name for s in template.steps])
     plans: list[HandlerPlan] = []
     for definition in template.steps:
         if step is not None and definition.name != step:
@@ -144,7 +147,7 @@ def plan_handlers(
             kind=kind,
             description=definition.description,
             function=functions[definition.name],
-            class_name=type_identifier(definition.name) + "Handler",
+            class_name=classes[definition.name],
             dependencies=deps,
             result_type=result_types.get(definition.name) if typed_result else None,
             result_sample=samples.get(definition.name) if typed_result else None,
@@ -157,6 +160,25 @@ def type_identifier(name: str) -> str:
     """PascalCase ``name`` as an ASCII identifier: ``2fa`` -> ``Step2fa``, ``名前`` -> ``Step``."""
     pascal = "".join(ch for ch in pascal_case(name) if ch.isascii())
     return pascal if pascal[:1].isalpha() else "Step" + pascal
+
+
+def _class_names(steps: list[str]) -> dict[str, str]:
+    """Each step's handler class: ``{Step}Handler``, made unique with ``2``, ``3``... in order.
+
+    ``Step One`` and ``step_one`` are both ``StepOne``; ``step`` and ``名前`` would be
+    ``StepHandler``, the SDK's base class.
+    """
+    taken: set[str] = set(SDK_CLASSES)
+    names: dict[str, str] = {}
+    for step in steps:
+        stem = type_identifier(step)
+        name, n = f"{stem}Handler", 1
+        while name in taken:
+            n += 1
+            name = f"{stem}{n}Handler"
+        taken.add(name)
+        names[step] = name
+    return names
 
 
 def _kind(steps: dict[str, Any], name: str) -> StepType | None:

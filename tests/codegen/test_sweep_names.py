@@ -1,0 +1,155 @@
+"""Step names that collide once converted to identifiers (adversarial sweep).
+
+``step_one``, ``Step One`` and ``stepOne`` are all ``StepOne``; ``step`` and ``名前``
+would be ``StepHandler``, the SDK's base class; step ``x_result`` depending on
+``x`` has a work function named like its own parameter ``xResult``; ``a2`` and
+``a_2`` are both ``a2`` in camelCase; step ``context`` shadows the ``context``
+argument. Every generated handler file must still declare each name once and
+pass its type checker.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tasker_ctl.codegen import load_template
+from tasker_ctl.codegen.scaffold import build_scaffold
+from tests.conftest import ROOT
+from tests.scaffold.test_toolchains import SDK_DECLARATIONS
+
+TOOLS = ROOT / ".tools" / "node_modules"
+STEPS = [
+    ("step_one", []),
+    ("Step One", ["step_one"]),
+    ("stepOne", ["step_one"]),
+    ("step", []),
+    ("名前", ["step"]),
+    ("x", []),
+    ("x_result", ["x"]),
+    ("context", ["x_result"]),
+    ("a2", []),
+    ("a_2", ["a2", "context"]),
+    ("define_handler", ["a_2", "a2"]),
+    ("step_names", ["define_handler"]),
+]
+DECISIONS = {"step_names"}
+
+
+def template_text() -> str:
+    lines = ["name: colliding_steps", "namespace_name: sweep", "version: 1.0.0", "steps:"]
+    for i, (name, deps) in enumerate(STEPS):
+        lines += [f"  - name: {json.dumps(name)}", f"    handler: {{callable: sweep.h{i}}}"]
+        if deps:
+            lines.append(f"    dependencies: {json.dumps(deps)}")
+        if name in DECISIONS:
+            lines.append("    type: decision")
+        elif name != "context":
+            lines.append("    result_schema: {type: object, properties: {v: {type: string}}}")
+    lines += ["  - name: after", "    handler: {callable: sweep.after}"]
+    lines.append("    dependencies: [step_names]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def scaffolds(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """(language, style) -> the directory its scaffold was written to."""
+    root = tmp_path_factory.mktemp("colliding")
+    source = root / "colliding_steps.yaml"
+    source.write_text(template_text(), encoding="utf-8")
+    template = load_template(source).template
+    out: dict[tuple[str, str], Path] = {}
+    for language in ("python", "typescript", "ruby"):
+        for style in ("dsl", "class"):
+            folder = root / f"{language}_{style}"
+            files, _ = build_scaffold(template, language, style)
+            for file in files:
+                (folder / file.relpath).parent.mkdir(parents=True, exist_ok=True)
+                (folder / file.relpath).write_text(file.content, encoding="utf-8")
+            out[language, style] = folder
+    return out
+
+
+def duplicates(names: list[str]) -> list[str]:
+    return sorted({n for n in names if names.count(n) > 1})
+
+
+@pytest.mark.parametrize("style", ["dsl", "class"])
+def test_python_handlers_define_each_name_once(
+    scaffolds: dict[tuple[str, str], Path], style: str
+) -> None:
+    source = (scaffolds["python", style] / "handlers.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    defined = [n.name for n in tree.body if isinstance(n, ast.ClassDef | ast.FunctionDef)] + [
+        a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names
+    ]
+    assert duplicates(defined) == []
+
+
+@pytest.mark.parametrize("style", ["dsl", "class"])
+def test_typescript_handlers_declare_each_name_once(
+    scaffolds: dict[tuple[str, str], Path], style: str
+) -> None:
+    source = (scaffolds["typescript", style] / "handlers.ts").read_text(encoding="utf-8")
+    imported = re.findall(r"^  (?:type )?(\w+),$", source, re.MULTILINE)
+    declared = re.findall(r"^export (?:const|function|class) (\w+)", source, re.MULTILINE)
+    assert duplicates(imported + declared) == []
+    # a work function is never called where a parameter or local of that name is in scope
+    for call in re.findall(r"async \(\{ ([\w, ]*) \}\) =>\n\s+(\w+)\(", source):
+        assert call[1] not in call[0].split(", "), call
+
+
+@pytest.mark.parametrize("style", ["dsl", "class"])
+def test_ruby_handler_classes_are_distinct(
+    scaffolds: dict[tuple[str, str], Path], style: str
+) -> None:
+    source = (scaffolds["ruby", style] / "handlers.rb").read_text(encoding="utf-8")
+    handlers = re.findall(r"^  (?:class )?(\w+Handler)\b", source, re.MULTILINE)
+    assert len(handlers) == len(STEPS) + 1 and duplicates(handlers) == []
+
+
+@pytest.mark.toolchain
+def test_python_class_handlers_pass_mypy_strict(scaffolds: dict[tuple[str, str], Path]) -> None:
+    folder = scaffolds["python", "class"]
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--ignore-missing-imports",
+         "--follow-imports=silent", "handlers.py"],
+        cwd=folder, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.toolchain
+def test_typescript_handlers_type_check(
+    scaffolds: dict[tuple[str, str], Path], tmp_path: Path
+) -> None:
+    node = shutil.which("node")
+    tsc = TOOLS / "typescript" / "bin" / "tsc"
+    if node is None or not tsc.exists() or not (TOOLS / "zod").exists():
+        pytest.skip("needs node and .tools/node_modules/{typescript,zod}: run scripts/test.sh")
+    checked = [
+        scaffolds["typescript", style] / name
+        for style in ("dsl", "class")
+        for name in ("models.ts", "handlers.ts")
+    ]
+    config = {
+        "compilerOptions": {
+            "noEmit": True, "strict": True, "target": "ES2022", "lib": ["ES2022", "DOM"],
+            "module": "ESNext", "moduleResolution": "bundler", "types": [],
+            "skipLibCheck": True, "baseUrl": str(tmp_path), "paths": {"zod": [str(TOOLS / "zod")]},
+        },
+        "files": [str(SDK_DECLARATIONS), *map(str, checked)],
+    }  # fmt: skip
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    result = subprocess.run(
+        [node, str(tsc), "--pretty", "false", "-p", str(tmp_path / "tsconfig.json")],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
