@@ -94,6 +94,8 @@ def visualize(
         raise ParameterError(
             "--graph-only prints the Mermaid graph and cannot be combined with --format dot"
         )
+    if output is not None:
+        _refuse_overwriting_an_input(output, template, annotations, report)
     from tasker_ctl.reporting import visualize as draw
 
     loaded = _load_template(template)
@@ -124,6 +126,30 @@ def visualize(
     else:
         _write_all_or_nothing(output, text)
     return 0
+
+
+def _refuse_overwriting_an_input(
+    output: Path, template: str, annotations: Path | None, report: Path | None
+) -> None:
+    """``-o`` must not name a file the command reads (it would replace it with the picture)."""
+    inputs = [
+        ("the template", Path(template) if template != STDIN else None),
+        ("the --annotations file", annotations),
+        ("the --report file", report),
+    ]
+    for what, source in inputs:
+        if source is None:
+            continue
+        try:
+            same = source.samefile(output)
+        except OSError:  # one of them does not exist (yet): they cannot be one file
+            continue
+        if same:
+            raise ParameterError(
+                f"--output {output} is {what} being read; writing the picture there "
+                f"would replace it",
+                hint="choose another --output file (e.g. with a .mmd, .md or .dot suffix)",
+            )
 
 
 def _load_template(argument: str) -> TaskTemplate:
@@ -184,8 +210,16 @@ def _read_annotations(path: Path) -> dict[str, str]:
     if document.root is None:
         problem = document.problem
         assert problem is not None
+        message = problem.message
+        if problem.rule_id == "NOT_A_MAPPING":  # the loader words these for templates
+            message = (
+                "the annotations file is empty"
+                if message.startswith("file is empty")
+                else f"{message.split(';')[0]}; annotations must be a mapping of step names "
+                "to notes"
+            )
         raise InputFileError(
-            f"{path}: {problem.message}",
+            message,
             location=Location(path, problem.line, problem.column),
             hint=hint,
         )
@@ -195,7 +229,7 @@ def _read_annotations(path: Path) -> dict[str, str]:
         if not isinstance(key, Scalar) or not isinstance(value, Scalar):
             node = key if not isinstance(key, Scalar) else value
             raise InputFileError(
-                f"{path}: each annotation must be a step name and a one-line note",
+                "each annotation must be a step name and a one-line note",
                 location=Location(path, node.line, node.column),
                 hint=hint,
             )

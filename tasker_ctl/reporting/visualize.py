@@ -3,7 +3,8 @@ r"""``tasker-ctl visualize``: a template's DAG as Mermaid, Markdown or Graphviz 
 Mermaid follows the real tool's layout (``graph TD``, the eight ``classDef``
 lines, one node per step in template order, edges sorted by (from, to)) with
 three differences: labels are escaped (quotes, brackets, braces, ``<``, ``>``,
-``#`` become Mermaid entity codes, so any step name renders), node IDs are
+``#``, ``&`` and backticks become Mermaid entity codes, so any step name renders as
+written: a leading backtick would otherwise open a Markdown string), node IDs are
 sanitised (a name that is not an identifier, or is a Mermaid keyword such as
 ``end``, gets a unique ``step_N`` ID), and edges are typed: ``-.->|decides|``
 from a decision step to the steps it may create, ``==>|batch|`` from a batchable
@@ -88,10 +89,12 @@ _MERMAID_ENTITIES = {
     "|": "#124;",
     "(": "#40;",
     ")": "#41;",
+    "`": "#96;",
+    "&": "#38;",
     "\n": " ",
     "\r": " ",
 }
-_SAFE_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SAFE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MERMAID_KEYWORDS = frozenset(
     {
         "end",
@@ -107,6 +110,11 @@ _MERMAID_KEYWORDS = frozenset(
         "default",
         "call",
         "href",
+        "interpolate",
+        "_self",
+        "_blank",
+        "_parent",
+        "_top",
     }
 )
 """Words that Mermaid parses as syntax: a node called ``end`` breaks the whole chart."""
@@ -149,6 +157,15 @@ def escape_mermaid(label: str) -> str:
 def escape_dot(label: str) -> str:
     """Make a label safe inside a double-quoted DOT string (and on a terminal)."""
     return clean(label).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def dot_id(name: str) -> str:
+    r"""A step's DOT node ID: like :func:`escape_dot`, but one ID per name.
+
+    Backslashes are doubled before control characters become visible escapes, so a
+    name holding a CR and one holding the two characters ``\r`` stay two nodes.
+    """
+    return clean(name.replace("\\", "\\\\")).replace('"', '\\"').replace("\n", "\\n")
 
 
 EdgeStyle = Literal["typed", "plain"]
@@ -194,7 +211,7 @@ def _node_ids(template: TaskTemplate) -> dict[str, str]:
         if step.name in ids:
             continue
         node_id = step.name
-        if not _SAFE_ID.match(node_id) or node_id.lower() in _MERMAID_KEYWORDS:
+        if not _SAFE_ID.fullmatch(node_id) or node_id.lower() in _MERMAID_KEYWORDS:
             node_id = f"step_{index}"
             while node_id in used or node_id in names:
                 node_id += "_"
@@ -285,7 +302,7 @@ def render_dot(
     ]
     for step in _unique_steps(template):
         style = styling.of(step.name)
-        name = escape_dot(step.name)
+        name = dot_id(step.name)
         label = "\\n".join(escape_dot(part) for part in (step.name, *style.notes))
         lines.append(
             f'    "{name}" [label="{label}", shape={DOT_SHAPES[step.type]}'
@@ -301,7 +318,7 @@ def render_dot(
             attrs = " [style=dashed]" if _dashed(edge, styling) else ""
         else:
             attrs = styles[edge.kind]
-        lines.append(f'    "{escape_dot(edge.source)}" -> "{escape_dot(edge.target)}"{attrs};')
+        lines.append(f'    "{dot_id(edge.source)}" -> "{dot_id(edge.target)}"{attrs};')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
