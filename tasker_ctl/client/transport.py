@@ -175,6 +175,8 @@ class Transport:
             break
         if status in ok:
             data = self._parse(raw, method, shown, allow_empty, headers)
+            if self.redactor.found_in(raw):  # a server that echoes the credential
+                data = self.redactor.scrub_data(data)
             if check is not None:
                 problem = check(status, data)
                 if problem is not None:
@@ -313,8 +315,9 @@ class Transport:
         return data
 
     def _snippet(self, raw: bytes) -> str:
-        text = self.scrub(raw[: _SNIPPET * 2].decode("utf-8", "replace")).strip()
-        text = " ".join(text.split())
+        # the whole body is scrubbed before it is cut: a cut secret is no longer recognised
+        head = self.redactor.scrub_bytes(raw)[: _SNIPPET * 2]
+        text = self.scrub(" ".join(self.scrub(head.decode("utf-8", "replace")).split()))
         return repr(
             text[:_SNIPPET] + ("..." if len(text) > _SNIPPET or len(raw) > _SNIPPET * 2 else "")
         )
