@@ -35,12 +35,14 @@ def emit(view: str, data: Any, fmt: str, *, title: str | None = None) -> None:
     ``title`` (table only) is a line printed first, e.g. what a command changed.
     """
     if fmt == "json":
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        _write(lambda plain: json.dumps(data, indent=2, ensure_ascii=not plain) + "\n")
     elif fmt == "yaml":
         import yaml
 
-        sys.stdout.write(
-            yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        _write(
+            lambda plain: yaml.safe_dump(
+                data, sort_keys=False, allow_unicode=plain, default_flow_style=False
+            )
         )
     else:
         console = stdout_console()
@@ -48,6 +50,21 @@ def emit(view: str, data: Any, fmt: str, *, title: str | None = None) -> None:
             console.print(literal((title, "bold green")))
         for part in VIEWS[view](data):
             console.print(part)
+
+
+def _write(render: Callable[[bool], str]) -> None:
+    r"""Write ``render(True)`` (characters as they are), else ``render(False)`` (escaped).
+
+    The escaped form is for what stdout cannot encode: a lone surrogate from a
+    server's ``"\ud800"``, or any non-ASCII character on an ASCII stdout. Either
+    way the document is written whole, in one piece, and is valid.
+    """
+    text = render(True)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = render(False)
+    sys.stdout.write(text)
 
 
 def render_text(view: str, data: Any, width: int = 120) -> str:
