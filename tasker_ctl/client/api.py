@@ -151,6 +151,43 @@ def dlq_update_body(
     }
 
 
+def _check_utf8(values: Mapping[str, str | int], body: Any) -> None:
+    """Refuse text that cannot be sent (UTF-8 in URLs and JSON) before anything is sent.
+
+    Such text comes from bytes that are not UTF-8 on the command line (Python keeps
+    them as lone surrogates) or from a lone surrogate escape in a JSON flag or file.
+    """
+    found = [
+        (f"the {name}", v) for name, v in values.items() if isinstance(v, str) and _bad_text(v)
+    ]
+    stack: list[Any] = [body]
+    while stack and not found:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and _bad_text(value):
+            found.append(("a value in the request body", value))
+    if found:
+        name, text = found[0]
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise InvalidArgumentError(
+            f"{name} {shown!r} is not valid UTF-8 text, so it cannot be sent",
+            hint="a command-line value held bytes that are not UTF-8 (check the terminal's "
+            "encoding and LANG), or a JSON value held a lone surrogate escape such as \\ud800",
+        )
+
+
+def _bad_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 _NO_STEP = "no such step in that task; 'tasker-ctl task steps TASK_UUID' lists them"
 
 
@@ -175,6 +212,7 @@ class _Api:
         ok: tuple[int, ...] = (200,),
         not_found_hint: str | None = None,
     ) -> Any:
+        _check_utf8({**(args or {}), **(params or {})}, body)
         path = template.format(**{k: quote(v, safe="") for k, v in (args or {}).items()})
         documented = next((s for s in ok if response_schema(self.api, template, method, s)), ok[0])
 
