@@ -84,12 +84,22 @@ def strip_language_suffix(namespace: str) -> str:
 
 def result_type_name(namespace: str, step: str) -> str:
     """``ecommerce_ts`` + ``validate_cart`` -> ``EcommerceValidateCartResult``."""
-    return pascal_case(f"{strip_language_suffix(namespace)}_{step}") + "Result"
+    return _type_start(pascal_case(f"{strip_language_suffix(namespace)}_{step}"), "Step") + "Result"
 
 
 def input_type_name(task_name: str) -> str:
-    """``order_pipeline`` -> ``OrderPipelineInput``."""
-    return pascal_case(task_name) + "Input"
+    """``order_pipeline`` -> ``OrderPipelineInput``; ``2fa_flow`` -> ``Task2faFlowInput``."""
+    return _type_start(pascal_case(task_name), "Task") + "Input"
+
+
+def _type_start(pascal: str, prefix: str) -> str:
+    """``pascal`` behind ``prefix`` unless it starts with an ASCII letter.
+
+    A type name must start with a letter in every target, and Ruby's constants
+    with an uppercase one: ``2faFlow`` and ``名前`` (valid task names, and
+    upstream's names for them) are not class names.
+    """
+    return pascal if pascal[:1].isascii() and pascal[:1].isalpha() else prefix + pascal
 
 
 def attribute_name(json_name: str) -> str:
