@@ -83,6 +83,7 @@ TRANSPORTS = ("rest", "grpc")
 ENDPOINTS: tuple[Literal["orchestration"], Literal["worker"]] = ("orchestration", "worker")
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
+_IPV4 = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _PROFILE_KEYS = frozenset({"description", "namespaces", "transport", "tools", *ENDPOINTS})
 _ENDPOINT_KEYS = frozenset({"base_url", "timeout_ms", "max_retries", "auth"})
@@ -470,6 +471,23 @@ def url_problem(url: str) -> str | None:
         return f"has no host (got {_show(display_url(url))})"
     if any(ch.isspace() or not ch.isprintable() for ch in url):
         return "holds whitespace or control characters"
+    return _host_problem(parts.hostname)
+
+
+def _host_problem(host: str) -> str | None:
+    """Why ``host`` (not an IP literal) cannot be looked up in DNS, or ``None``."""
+    if ":" in host or _IPV4.fullmatch(host):
+        return None  # an IPv6 literal, or an IPv4 address (httpx checks those)
+    try:
+        ascii_host = host.encode("idna").decode("ascii")  # RFC 3490; non-ASCII names too
+    except UnicodeError:
+        ascii_host = ""
+    labels = ascii_host.removesuffix(".").split(".")
+    if not ascii_host or len(ascii_host) > 253 or not all(0 < len(p) <= 63 for p in labels):
+        return (
+            f"has an invalid host name {_show(host)} (dot-separated labels of 1 to 63 "
+            "characters, 253 in all)"
+        )
     return None
 
 

@@ -242,6 +242,12 @@ class Transport:
             ) from None
         except httpx.HTTPError as exc:
             raise RemoteError(f"{method} {shown} failed: {self._reason(exc)}", url=shown) from None
+        except UnicodeError as exc:  # the resolver's IDNA encoding refused the host name
+            raise ProfileError(
+                f"cannot send {method} {shown}: the host name is not valid ({self._reason(exc)})",
+                hint="check the host name in base_url (profile, or "
+                f"TASKER_{self.label.split()[0].upper()}_URL)",
+            ) from None
         return response.status_code, response.headers, b"".join(chunks)
 
     def _reason(self, exc: BaseException) -> str:

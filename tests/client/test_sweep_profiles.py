@@ -1,0 +1,60 @@
+"""Profiles and base URLs nobody here chose: bad host names, hostile profile files.
+
+Found by the adversarial sweep (each test names what used to happen).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasker_ctl.client.errors import ProfileError
+from tasker_ctl.client.profiles import Endpoint, url_problem
+from tasker_ctl.client.transport import Transport
+from tests.client.fake_server import clean_env, run_cli
+
+
+@pytest.mark.parametrize("host", ["tasker..internal", "a" * 64 + ".example", ".tasker"])
+def test_a_host_name_dns_cannot_carry_is_a_profile_error(tmp_path: Path, host: str) -> None:
+    """It reached the resolver and crashed there (UnicodeError from IDNA encoding, exit 3)."""
+    env = clean_env(tmp_path, TASKER_ORCHESTRATION_URL=f"http://{host}:8080")
+    run = run_cli(["task", "list"], cwd=tmp_path, env=env)
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "TASKER_ORCHESTRATION_URL has an invalid host name" in run.stderr
+
+
+def test_profile_validate_names_the_line_of_a_bad_host(tmp_path: Path) -> None:
+    config = tmp_path / ".config"
+    config.mkdir()
+    (config / "tasker.toml").write_text(
+        '[profile.staging]\ndescription = "x"\n\n[profile.staging.worker]\n'
+        'base_url = "http://workers..svc:8081"\n',
+        encoding="utf-8",
+    )
+    run = run_cli(["profile", "validate"], cwd=tmp_path, env=clean_env(tmp_path))
+    assert run.returncode == 1, run.stderr
+    assert "tasker.toml:5: [profile.staging.worker] base_url has an invalid host name" in run.stdout
+
+
+_host = st.text(st.sampled_from("ab.-_1é"), min_size=1, max_size=80)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(host=_host)
+def test_a_url_that_passes_has_a_host_the_resolver_can_encode(host: str) -> None:
+    if url_problem(f"http://{host}:8080") is None:
+        host.encode("idna")  # what socket.getaddrinfo does with it
+
+
+def test_the_transport_reports_a_host_the_resolver_refuses_as_a_profile_error() -> None:
+    """Second line of defence, for endpoints built without the profile checks."""
+    endpoint = Endpoint("http://tasker..internal:8080")
+    with (
+        Transport(endpoint, label="orchestration API") as api,
+        pytest.raises(ProfileError, match="the host name is not valid"),
+    ):
+        api.request("GET", "/health")
