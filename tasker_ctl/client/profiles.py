@@ -272,6 +272,12 @@ def parse_profile_text(text: str, path: Path) -> ProfileFile:
             location=Location(path, line, column),
             hint="fix the syntax of the profile file",
         ) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ProfileError(
+            "invalid TOML: arrays or inline tables nest too deeply to read",
+            location=Location(path),
+            hint="a profile file needs no nesting deeper than a few levels; fix the file",
+        ) from None
     checker = _Checker(path)
     raw = data.get("profile", {})
     profiles: dict[str, dict[str, Any]] = {}

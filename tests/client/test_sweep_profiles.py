@@ -58,3 +58,22 @@ def test_the_transport_reports_a_host_the_resolver_refuses_as_a_profile_error() 
         pytest.raises(ProfileError, match="the host name is not valid"),
     ):
         api.request("GET", "/health")
+
+
+@pytest.mark.parametrize("command", [["task", "list"], ["profile", "validate"]])
+def test_a_profile_file_nested_too_deeply_is_a_clear_error(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """tomllib recursed until RecursionError: a traceback and exit 3."""
+    config = tmp_path / ".config"
+    config.mkdir()
+    (config / "tasker.toml").write_text(
+        "[profile.default]\nnamespaces = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8"
+    )
+    run = run_cli(command, cwd=tmp_path, env=clean_env(tmp_path))
+    assert "Traceback" not in run.stderr
+    output = run.stdout + run.stderr
+    assert f"{config / 'tasker.toml'}: invalid TOML: arrays or inline tables nest too deeply" in (
+        output
+    )
+    assert run.returncode == (1 if command[0] == "profile" else 2), output
