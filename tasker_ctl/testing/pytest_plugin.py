@@ -20,6 +20,7 @@ import pytest
 
 pytest.register_assert_rewrite("tasker_ctl.testing.assertions")
 
+from tasker_ctl.errors import TaskerCtlError  # noqa: E402
 from tasker_ctl.testing.runs import Run, Tasker  # noqa: E402 - after the rewrite hook
 
 
@@ -60,4 +61,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def tasker(request: pytest.FixtureRequest) -> TaskerFixture:
     """Runs the project's workflows: ``tasker.run("config/tasks/x.yaml", context=...)``."""
     update = bool(request.config.getoption("--tasker-update-snapshots"))
-    return TaskerFixture(Path(str(request.path)), request.node.name, update)
+    try:
+        return TaskerFixture(Path(str(request.path)), request.node.name, update)
+    except TaskerCtlError as exc:  # the project's configuration: say what, not where in here
+        problem = "\n".join([str(exc), *getattr(exc, "__notes__", ())])
+    pytest.fail(problem, pytrace=False)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasker_ctl.errors import InputFileError, TemplateNotRunnableError
+from tasker_ctl.errors import InputFileError, TaskerCtlError, TemplateNotRunnableError
 from tasker_ctl.testing.stubs import StubLike, to_stub
 
 __all__ = [
@@ -287,10 +287,14 @@ class Tasker:
     """
 
     def __init__(self, project: Path | str | None = None) -> None:
+        __tracebackhide__ = True
         from tasker_ctl.config import load_settings
 
         self.start = Path(project) if project is not None else Path.cwd()
-        self.settings = load_settings(self.start.resolve())
+        try:
+            self.settings = load_settings(self.start.resolve())
+        except TaskerCtlError as exc:
+            raise _as_shown(exc) from None
 
     def find_template(self, template: Path | str) -> Path:
         """The template file ``template`` names.
@@ -321,8 +325,13 @@ class Tasker:
             if candidate.is_file():
                 return candidate.resolve()
         looked = ", ".join(str(c) for c in tried)
+        message = f"task template {template} not found (looked for: {looked})"
+        missing = [str(base) for base in self.settings.template_paths if not base.is_dir()]
+        if missing and self.settings.template_paths_configured:
+            message += f"; 'template-paths' names no directory at {', '.join(missing)}"
+        suggestion = _suggest_template(path, [c.parent for c in candidates])
         raise InputFileError(
-            f"task template {template} not found (looked for: {looked})",
+            f"{message}; {suggestion}" if suggestion else message,
             hint="pass the path of a task template YAML file, or its name under "
             "'template-paths' in .tasker-ctl.toml",
         )
@@ -355,6 +364,34 @@ class Tasker:
             ValueError: A stub names no step of the template, or ``concurrency < 1``.
             ContextSchemaError: ``strict`` and the context does not match ``input_schema``.
         """
+        __tracebackhide__ = True
+        try:
+            return self._run(
+                template,
+                context,
+                stubs,
+                real_time=real_time,
+                concurrency=concurrency,
+                strict=strict,
+                handlers_root=handlers_root,
+                handler_packages=handler_packages,
+            )
+        except TaskerCtlError as exc:
+            raise _as_shown(exc) from None
+
+    def _run(
+        self,
+        template: Path | str,
+        context: Mapping[str, Any] | None,
+        stubs: Mapping[str, StubLike] | None,
+        *,
+        real_time: bool,
+        concurrency: int,
+        strict: bool,
+        handlers_root: Sequence[Path | str],
+        handler_packages: Sequence[str],
+    ) -> Run:
+        __tracebackhide__ = True
         from tasker_ctl.executor import RunOptions, open_handlers, run_workflow
 
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
@@ -402,6 +439,7 @@ def run(
     handler_packages: Sequence[str] = (),
 ) -> Run:
     """:meth:`Tasker.run` for the project of the working directory."""
+    __tracebackhide__ = True
     return Tasker().run(
         template,
         context,
@@ -415,6 +453,41 @@ def run(
 
 
 # -- helpers ----------------------------------------------------------------------
+
+
+def _as_shown(exc: TaskerCtlError) -> TaskerCtlError:
+    """``exc`` for a test's report: its hint as a note, without tasker-ctl's own frames.
+
+    It is the user's mistake (a missing template, a broken config, a handler package
+    that cannot be imported), said in the message: a traceback through the executor
+    would only bury it, and pytest shows notes but not the ``hint`` attribute.
+    """
+    if exc.hint and f"hint: {exc.hint}" not in getattr(exc, "__notes__", ()):
+        exc.add_note(f"hint: {exc.hint}")
+    return exc.with_traceback(None)
+
+
+_SUGGEST_SCAN_LIMIT = 2000
+"""At most this many YAML files are read from disk when looking for a close name."""
+
+
+def _suggest_template(path: Path, directories: Sequence[Path]) -> str | None:
+    """``did you mean '...'?`` among the YAML files of the directories searched."""
+    from tasker_ctl.suggest import did_you_mean
+
+    names: list[str] = []
+    for directory in dict.fromkeys(directories):
+        try:
+            for number, file in enumerate(directory.iterdir()):
+                if number >= _SUGGEST_SCAN_LIMIT:
+                    break
+                if file.suffix in (".yaml", ".yml") and file.is_file():
+                    # written the way it was asked for: with or without the extension
+                    shown = file.name if path.suffix else file.stem
+                    names.append(str(path.parent / shown) if path.parent.name else shown)
+        except OSError:  # missing or unreadable: nothing to suggest from there
+            continue
+    return did_you_mean(str(path), dict.fromkeys(names), n=2)
 
 
 def _load_template(path: Path, rule_settings: Any) -> Any:
@@ -440,6 +513,7 @@ def _context(context: Mapping[str, Any] | None, notes: list[str]) -> dict[str, A
         TypeError: ``context`` is not a mapping of JSON data.
         InputFileError: serde_json would refuse it (too deep, a number out of range...).
     """
+    __tracebackhide__ = True
     if context is None:
         return {}
     if not isinstance(context, Mapping):
@@ -455,6 +529,7 @@ def _context(context: Mapping[str, Any] | None, notes: list[str]) -> dict[str, A
 
 
 def _stub_specs(stubs: Mapping[str, StubLike], template: Any) -> dict[str, Any]:
+    __tracebackhide__ = True
     if not isinstance(stubs, Mapping):
         raise TypeError(f"stubs must map step names to stubs, not {type(stubs).__name__}")
     names = {step.name for step in template.steps}

@@ -45,6 +45,7 @@ __all__ = [
 
 
 def _json_object(value: Any, what: str) -> dict[str, Any]:
+    __tracebackhide__ = True
     if not isinstance(value, Mapping):
         raise TypeError(f"{what} must be a mapping (a JSON object), not {type(value).__name__}")
     try:
@@ -152,6 +153,7 @@ StubLike: TypeAlias = Stub | Mapping[str, Any] | Callable[..., Any]
 
 def result(value: Mapping[str, Any] | None = None, /, **fields: Any) -> Result:
     """The step succeeds with ``value`` (or the keyword fields) as its result."""
+    __tracebackhide__ = True
     data = dict(value or {}, **fields)
     return Result(_json_object(data, "a stub result"))
 
@@ -164,6 +166,7 @@ def failure(
     error_type: str = "handler_error",
 ) -> Failure:
     """The attempt fails with ``message``; ``retryable=False`` makes the step fail for good."""
+    __tracebackhide__ = True
     if not isinstance(message, str):
         raise TypeError("a failure's message must be a string")
     if retry_after is not None and (
@@ -180,6 +183,7 @@ def checkpoint(
     cursor: Any, items_processed: int, accumulated_results: Mapping[str, Any] | None = None
 ) -> Checkpoint:
     """A checkpoint yield (as ``BatchableMixin.checkpoint_yield`` returns it)."""
+    __tracebackhide__ = True
     if isinstance(items_processed, bool) or not isinstance(items_processed, int):
         raise TypeError("items_processed must be an int")
     json_cursor = _json_object({"cursor": cursor}, "a checkpoint cursor")["cursor"]
@@ -193,6 +197,7 @@ def checkpoint(
 
 def sequence(*outcomes: StubLike) -> Sequence:
     """One outcome per attempt, the last one repeating: ``sequence(failure("x"), {"ok": 1})``."""
+    __tracebackhide__ = True
     if not outcomes:
         raise ValueError("a sequence needs at least one outcome")
     return Sequence(tuple(to_stub(o) for o in outcomes))
@@ -206,6 +211,7 @@ def call(function: Callable[..., Any] | str) -> Function:
     ``"package.module:function"`` string. Lambdas and nested functions cannot be
     imported and are refused.
     """
+    __tracebackhide__ = True
     if isinstance(function, str):
         module, sep, name = function.partition(":")
         if not sep or not module or not name:
@@ -242,13 +248,22 @@ def _import_root(module_name: str) -> str | None:
 
 def to_stub(value: StubLike) -> Stub:
     """A stub from what ``stubs=`` accepts (a mapping is a :func:`result`)."""
+    __tracebackhide__ = True
     if isinstance(value, Stub):
         return value
     if isinstance(value, Mapping):
         return result(value)
+    if any(value is maker for maker in _MAKERS):  # ``failure`` for ``failure("...")``
+        raise TypeError(
+            f"a stub must be {value.__name__}(...), called with its arguments, not the "
+            f"function {value.__name__} itself"
+        )
     if callable(value):
         return call(value)
     raise TypeError(
         f"a stub must be a mapping (the step's result), result(), failure(), checkpoint(), "
         f"sequence() or call(), not {type(value).__name__}"
     )
+
+
+_MAKERS: tuple[Callable[..., Any], ...] = (result, failure, checkpoint, sequence, call)
