@@ -10,6 +10,7 @@ in the current directory when there is none), keeping the rest of it as it was.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Annotated
@@ -58,7 +59,8 @@ def list_remotes(
     rows = []
     for remote in settings.remotes:
         directory = cache.cache_dir(remote.name)
-        fetched = cache.last_fetch_time(directory) if directory.is_dir() else None
+        cached = cache.is_checkout(directory)
+        fetched = cache.last_fetch_time(directory) if cached else None
         rows.append(
             {
                 "name": remote.name,
@@ -67,10 +69,10 @@ def list_remotes(
                 "config-path": remote.config_path,
                 "plugin-path": remote.plugin_path,
                 "cache": str(directory),
-                "cached": directory.is_dir(),
+                "cached": cached,
                 "last-fetch": int(fetched) if fetched is not None else None,
-                "stale": directory.is_dir()
-                and cache.is_stale(directory, settings.cache_max_age_hours),
+                "stale": cached and cache.is_stale(directory, settings.cache_max_age_hours),
+                "damaged": not cached and os.path.lexists(directory),
             }
         )
     if fmt == "json":
@@ -81,7 +83,9 @@ def list_remotes(
         note(f"add one with: {CONTRIB_EXAMPLE}")
         return 0
     for row in rows:
-        if not row["cached"]:
+        if row["damaged"]:
+            status = "cache damaged (not a git checkout); the next use fetches it again"
+        elif not row["cached"]:
             status = "not cached"
         elif row["last-fetch"] is None:
             status = "cached, fetched at an unknown time"
@@ -204,6 +208,8 @@ def update(
         if outcome.error is None:
             assert outcome.directory is not None
             typer.echo(f"Updated '{remote.name}' ({remote.git_ref}) -> {outcome.directory}")
+            for message in outcome.warnings:
+                warn(message)
             plugin_dir = outcome.directory / remote.plugin_path if remote.plugin_path else None
             if plugin_dir is not None and not plugin_dir.is_dir():
                 warn(

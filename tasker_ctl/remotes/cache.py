@@ -10,16 +10,27 @@ configured remote is cached under ``_url_<hash>``.
 A cache older than ``cache-max-age-hours`` is still served, with a warning (the
 tool works offline). A fetch goes to a fresh directory next to the cache and
 replaces it only once it has succeeded, so a failed fetch leaves the previous
-cache as it was.
+cache as it was. Fetches into one cache directory take turns (a lock on it), so
+tasker-ctl runs started together (parallel CI jobs) do not trip over each
+other's swap. A cache directory that is not a git checkout (emptied, or left
+half-deleted) is fetched again rather than served.
+
+A fetched repository is data from elsewhere: a symbolic link in it that points
+outside the checkout (an absolute path, or ``../..`` past its root) is removed
+after the checkout, with a warning, so nothing read from the cache can lead
+out of it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,25 +105,75 @@ class Resolved:
     fetched: bool = False
 
 
-def fetch(remote: RemoteConfig) -> Path:
-    """Fetch ``remote`` now and replace its cache; the previous cache survives a failure."""
+def is_checkout(directory: Path) -> bool:
+    """Whether ``directory`` is a usable cache: a git checkout (ours or the real tool's)."""
+    return directory.is_dir() and (directory / ".git").is_dir()
+
+
+@contextlib.contextmanager
+def _fetch_lock(base: Path) -> Iterator[None]:
+    """Hold the cache's fetch lock (on its base directory, so it leaves no file behind)."""
+    if sys.platform == "win32":  # pragma: no cover - no flock; fetches there do not take turns
+        yield
+        return
+    import fcntl
+
+    try:
+        handle = os.open(base, os.O_RDONLY)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError as exc:
+        raise RemoteError(f"cannot lock the cache directory {base}: {exc}") from exc
+    try:
+        yield
+    finally:
+        os.close(handle)
+
+
+def fetch(remote: RemoteConfig, notes: list[str] | None = None) -> Path:
+    """Fetch ``remote`` now and replace its cache; the previous cache survives a failure.
+
+    What the user should hear about the fetched files (symbolic links removed) is
+    appended to ``notes``.
+    """
+    return _fetch(remote, notes, only_if_missing=False)[0]
+
+
+def _fetch(
+    remote: RemoteConfig, notes: list[str] | None, *, only_if_missing: bool
+) -> tuple[Path, bool]:
+    """The cache of ``remote`` and whether it was fetched now (see :func:`fetch`)."""
     target = cache_dir(remote.name)
     base = target.parent
     try:
         base.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{remote.name}.fetch-", dir=base))
     except OSError as exc:
         raise RemoteError(f"cannot create the cache directory {base}: {exc}") from exc
-    try:
-        checkout = staging / "checkout"
-        fetch_ref(remote.url, remote.git_ref, checkout)
-        (checkout / LAST_FETCH_FILE).write_text(f"{int(time.time())}\n", encoding="utf-8")
-        _swap_in(checkout, target, staging / "previous")
-    except OSError as exc:
-        raise RemoteError(f"cannot update the cache {target}: {exc}") from exc
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+    with _fetch_lock(base):
+        if only_if_missing and is_checkout(target):
+            return target, False  # another tasker-ctl fetched it while this one waited
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{remote.name}.fetch-", dir=base))
+        except OSError as exc:
+            raise RemoteError(f"cannot create the cache directory {base}: {exc}") from exc
+        try:
+            checkout = staging / "checkout"
+            fetch_ref(remote.url, remote.git_ref, checkout)
+            removed = _remove_outside_links(checkout)
+            (checkout / LAST_FETCH_FILE).write_text(f"{int(time.time())}\n", encoding="utf-8")
+            _swap_in(checkout, target, staging / "previous")
+        except OSError as exc:
+            raise RemoteError(f"cannot update the cache {target}: {exc}") from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    if removed and notes is not None:
+        shown = ", ".join(removed[:5]) + (
+            f" and {len(removed) - 5} more" if len(removed) > 5 else ""
+        )
+        notes.append(
+            f"remote '{remote.name}': removed {len(removed)} symbolic link(s) that point outside "
+            f"the repository: {shown}"
+        )
+    return target, True
 
 
 def _swap_in(new: Path, target: Path, parking: Path) -> None:
@@ -128,14 +189,34 @@ def _swap_in(new: Path, target: Path, parking: Path) -> None:
         raise
 
 
+def _remove_outside_links(checkout: Path) -> list[str]:
+    """Delete the symbolic links under ``checkout`` that lead outside it; their paths."""
+    root = os.path.realpath(checkout)
+    removed: list[str] = []
+    for directory, subdirectories, files in os.walk(checkout):
+        if directory == str(checkout):
+            subdirectories[:] = [d for d in subdirectories if d != ".git"]
+        for name in sorted([*subdirectories, *files]):
+            path = Path(directory) / name
+            if not path.is_symlink():
+                continue
+            # os.path.realpath, not Path.resolve: it does not raise on a link loop
+            target = os.path.realpath(path)
+            if path.readlink().is_absolute() or os.path.commonpath([root, target]) != root:
+                path.unlink()
+                removed.append(path.relative_to(checkout).as_posix())
+    return removed
+
+
 def resolve(remote: RemoteConfig, max_age_hours: int) -> Resolved:
-    """The remote's cached files, fetching them first if there is no cache.
+    """The remote's cached files, fetching them first if there is no usable cache.
 
     A stale cache is served with a warning; a failed first fetch raises
-    :class:`RemoteError`.
+    :class:`RemoteError`. A cache directory that is not a git checkout is fetched
+    again.
     """
     directory = cache_dir(remote.name)
-    if directory.is_dir():
+    if is_checkout(directory):
         warnings = []
         if is_stale(directory, max_age_hours):
             fetched = last_fetch_time(directory)
@@ -145,14 +226,22 @@ def resolve(remote: RemoteConfig, max_age_hours: int) -> Resolved:
                 f"(fetched {age}); run 'tasker-ctl remote update {remote.name}' to refresh"
             )
         return Resolved(directory, warnings)
+    damaged = os.path.lexists(directory)
+    notes: list[str] = []
     try:
-        return Resolved(fetch(remote), fetched=True)
+        path, fetched_now = _fetch(remote, notes, only_if_missing=True)
     except RemoteError as exc:
         where = "--url" if remote.name.startswith("_url_") else f"remote '{remote.name}'"
+        missing = (
+            f"the cache {directory} is not a git checkout (damaged), so there is no copy to use"
+            if damaged
+            else "there is no cached copy to use"
+        )
         raise RemoteError(
-            f"{where}: {exc.message}; there is no cached copy to use",
+            f"{where}: {exc.message}; {missing}",
             hint=exc.hint or "check the URL and ref and your network, then try again",
         ) from exc
+    return Resolved(path, notes, fetched=fetched_now)
 
 
 @dataclass
@@ -162,6 +251,7 @@ class UpdateOutcome:
     remote: RemoteConfig
     directory: Path | None
     error: RemoteError | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def kept_previous(self) -> bool:
@@ -171,8 +261,9 @@ class UpdateOutcome:
 
 def update(remote: RemoteConfig) -> UpdateOutcome:
     """Fetch ``remote`` again; on failure keep (and report) the previous cache."""
+    notes: list[str] = []
     try:
-        return UpdateOutcome(remote, fetch(remote))
+        return UpdateOutcome(remote, fetch(remote, notes), warnings=notes)
     except RemoteError as exc:
         previous = cache_dir(remote.name)
         return UpdateOutcome(remote, previous if previous.is_dir() else None, exc)
@@ -181,10 +272,13 @@ def update(remote: RemoteConfig) -> UpdateOutcome:
 def remove(name: str) -> bool:
     """Delete the cache of remote ``name``; whether there was one."""
     directory = cache_dir(name)
-    if not directory.exists():
+    if not os.path.lexists(directory):
         return False
     try:
-        shutil.rmtree(directory)
+        if directory.is_dir() and not directory.is_symlink():
+            shutil.rmtree(directory)
+        else:  # a file or a link where the cache should be: remove that, not what it names
+            directory.unlink()
     except OSError as exc:
         raise RemoteError(f"cannot remove the cache {directory}: {exc}") from exc
     return True

@@ -94,21 +94,16 @@ def add_remote_text(
         # A new key: append the entry as text at the end of the file. Its header is
         # absolute ([[remotes]] or [[cli.remotes]]), so it is valid after any table,
         # and the rest of the file is untouched by construction.
-        block = tomlkit.aot()
-        entry = tomlkit.table()
-        for name, value in _entry_fields(remote):
-            entry.add(name, value)
-        block.append(entry)
-        rendered = tomlkit.dumps(
-            {key.split(".")[0]: {"remotes": block}} if unified else {"remotes": block}
-        )
-        rendered = rendered[rendered.index("[[") :]
         newline = "\r\n" if "\r\n" in text else "\n"
-        rendered = rendered.replace("\n", newline)
+        rendered = _render_entry(remote, unified, newline)
         if not text:
             return rendered
         return text + (newline if text.endswith("\n") else newline * 2) + rendered
     if isinstance(existing, AoT):
+        # as text after the last entry, in the file's line endings, when that reads right
+        inserted = _insert_entry_lines(text, key, remote, unified)
+        if inserted is not None and _same_with(text, inserted, unified, remote):
+            return inserted
         table = tomlkit.table()
         for name, value in _entry_fields(remote):
             table.add(name, value)
@@ -148,6 +143,10 @@ def remove_remote_text(text: str, name: str, *, unified: bool, path: Path | None
         )
     assert existing is not None
     index = names.index(name)
+    if isinstance(existing, AoT):
+        edited = _remove_entry_lines(text, "cli.remotes" if unified else "remotes", index)
+        if edited is not None and _same_without(text, edited, unified, index):
+            return edited
     if len(names) > 1:
         if isinstance(existing, AoT):
             existing.remove(existing[index])
@@ -163,6 +162,119 @@ def remove_remote_text(text: str, name: str, *, unified: bool, path: Path | None
     return doc.as_string()
 
 
+def _render_entry(remote: RemoteConfig, unified: bool, newline: str) -> str:
+    """The ``[[remotes]]`` (or ``[[cli.remotes]]``) table of ``remote`` as text."""
+    block = tomlkit.aot()
+    entry = tomlkit.table()
+    for name, value in _entry_fields(remote):
+        entry.add(name, value)
+    block.append(entry)
+    rendered = tomlkit.dumps({"cli": {"remotes": block}} if unified else {"remotes": block})
+    return rendered[rendered.index("[[") :].replace("\n", newline)
+
+
+def _entry_span(lines: list[str], key: str, index: int) -> tuple[int, int] | None:
+    """The lines of the ``index``-th ``[[key]]`` entry (``-1``: the last one): [start, end).
+
+    The entry is its header and the lines up to its last value, with the comment
+    lines right under it; comments after a blank line are not part of it.
+    """
+    headers = [n for n, line in enumerate(lines) if _HEADER.match(line)]
+    entries = [n for n in headers if _is_entry_header(lines[n], key)]
+    if not -len(entries) <= index < len(entries):
+        return None
+    start = entries[index]
+    stop = next((n for n in headers if n > start), len(lines))
+    end = max(
+        (n + 1 for n in range(start, stop) if lines[n].strip() and not _is_comment(lines[n])),
+        default=start + 1,
+    )
+    while end < stop and lines[end].strip():
+        end += 1  # comment lines attached to the entry's last value
+    return start, end
+
+
+def _insert_entry_lines(text: str, key: str, remote: RemoteConfig, unified: bool) -> str | None:
+    """``text`` with ``remote``'s entry right after the last ``[[key]]`` entry, or ``None``."""
+    lines = text.splitlines(keepends=True)
+    span = _entry_span(lines, key, -1)
+    if span is None:
+        return None
+    start, end = span
+    newline = "\r\n" if "\r\n" in text else "\n"
+    before, after = lines[:end], lines[end:]
+    if not before[-1].endswith("\n"):
+        before[-1] += newline
+    # a blank line before the new entry when one separates the last entry from what follows
+    spaced = bool(after) and not after[0].strip()
+    if not after:
+        spaced = start > 0 and not lines[start - 1].strip()
+    return (
+        "".join(before)
+        + (newline if spaced else "")
+        + _render_entry(remote, unified, newline)
+        + "".join(after)
+    )
+
+
+def _same_with(text: str, edited: str, unified: bool, remote: RemoteConfig) -> bool:
+    """Whether ``edited`` reads as ``text`` with ``remote`` appended to its remotes."""
+    import tomllib
+
+    try:
+        before, after = tomllib.loads(text), tomllib.loads(edited)
+    except tomllib.TOMLDecodeError:
+        return False
+    holder = before.get("cli", {}) if unified else before
+    holder["remotes"].append(dict(_entry_fields(remote)))
+    return before == after
+
+
+def _remove_entry_lines(text: str, key: str, index: int) -> str | None:
+    """``text`` without the lines of the ``index``-th ``[[key]]`` entry, or ``None``.
+
+    Comments after a blank line at the entry's end are the user's notes about what
+    follows (or about the file) and stay, as does everything else.
+    """
+    lines = text.splitlines(keepends=True)
+    span = _entry_span(lines, key, index)
+    if span is None:
+        return None
+    before, after = lines[: span[0]], lines[span[1] :]
+    if before and not before[-1].strip() and (not after or not after[0].strip()):
+        before = before[:-1]  # the blank line that separated the entry from what preceded it
+    return "".join(before + after)
+
+
+def _is_entry_header(line: str, key: str) -> bool:
+    header = _HEADER.match(line)
+    return header is not None and header.group(1) == "[[" and _key_of(header) == key
+
+
+def _key_of(header: re.Match[str]) -> str:
+    return header.group(2).replace(" ", "")
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("#")
+
+
+def _same_without(text: str, edited: str, unified: bool, index: int) -> bool:
+    """Whether ``edited`` reads as ``text`` with remote number ``index`` removed."""
+    import tomllib
+
+    try:
+        before, after = tomllib.loads(text), tomllib.loads(edited)
+    except tomllib.TOMLDecodeError:
+        return False
+    holder = before.get("cli", {}) if unified else before
+    remotes = holder["remotes"]
+    del remotes[index]
+    if not remotes:
+        del holder["remotes"]
+    return before == after
+
+
 def _tail_block(text: str, key: str) -> int | None:
     """Where the run of ``[[key]]`` entries that ends the file starts, if it does."""
     lines = text.splitlines(keepends=True)
@@ -174,7 +286,7 @@ def _tail_block(text: str, key: str) -> int | None:
         header = _HEADER.match(line)
         if header is None:
             continue
-        if header.group(1) == "[[" and header.group(2).replace(" ", "") == key:
+        if header.group(1) == "[[" and _key_of(header) == key:
             if start is None:
                 start = offsets[number]
         else:
@@ -210,7 +322,8 @@ def write_atomically(path: Path, text: str) -> None:
 def read_text(path: Path) -> str:
     """The file's text ('' if it does not exist yet)."""
     try:
-        return path.read_text(encoding="utf-8") if path.exists() else ""
+        # bytes, then text: read_text would turn Windows line endings into '\n'
+        return path.read_bytes().decode("utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the file: {exc}", location=Location(path)) from exc
 

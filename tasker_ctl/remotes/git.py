@@ -115,8 +115,19 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _last_lines(text: str, count: int = 2) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " ".join(lines[-count:])
+    """The cause git gives: the last lines of its first paragraph.
+
+    git ends many failures with a generic paragraph ("Please make sure you have the
+    correct access rights / and the repository exists."); the reason ("... does not
+    appear to be a git repository", "Could not resolve hostname") comes before it.
+    """
+    paragraph: list[str] = []
+    for line in text.splitlines():
+        if line.strip():
+            paragraph.append(line.strip())
+        elif paragraph:
+            break
+    return " ".join(paragraph[-count:]).rstrip(".")
 
 
 def fetch_ref(url: str, ref: str, target: Path) -> None:
