@@ -58,6 +58,8 @@ UNSUPPORTED = {
     "$recursiveRef": "'$recursiveRef' is not supported; the value is typed as any",
 }
 MAX_DEPTH = 64
+LITERAL_INT = 2**63
+"""Integer literals must be inside (-2**63, 2**63): mypy and Rust's i64 refuse the others."""
 PRIMS: dict[str, ir.PrimKind] = {
     "string": "string",
     "integer": "integer",
@@ -85,6 +87,7 @@ class SchemaBuilder:
         self.module = ir.TypeModule()
         self._by_name: dict[str, ir.Definition] = {}
         self._depth = 0
+        self._noticed: set[ir.Notice] = set()
         self._pending: list[str] = []
         """Names of the models being built (their nested types are defined first)."""
 
@@ -130,7 +133,10 @@ class SchemaBuilder:
 
     # -- helpers ---------------------------------------------------------------
     def _notice(self, path: ir.SchemaPath, message: str) -> None:
-        self.module.notices.append(ir.Notice(path, message))
+        notice = ir.Notice(path, message)
+        if notice not in self._noticed:  # a definition inlined at each use says it once
+            self._noticed.add(notice)
+            self.module.notices.append(notice)
 
     @staticmethod
     def _is_object(schema: Mapping[str, Any]) -> bool:
@@ -409,10 +415,16 @@ class SchemaBuilder:
             )
             rest = {k: v for k, v in schema.items() if k not in ("enum", "const")}
             return self._expr(rest, root, path, parent, prop) if rest else ir.AnyType()
-        if floats:
-            integral = all(f.is_integer() for f in floats)
-            base: ir.TypeExpr = ir.Prim("number")
-            non_null = [v for v in literal if v is not None]
+        wide = [v for v in literal if type(v) is int and not -LITERAL_INT < v < LITERAL_INT]
+        if wide:
+            self._notice(
+                (*path, "enum" if "enum" in schema else "const"),
+                "integers beyond 64 bits cannot be literal types; typed as integer (or number)",
+            )
+        if floats or wide:
+            integral = not wide and all(f.is_integer() and abs(f) < LITERAL_INT for f in floats)
+            base: ir.TypeExpr = ir.Prim("integer" if not floats else "number")
+            non_null = [v for v in literal if v is not None and v not in wide]
             if integral and all(isinstance(v, int) and not isinstance(v, bool) for v in non_null):
                 literal = [*literal, *(int(f) for f in floats)]
             else:

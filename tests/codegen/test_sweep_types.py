@@ -65,3 +65,59 @@ def test_task_names_that_do_not_start_a_class_name(tmp_path: Path, name: str) ->
             ["ruby", "-wc", str(tmp_path / "models.rb")], capture_output=True, text=True
         )
         assert check.returncode == 0 and check.stderr == "", check.stderr
+
+
+SHARED_NOT = """\
+steps:
+  - name: charge
+    handler: {callable: payments.charge}
+    result_schema:
+      type: object
+      properties:
+        first: {$ref: "#/$defs/Code"}
+        second: {$ref: "#/$defs/Code"}
+        again: {$ref: "#/$defs/Code"}
+      $defs:
+        Code: {type: string, not: {const: ""}}
+"""
+
+
+def test_a_definition_used_three_times_warns_once(tmp_path: Path) -> None:
+    result = tasker_ctl(
+        "generate", "types", "-t", str(template(tmp_path, "t", SHARED_NOT)), "-l", "py"
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = result.stderr.splitlines()
+    assert len(warnings) == 1 and "'not' is not expressed" in warnings[0], warnings
+    assert "task.yaml:14:" in warnings[0] and "$defs.Code.not" in warnings[0]
+
+
+WIDE_ENUM = """\
+steps:
+  - name: charge
+    handler: {callable: payments.charge}
+    result_schema:
+      type: object
+      required: [id, legacy]
+      properties:
+        id: {enum: [1, 9223372036854775808, 18446744073709551615]}
+        legacy: {enum: ["none", 9223372036854775807, -9223372036854775807]}
+"""
+
+
+def test_enums_of_integers_beyond_64_bits(tmp_path: Path) -> None:
+    result = tasker_ctl(
+        "generate", "types", "-t", str(template(tmp_path, "t", WIDE_ENUM)), "-l", "py"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "integers beyond 64 bits cannot be literal types" in result.stderr
+    assert "task.yaml:11:14:" in result.stderr and result.stderr.count("warning:") == 1
+    assert "    id: int\n" in result.stdout
+    assert "Literal[9223372036854775808" not in result.stdout
+    assert '"none", 9223372036854775807, -9223372036854775807' in result.stdout
+    (tmp_path / "models.py").write_text(result.stdout, encoding="utf-8")
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "models.py"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert mypy.returncode == 0, mypy.stdout
