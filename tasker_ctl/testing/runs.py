@@ -363,6 +363,7 @@ class Tasker:
             HandlerPackageError: A handler package, or a stub's function, cannot be imported.
             ValueError: A stub names no step of the template, or ``concurrency < 1``.
             ContextSchemaError: ``strict`` and the context does not match ``input_schema``.
+            KeyboardInterrupt: Ctrl-C (``SIGINT``) stopped the run; its workers are stopped.
         """
         __tracebackhide__ = True
         try:
@@ -420,6 +421,8 @@ class Tasker:
                     observers=[recorder],
                 )
             calls = _read_calls(Path(scratch))
+        if result.interrupted:  # the workers are stopped: now the signal is the session's
+            _pass_on(result.interrupted_by)
         built = _build_run(path, result, recorder.events, calls, stub_specs, real_time)
         if not notes:
             return built
@@ -465,6 +468,19 @@ def _as_shown(exc: TaskerCtlError) -> TaskerCtlError:
     if exc.hint and f"hint: {exc.hint}" not in getattr(exc, "__notes__", ()):
         exc.add_note(f"hint: {exc.hint}")
     return exc.with_traceback(None)
+
+
+def _pass_on(signal_name: str | None) -> None:
+    """Do what the signal that stopped the run would have done without it.
+
+    The run catches ``SIGINT``/``SIGTERM``/``SIGHUP`` to stop its workers (as ``tasker-ctl
+    run`` does); a test must not go on as if the run had ended: Ctrl-C stops pytest.
+    """
+    import signal
+
+    if signal_name in (None, "SIGINT"):
+        raise KeyboardInterrupt
+    signal.raise_signal(getattr(signal, signal_name))
 
 
 _SUGGEST_SCAN_LIMIT = 2000

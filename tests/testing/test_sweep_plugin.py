@@ -3,12 +3,18 @@
 One pytest run of a copy of the sample project with a module of mistakes; each
 section of its report is checked: the message says what is wrong and what to do (a
 close template name, the hint), and no frame of tasker-ctl's own code is shown.
+And Ctrl-C in the middle of a run stops the session.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -179,3 +185,48 @@ def test_mistakes_are_reported_as_what_to_fix_not_as_tracebacks(tmp_path: Path) 
     # the user's own line is shown; none of tasker-ctl's frames are
     assert str(ROOT / "tasker_ctl") not in out
     assert "tests/test_mistakes.py:" in sections["test_typo_in_template_name"]
+
+
+@pytest.mark.sdk
+@pytest.mark.usefixtures("sdk")
+def test_ctrl_c_during_a_run_stops_the_session(tmp_path: Path) -> None:
+    # the run caught SIGINT to stop its workers and returned a partial Run: the test
+    # went on, and so did every later test; Ctrl-C must stop pytest
+    project = tmp_path / "shop"
+    shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("__pycache__"))
+    started, later = tmp_path / "started", tmp_path / "later"
+    (project / "tests" / "slow_stubs.py").write_text(
+        "import time\nfrom pathlib import Path\n\n"
+        f"def hang(context):\n    Path({str(started)!r}).touch()\n    time.sleep(60)\n"
+    )
+    (project / "tests" / "test_slow.py").write_text(
+        "from pathlib import Path\nfrom tasker_ctl.testing import call\n\n"
+        "def test_slow(tasker):\n    from slow_stubs import hang\n"
+        "    tasker.run('checkout', context={'cart_id': 'C', 'items': []},\n"
+        "               stubs={'charge': call(hang)})\n\n"
+        f"def test_later():\n    Path({str(later)!r}).touch()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "TASKER_"))}
+    session = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests/test_slow.py"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**env, "RUST_LOG": "off"},
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the stub never ran"
+        os.killpg(session.pid, signal.SIGINT)  # what Ctrl-C sends: pytest and its workers
+        out, _ = session.communicate(timeout=60)
+    finally:
+        if session.poll() is None:
+            os.killpg(session.pid, signal.SIGKILL)
+            session.wait()
+    assert session.returncode == 2, out  # pytest's "interrupted"
+    assert "KeyboardInterrupt" in out and "no tests ran" in out
+    assert not later.exists()
