@@ -45,10 +45,25 @@ class _DeepRecursion:
 
 def parse(name: str, path: str, source: str, budget: RenderBudget) -> Template:
     """Parse one template's text (used for files and for file-name patterns)."""
-    budget.check_text(len(source), f"the template {name}")
+    if len(source) > budget.max_text:
+        raise BudgetExceeded(
+            f"{name} has {len(source):,} characters, more than the {budget.max_text:,} a "
+            "template may have; scaffold templates are not meant to be that large"
+        )
+
+    def tick() -> None:
+        try:
+            budget.tick()
+        except BudgetExceeded:
+            raise BudgetExceeded(
+                f"parsing {name} ({len(source):,} characters) did not finish within "
+                f"{budget.seconds:g} s; scaffold templates are not meant to be that large "
+                "or that deeply nested"
+            ) from None
+
     with _DeepRecursion():
         try:
-            tree = parse_template(source, budget.tick)
+            tree = parse_template(source, tick)
             return Template.build(name, path, build_ast(source, tree))
         except TeraError as exc:
             raise exc.located(path, exc.line) from None
@@ -91,9 +106,17 @@ class TemplateSet:
         if path is None:
             raise TemplateNotFound(f"Template '{name}' not found")
         try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                # at most 4 bytes a character: a larger file cannot fit the budget, and is
+                # not read whole into memory to find that out
+                data = handle.read(self.budget.max_text * 4 + 1)
         except OSError as exc:
             raise TemplateAccessError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if len(data) > self.budget.max_text * 4:
+            raise BudgetExceeded(
+                f"{path} is larger than {self.budget.max_text * 4:,} bytes; scaffold "
+                "templates are not meant to be that large"
+            )
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError as exc:
