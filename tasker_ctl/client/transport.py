@@ -26,6 +26,7 @@ import json
 import random
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ __all__ = ["MAX_BODY_BYTES", "MAX_DEPTH", "Answer", "Transport"]
 MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 200
 _SNIPPET = 200
+_GRACE_S = 0.5
 USER_AGENT = f"tasker-ctl-py/{__version__}"
 
 
@@ -100,6 +102,7 @@ class Transport:
         if endpoint.auth is not None:
             headers[endpoint.auth.header] = endpoint.auth.header_value()
         timeout = (timeout_ms or endpoint.timeout_ms) / 1000
+        self._timeout_s = timeout
         try:
             self._client = httpx.Client(
                 base_url=endpoint.origin,
@@ -194,6 +197,45 @@ class Transport:
     def _send(
         self, method: str, path: str, query: Mapping[str, str], body: Any, shown: str
     ) -> tuple[int, httpx.Headers, bytes]:
+        """One exchange, bounded as a whole by the timeout (as reqwest's ``timeout``).
+
+        httpx's timeouts bound each connect, write and read, so a server that sends a
+        byte every few seconds would hold the command forever; the exchange runs in a
+        daemon thread that is abandoned when the deadline passes. The deadline has a
+        short grace so that a single connect or read that takes too long is reported
+        by httpx's own timeout, which names the phase.
+        """
+        outcome: list[tuple[int, httpx.Headers, bytes] | BaseException] = []
+
+        def exchange() -> None:
+            try:
+                outcome.append(self._exchange(method, path, query, body, shown))
+            except BaseException as exc:  # handed to the caller's thread
+                outcome.append(exc)
+
+        worker = threading.Thread(target=exchange, name="tasker-ctl-http", daemon=True)
+        worker.start()
+        worker.join(self._timeout_s + _GRACE_S)
+        if not outcome:
+            raise RequestTimeoutError(
+                f"{method} {shown} timed out after {self._timeout_s:g}s (the answer did not "
+                "arrive in full in that time)",
+                url=shown,
+                hint=self._timeout_hint(),
+            )
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
+
+    def _timeout_hint(self) -> str:
+        return (
+            "the server is slow or unreachable; raise timeout_ms in the profile "
+            f"(or TASKER_{self.label.split()[0].upper()}_TIMEOUT_MS) if it is just slow"
+        )
+
+    def _exchange(
+        self, method: str, path: str, query: Mapping[str, str], body: Any, shown: str
+    ) -> tuple[int, httpx.Headers, bytes]:
         import httpx
 
         try:
@@ -223,8 +265,7 @@ class Transport:
             raise RequestTimeoutError(
                 f"{method} {shown} timed out after {self._client.timeout.read or 0:g}s ({phase})",
                 url=shown,
-                hint="the server is slow or unreachable; raise timeout_ms in the profile "
-                f"(or TASKER_{self.label.split()[0].upper()}_TIMEOUT_MS) if it is just slow",
+                hint=self._timeout_hint(),
             ) from None
         except httpx.ConnectError as exc:
             raise self._connect_error(exc, method, shown) from None

@@ -278,6 +278,8 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     delay: float = 0.0
+    trickle: float = 0.0
+    """Seconds between the bytes of the body (a server that answers, but very slowly)."""
 
 
 @dataclass
@@ -366,7 +368,16 @@ def _handler(fake: FakeTasker) -> type[BaseHTTPRequestHandler]:
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
-            self.wfile.write(payload)
+            if not reply.trickle:
+                self.wfile.write(payload)
+                return
+            for index in range(len(payload)):
+                try:
+                    self.wfile.write(payload[index : index + 1])
+                    self.wfile.flush()
+                except OSError:  # the client gave up
+                    return
+                time.sleep(reply.trickle)
 
         do_GET = do_POST = do_PATCH = do_DELETE = _serve
 

@@ -1,0 +1,31 @@
+"""The transport against servers that misbehave on the wire.
+
+Found by the adversarial sweep (each test names what used to happen).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.client.fake_server import TASK, TASK_RESPONSE, FakeTasker, Reply, clean_env, run_cli
+
+PATH = f"/v1/tasks/{TASK}"
+
+
+def test_a_server_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout(tmp_path: Path) -> None:
+    """httpx's timeout bounds each read, not the answer: the command waited for ever."""
+    with FakeTasker() as orch:
+        orch.reply("GET", PATH, Reply(200, TASK_RESPONSE, trickle=0.05))
+        env = clean_env(
+            tmp_path,
+            TASKER_ORCHESTRATION_URL=orch.url,
+            TASKER_ORCHESTRATION_TIMEOUT_MS="1000",
+        )
+        started = time.monotonic()
+        run = run_cli(["task", "get", TASK], cwd=tmp_path, env=env)
+        took = time.monotonic() - started
+    assert run.returncode == 4, run.stderr
+    assert took < 10  # the whole answer takes the trickling server over a minute
+    assert f"GET {orch.url}{PATH} timed out after 1s" in run.stderr
+    assert "raise timeout_ms in the profile" in run.stderr
