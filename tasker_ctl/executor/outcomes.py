@@ -126,7 +126,8 @@ class OutcomeProcessor:
             "failure instead",
             record.name,
         )
-        entry = failure_entry(record.uuid, f"{kind}: {outcome.escaped}", kind, retryable=True)
+        # the message is the exception's text, as for any other error (the type has its field)
+        entry = failure_entry(record.uuid, outcome.escaped or kind, kind, retryable=True)
         self._finish(record, Completion(entry), outcome.handler_ms, where, None, outcome)
 
     def _checkpoint(self, record: StepRecord, outcome: CallOutcome) -> str | None:

@@ -318,7 +318,7 @@ def test_sys_exit_in_a_handler_is_a_located_retryable_failure(run: Run, style: s
     quit_ = result.step("quit")
     assert quit_.status is StepState.ERROR and quit_.attempts == 2
     assert quit_.error is not None and quit_.error.error_type == "SystemExit"
-    assert quit_.error.message == "SystemExit: 3" and quit_.error.retryable
+    assert quit_.error.message == "3" and quit_.error.retryable  # its type is error_type
     assert quit_.error.location is not None and "behaviour.py" in quit_.error.location
     warning = next(w for w in result.warnings if w.code is WarningCode.HANDLER_EXITED)
     assert "ends the worker's polling thread" in warning.message
