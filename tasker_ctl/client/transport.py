@@ -57,6 +57,8 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 200
 _SNIPPET = 200
 _GRACE_S = 0.5
+_PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG")
+"""What OpenSSL says when the other end answers a ClientHello in plain HTTP."""
 USER_AGENT = f"tasker-ctl-py/{__version__}"
 
 
@@ -304,11 +306,26 @@ class Transport:
                 or getattr(cause, "reason", None)
                 or self._reason(exc)
             )
+            if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE" in str(exc):
+                hint = (
+                    "the server's certificate is not trusted (verification is always on); "
+                    "if a private CA signed it, point SSL_CERT_FILE at that CA's certificate"
+                )
+            elif any(sign in str(detail).upper() for sign in _PLAIN_HTTP_SIGNS):
+                plain = self.where("").replace("https://", "http://", 1)
+                hint = (
+                    "the server did not answer in TLS: if it serves plain HTTP, "
+                    f"set base_url to {plain}"
+                )
+            else:
+                hint = (
+                    "the server and this client agree on no TLS version or cipher; "
+                    "check the server's TLS settings, or that base_url names the right port"
+                )
             return TlsError(
                 f"TLS handshake with {host} failed: {self.scrub(str(detail))}",
                 url=shown,
-                hint="the server's certificate is not trusted (verification is always on); "
-                "if a private CA signed it, point SSL_CERT_FILE at that CA's certificate",
+                hint=hint,
             )
         if isinstance(cause, socket.gaierror):
             return ConnectFailedError(

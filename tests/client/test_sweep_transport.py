@@ -29,3 +29,17 @@ def test_a_server_that_answers_a_byte_at_a_time_is_cut_off_at_the_timeout(tmp_pa
     assert took < 10  # the whole answer takes the trickling server over a minute
     assert f"GET {orch.url}{PATH} timed out after 1s" in run.stderr
     assert "raise timeout_ms in the profile" in run.stderr
+
+
+def test_https_to_a_plain_http_port_says_so_rather_than_blaming_the_certificate(
+    tmp_path: Path,
+) -> None:
+    """The hint said the certificate was not trusted and suggested SSL_CERT_FILE."""
+    with FakeTasker() as orch:
+        url = orch.url.replace("http://", "https://")
+        env = clean_env(tmp_path, TASKER_ORCHESTRATION_URL=url)
+        run = run_cli(["task", "get", TASK], cwd=tmp_path, env=env)
+    assert run.returncode == 4, run.stderr
+    assert f"error: TLS handshake with {url} failed" in run.stderr
+    assert f"if it serves plain HTTP, set base_url to {orch.url}" in run.stderr
+    assert "SSL_CERT_FILE" not in run.stderr
