@@ -9,6 +9,7 @@ overwritten.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -102,10 +103,20 @@ def init(
             f"this directory also has {LOCAL_CONFIG_NAME}, which tasker-ctl reads before "
             f"{shown}; move its settings into the [cli] table of {shown} and delete it"
         )
+    if os.path.lexists(target.parent) and not target.parent.is_dir():
+        raise ConfigError(
+            f"{target.parent.name} exists and is not a directory; nothing was written",
+            location=Location(target.parent),
+            hint=f"rename or remove it so that init can create {shown}",
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cannot create {target.parent}: {exc}") from exc
+        raise ConfigError(
+            f"cannot create {target.parent}: {exc.strerror or exc}",
+            location=Location(target.parent),
+            hint="run init in a directory you can write to",
+        ) from exc
     create_exclusively(target, init_config_text(not no_contrib))
     typer.echo(f"Created {shown}")
     if no_contrib:

@@ -17,6 +17,8 @@ DEFAULT_CACHE_MAX_AGE_HOURS = 24
 REMOTE_KEYS = ("name", "url", "git-ref", "config-path", "plugin-path")
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+MAX_NAME_LENGTH = 100
+"""File systems allow 255 bytes a name; the cache's staging directory adds ~20."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,11 @@ def name_problem(name: str) -> str | None:
         return (
             f"remote name '{name}' must start with a letter or digit and hold only "
             "letters, digits, '.', '_' and '-' (it names the cache directory)"
+        )
+    if len(name) > MAX_NAME_LENGTH:
+        return (
+            f"remote name '{name[:20]}...' has {len(name)} characters; at most "
+            f"{MAX_NAME_LENGTH} are allowed (it names the cache directory)"
         )
     return None
 
