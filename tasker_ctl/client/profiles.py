@@ -833,7 +833,8 @@ def add_profile(
         old = ""
     else:
         try:
-            old = path.read_text(encoding="utf-8")
+            with path.open(encoding="utf-8", newline="") as handle:  # CRLF stays CRLF
+                old = handle.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise ProfileError(
                 f"cannot read the profile file: {exc}", location=Location(path)
@@ -853,8 +854,9 @@ def add_profile(
         lines.append("tools = [" + ", ".join(toml_string(t) for t in tools) + "]")
     for which, url in (("orchestration", orchestration_url), ("worker", worker_url)):
         lines += ["", f"[profile.{name}.{which}]", f"base_url = {toml_string(url)}"]
-    separator = "" if not old else ("" if old.endswith("\n") else "\n") + "\n"
-    new = old + separator + "\n".join(lines) + "\n"
+    eol = "\r\n" if "\r\n" in old else "\n"  # the file's own line ends
+    separator = "" if not old else ("" if old.endswith("\n") else eol) + eol
+    new = old + separator + eol.join(lines) + eol
     try:
         checked = parse_profile_text(new, path)
     except ProfileError as exc:
@@ -867,7 +869,8 @@ def add_profile(
         raise ProfileError(
             "adding the profile would not define it; edit the file by hand", location=Location(path)
         )
-    _write_atomically(path, new)
+    # a symlinked file (dotfiles) is written where it lives; the link stays a link
+    _write_atomically(path.resolve() if path.is_symlink() else path, new)
     return path
 
 
@@ -878,7 +881,7 @@ def _write_atomically(path: Path, text: str) -> None:
         temp = path.with_name(f".{path.name}.tasker-ctl-{os.getpid()}.tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
             temp.replace(path)
         except BaseException:

@@ -77,3 +77,23 @@ def test_a_profile_file_nested_too_deeply_is_a_clear_error(
         output
     )
     assert run.returncode == (1 if command[0] == "profile" else 2), output
+
+
+def test_profile_add_writes_through_a_symlink_and_keeps_crlf_line_ends(tmp_path: Path) -> None:
+    """The link was replaced by a copy (the real file never changed) and CRLF became LF."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "tasker.toml"
+    old = b'# mine\r\n[profile.a]\r\ntransport = "rest"\r\n'
+    real.write_bytes(old)
+    (tmp_path / ".config").mkdir()
+    link = tmp_path / ".config" / "tasker.toml"
+    link.symlink_to(real)
+    run = run_cli(["profile", "add", "b"], cwd=tmp_path, env=clean_env(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert link.is_symlink() and link.resolve() == real
+    text = real.read_bytes()
+    assert text.startswith(old) and b"[profile.b]\r\n" in text
+    assert text.count(b"\n") == text.count(b"\r\n")  # every line end is the file's CRLF
+    check = run_cli(["profile", "list", "--format", "json"], cwd=tmp_path, env=clean_env(tmp_path))
+    assert '"name": "b"' in check.stdout
