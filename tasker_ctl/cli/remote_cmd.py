@@ -233,7 +233,8 @@ def update(
             report_error(
                 ConfigError(
                     f"remote '{remote.name}': {outcome.error.message}; there is no cache",
-                    hint="check the URL, the ref and the network, then run it again",
+                    hint=outcome.error.hint
+                    or "check the URL, the ref and the network, then run it again",
                 )
             )
     return int(ExitCode.USAGE) if failed else 0

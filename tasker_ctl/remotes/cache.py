@@ -13,7 +13,8 @@ replaces it only once it has succeeded, so a failed fetch leaves the previous
 cache as it was. Fetches into one cache directory take turns (a lock on it), so
 tasker-ctl runs started together (parallel CI jobs) do not trip over each
 other's swap. A cache directory that is not a git checkout (emptied, or left
-half-deleted) is fetched again rather than served.
+half-deleted) is fetched again rather than served, and what a killed fetch left
+next to the cache is removed by the next fetch of that remote.
 
 A fetched repository is data from elsewhere: a symbolic link in it that points
 outside the checkout (an absolute path, or ``../..`` past its root) is removed
@@ -151,6 +152,9 @@ def _fetch(
     with _fetch_lock(base):
         if only_if_missing and is_checkout(target):
             return target, False  # another tasker-ctl fetched it while this one waited
+        # what a fetch that was killed (no 'finally') left behind; none is running now
+        for leftover in base.glob(f".{remote.name}.fetch-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         try:
             staging = Path(tempfile.mkdtemp(prefix=f".{remote.name}.fetch-", dir=base))
         except OSError as exc:

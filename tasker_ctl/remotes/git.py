@@ -143,19 +143,37 @@ def fetch_ref(url: str, ref: str, target: Path) -> None:
     # from origin inside the cache) also works on a cache made here
     run_git(["config", "remote.origin.url", url], target, what)
     run_git(["config", "remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"], target, what)
-    run_git(
-        [
-            "fetch",
-            "--quiet",
-            "--depth",
-            "1",
-            "--no-tags",
-            "--no-recurse-submodules",
-            "--",
-            url,
-            ref,
-        ],
-        target,
-        what,
-    )
+    try:
+        run_git(
+            [
+                "fetch",
+                "--quiet",
+                "--depth",
+                "1",
+                "--no-tags",
+                "--no-recurse-submodules",
+                "--",
+                url,
+                ref,
+            ],
+            target,
+            what,
+        )
+    except RemoteError as exc:
+        if "couldn't find remote ref" in exc.message:
+            raise RemoteError(exc.message, hint=_missing_ref_hint(ref)) from None
+        raise
     run_git(["checkout", "--quiet", "--detach", "FETCH_HEAD"], target, what)
+
+
+def _missing_ref_hint(ref: str) -> str:
+    """What to do when the repository has no ``ref``."""
+    if 4 <= len(ref) < 40 and all(c in "0123456789abcdefABCDEF" for c in ref):
+        return (
+            f"'{ref}' looks like an abbreviated commit, which git cannot fetch: give the "
+            "full 40-character commit id, or a branch or tag"
+        )
+    hint = f"the repository has no branch or tag '{ref}': check git-ref in the configuration"
+    if ref == "main":
+        hint += " (it defaults to 'main'; older repositories use 'master')"
+    return hint

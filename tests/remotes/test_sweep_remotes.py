@@ -274,3 +274,37 @@ def test_edits_keep_every_note_and_the_line_endings(
         if "\r\n" in document:
             assert edited.count("\n") == edited.count("\r\n")
     assert remove_remote_text(added, remote.name, unified=unified) == document
+
+
+def test_a_ref_the_repository_lacks_gets_a_hint_about_what_to_give(
+    run: Run, make_repo: Callable[[str], GitRepo]
+) -> None:
+    repo = make_repo("demo")
+    commit = repo.commit(plugin_files())
+    run("remote", "add", "short", repo.url, "--git-ref", commit[:8])
+    run("remote", "add", "legacy", repo.url, "--git-ref", "master")
+    updated = run("remote", "update")
+    assert updated.returncode == 2
+    assert f"'{commit[:8]}' looks like an abbreviated commit" in updated.stderr
+    assert "full 40-character commit id" in updated.stderr
+    assert "the repository has no branch or tag 'master'" in updated.stderr
+    first_use = run("template", "list", "--remote", "legacy")
+    assert first_use.returncode == 2
+    assert "hint: the repository has no branch or tag 'master'" in first_use.stderr
+
+
+def test_what_a_killed_fetch_left_is_removed_by_the_next_fetch(
+    run: Run, make_repo: Callable[[str], GitRepo]
+) -> None:
+    repo = make_repo("demo")
+    repo.commit(plugin_files())
+    run("remote", "add", "demo", repo.url)
+    base = run.cache / "remotes"
+    # a fetch killed with SIGKILL never reaches its clean-up
+    leftover = base / ".demo.fetch-k1ll3d" / "checkout" / "plugins"
+    leftover.mkdir(parents=True)
+    (leftover / "big.bin").write_bytes(b"\0" * 1024)
+    other = base / ".demo2.fetch-0ther"  # another remote's: not ours to touch
+    other.mkdir()
+    assert run("remote", "update", "demo").returncode == 0
+    assert sorted(p.name for p in base.iterdir()) == [".demo2.fetch-0ther", "demo"]
