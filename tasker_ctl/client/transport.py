@@ -17,12 +17,14 @@ What this module guarantees:
 * every failure is a :class:`~tasker_ctl.client.errors.RemoteError` (or a
   :class:`~tasker_ctl.client.errors.ProfileError`) with one line naming the URL
   and a hint, scrubbed of secrets; answers over 32 MiB, non-JSON answers,
-  ``NaN`` and nesting deeper than 200 levels are refused.
+  ``NaN``, numbers too large for a double and nesting deeper than 200 levels
+  are refused.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import socket
 import ssl
@@ -360,7 +362,7 @@ class Transport:
                 hint=f"is {self.where('')} a Tasker {self.label}?",
             )
         try:
-            data = json.loads(raw, parse_constant=_refuse_constant)
+            data = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
         except (ValueError, RecursionError) as exc:
             kind = headers.get("content-type", "no content type")
             problem = "nests too deeply" if isinstance(exc, RecursionError) else _json_reason(exc)
@@ -485,6 +487,18 @@ def _error_text(data: Any) -> str | None:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    """A JSON number as a float; one too large for a double (``1e400``) is refused.
+
+    Python would read it as infinity, which no JSON writer can give back (``--format
+    json`` would print ``Infinity``); serde_json, the server's writer, never sends one.
+    """
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]} is too large for a double")
+    return value
 
 
 def _json_reason(exc: BaseException) -> str:

@@ -5,6 +5,7 @@ Found by the adversarial sweep (each test names what used to happen).
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -43,3 +44,17 @@ def test_https_to_a_plain_http_port_says_so_rather_than_blaming_the_certificate(
     assert f"error: TLS handshake with {url} failed" in run.stderr
     assert f"if it serves plain HTTP, set base_url to {orch.url}" in run.stderr
     assert "SSL_CERT_FILE" not in run.stderr
+
+
+def test_a_number_too_large_for_a_double_is_refused_not_printed_as_infinity(
+    tmp_path: Path,
+) -> None:
+    """Python read 1e400 as inf, and --format json printed ``Infinity`` (not JSON)."""
+    body = json.dumps({**TASK_RESPONSE, "completion_percentage": 0.5}).replace("0.5", "1e400")
+    with FakeTasker() as orch:
+        orch.reply("GET", PATH, Reply(200, raw=body.encode()))
+        env = clean_env(tmp_path, TASKER_ORCHESTRATION_URL=orch.url)
+        run = run_cli(["task", "get", TASK, "--format", "json"], cwd=tmp_path, env=env)
+    assert run.returncode == 4, run.stdout
+    assert "Infinity" not in run.stdout
+    assert "the number 1e400 is too large for a double" in run.stderr
