@@ -49,14 +49,24 @@ def _uuids(task: str, step: str | None = None) -> tuple[str, str]:
 def _json_flag(text: str, flag: str) -> Any:
     """The JSON value of a flag, refused as serde_json would refuse it."""
     import json
+    import math
 
     from tasker_ctl.client.errors import InvalidArgumentError
 
     def refuse(name: str) -> Any:
         raise ValueError(f"{name} is not JSON")
 
+    def finite(literal: str) -> float:
+        value = float(literal)
+        if math.isinf(value):  # Python reads it as inf, which no JSON body can carry
+            raise ValueError(
+                f"the number {literal[:40]} does not fit a 64-bit float; serde_json, "
+                "the real parser, rejects it"
+            )
+        return value
+
     try:
-        return json.loads(text, parse_constant=refuse)
+        return json.loads(text, parse_constant=refuse, parse_float=finite)
     except json.JSONDecodeError as exc:
         raise InvalidArgumentError(
             f"{flag} is not valid JSON: {exc.msg} at column {exc.colno}",
