@@ -187,6 +187,7 @@ def update(
 ) -> int:
     """Fetch the configured remotes again. A failed fetch keeps the previous cache."""
     from tasker_ctl.remotes import cache
+    from tasker_ctl.remotes.sources import plugin_path_problem
 
     settings = settings_from(ctx)
     remotes = list(settings.remotes)
@@ -213,8 +214,8 @@ def update(
             plugin_dir = outcome.directory / remote.plugin_path if remote.plugin_path else None
             if plugin_dir is not None and not plugin_dir.is_dir():
                 warn(
-                    f"remote '{remote.name}': plugin-path '{remote.plugin_path}' does not "
-                    f"exist in the repository (ref '{remote.git_ref}'); no plugins will be "
+                    f"remote '{remote.name}': "
+                    f"{plugin_path_problem(remote, outcome.directory)}; no plugins will be "
                     "found there"
                 )
         elif outcome.kept_previous:

@@ -40,11 +40,20 @@ def _remote_plugin_dir(remote: RemoteConfig, checkout: Path, label: str) -> Path
     directory = checkout / remote.plugin_path if remote.plugin_path else checkout
     if not directory.is_dir():
         raise RemoteError(
-            f"{label}: plugin-path '{remote.plugin_path}' does not exist in the repository "
-            f"(ref '{remote.git_ref}')",
+            f"{label}: {plugin_path_problem(remote, checkout)}",
             hint="fix plugin-path in the configuration (a directory inside the repository)",
         )
     return directory
+
+
+def plugin_path_problem(remote: RemoteConfig, checkout: Path) -> str:
+    """Why the remote's ``plugin-path`` is not a directory of the checkout at ``checkout``."""
+    what = (
+        "is not a directory"
+        if (checkout / (remote.plugin_path or "")).exists()
+        else ("does not exist")
+    )
+    return f"plugin-path '{remote.plugin_path}' {what} in the repository (ref '{remote.git_ref}')"
 
 
 def plugin_search(

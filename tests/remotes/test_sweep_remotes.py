@@ -308,3 +308,16 @@ def test_what_a_killed_fetch_left_is_removed_by_the_next_fetch(
     other.mkdir()
     assert run("remote", "update", "demo").returncode == 0
     assert sorted(p.name for p in base.iterdir()) == [".demo2.fetch-0ther", "demo"]
+
+
+def test_a_plugin_path_that_names_a_file_is_not_called_missing(
+    run: Run, make_repo: Callable[[str], GitRepo]
+) -> None:
+    repo = make_repo("demo")
+    repo.commit(plugin_files())
+    manifest = "plugins/demo/tasker-plugin.toml"
+    run("remote", "add", "demo", repo.url, "--plugin-path", manifest)
+    for command in (["remote", "update"], ["template", "list", "--remote", "demo"]):
+        result = run(*command)
+        assert f"plugin-path '{manifest}' is not a directory in the repository" in result.stderr
+        assert "does not exist" not in result.stderr
