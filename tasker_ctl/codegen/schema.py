@@ -58,6 +58,8 @@ UNSUPPORTED = {
     "$recursiveRef": "'$recursiveRef' is not supported; the value is typed as any",
 }
 MAX_DEPTH = 64
+MAX_INLINE = 256
+"""A non-object ``$defs`` entry is written out at each use: refs to refs can double it each time."""
 LITERAL_INT = 2**63
 """Integer literals must be inside (-2**63, 2**63): mypy and Rust's i64 refuse the others."""
 PRIMS: dict[str, ir.PrimKind] = {
@@ -77,6 +79,8 @@ class _Root:
         self.name = name
         self.path = path
         self.refs: dict[str, ir.TypeExpr] = {}
+        self.inlined: dict[tuple[str, str, str], ir.TypeExpr] = {}
+        """Plain targets by (ref, parent, property): two uses each, 40 deep, are 2**40 else."""
         self.resolving: set[str] = set()
 
 
@@ -459,6 +463,8 @@ class SchemaBuilder:
             return ir.AnyType()
         if ref in root.refs:
             return root.refs[ref]
+        if (ref, parent, prop) in root.inlined:
+            return root.inlined[ref, parent, prop]
         target = self._lookup(ref, root, path)
         if target is None:
             return ir.AnyType()
@@ -472,6 +478,14 @@ class SchemaBuilder:
                 root.refs[ref] = expr
             else:
                 expr = self._expr(target, root, target_path, parent, prop)
+                if _larger_than(expr, MAX_INLINE):
+                    self._notice(
+                        target_path,
+                        f"'$ref' target {ref} expands to more than {MAX_INLINE} nested types"
+                        " when written out at each use; typed as any",
+                    )
+                    expr = ir.AnyType()
+                root.inlined[ref, parent, prop] = expr
         finally:
             root.resolving.discard(ref)
         return expr
@@ -527,6 +541,11 @@ def _is_root_object(schema: Mapping[str, Any]) -> bool:
     if "type" in schema:
         return bool(schema["type"] == "object")
     return not any(k in schema for k in ("anyOf", "oneOf", "enum", "const", "items", "$ref"))
+
+
+def _larger_than(expr: ir.TypeExpr, limit: int) -> bool:
+    """Whether ``expr`` written out has more than ``limit`` types (counting stops there)."""
+    return any(count > limit for count, _ in enumerate(ir.walk(expr), 1))
 
 
 def _is_plain(schema: Mapping[str, Any]) -> bool:

@@ -20,10 +20,10 @@ import pytest
 ENV = {**os.environ, "NO_COLOR": "1", "RUST_LOG": "off"}
 
 
-def tasker_ctl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def tasker_ctl(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tasker_ctl", *args],
-        capture_output=True, text=True, env=ENV, cwd=cwd, timeout=120, check=False,
+        capture_output=True, text=True, env=ENV, timeout=timeout, check=False,
     )  # fmt: skip
 
 
@@ -121,3 +121,33 @@ def test_enums_of_integers_beyond_64_bits(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert mypy.returncode == 0, mypy.stdout
+
+
+def doubling_refs(levels: int) -> str:
+    """``D0`` uses ``D1`` twice, which uses ``D2`` twice...: 2**levels types written out."""
+    lines = [
+        "steps:",
+        "  - name: charge",
+        "    handler: {callable: payments.charge}",
+        "    result_schema:",
+        "      type: object",
+        "      properties:",
+        "        top: {$ref: '#/$defs/D0'}",
+        "      $defs:",
+    ]
+    for i in range(levels):
+        pair = (
+            f"[{{$ref: '#/$defs/D{i + 1}'}}, {{type: array, items: {{$ref: '#/$defs/D{i + 1}'}}}}]"
+        )
+        lines.append(f"        D{i}: {{type: array, items: {{anyOf: {pair}}}}}")
+    lines.append(f"        D{levels}: {{type: string}}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("language", ["python", "rust"])
+def test_refs_that_double_at_each_level_end_quickly(tmp_path: Path, language: str) -> None:
+    path = template(tmp_path, "t", doubling_refs(40))
+    result = tasker_ctl("generate", "types", "-t", str(path), "-l", language, timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout) < 2_000
+    assert "expands to more than 256 nested types" in result.stderr
