@@ -249,22 +249,36 @@ def read_profile_file(path: Path) -> ProfileFile:
     Raises:
         ProfileError: The file cannot be read or is not TOML.
     """
+    return parse_profile_text(_read_text(path), path)
+
+
+def _read_text(path: Path) -> str:
+    """The profile file's text, as it is (CRLF stays CRLF); errors name the file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raw = path.read_bytes()
+    except OSError as exc:
         raise ProfileError(
-            f"cannot read the profile file: {reason}",
+            f"cannot read the profile file: {exc.strerror or exc}",
             location=Location(path),
             hint="check the path and its permissions",
         ) from None
-    return parse_profile_text(text, path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ProfileError(
+            f"the profile file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+            location=Location(path, line, column),
+            hint="TOML files are UTF-8: save it as UTF-8 (it looks like another encoding)",
+        ) from None
+    return text
 
 
 def parse_profile_text(text: str, path: Path) -> ProfileFile:
     """Check the profile tables of a TOML document read from ``path``."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # a BOM, as the Rust toml crate
     except tomllib.TOMLDecodeError as exc:
         message, line, column = _toml_message(exc)
         raise ProfileError(
@@ -832,13 +846,7 @@ def add_profile(
         path = (Path.cwd() if cwd is None else cwd) / ".config" / "tasker.toml"
         old = ""
     else:
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:  # CRLF stays CRLF
-                old = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ProfileError(
-                f"cannot read the profile file: {exc}", location=Location(path)
-            ) from None
+        old = _read_text(path)
         existing = parse_profile_text(old, path)
         if name in existing.profiles:
             raise ProfileError(

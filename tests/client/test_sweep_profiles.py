@@ -97,3 +97,34 @@ def test_profile_add_writes_through_a_symlink_and_keeps_crlf_line_ends(tmp_path:
     assert text.count(b"\n") == text.count(b"\r\n")  # every line end is the file's CRLF
     check = run_cli(["profile", "list", "--format", "json"], cwd=tmp_path, env=clean_env(tmp_path))
     assert '"name": "b"' in check.stdout
+
+
+def test_a_profile_file_with_a_bom_is_read_as_the_rust_toml_crate_reads_it(
+    tmp_path: Path,
+) -> None:
+    """'invalid TOML: Invalid statement' at 1:1, for a file upstream reads (editors add BOMs)."""
+    (tmp_path / ".config").mkdir()
+    path = tmp_path / ".config" / "tasker.toml"
+    old = b'\xef\xbb\xbf[profile.staging.orchestration]\nbase_url = "http://orch:8080"\n'
+    path.write_bytes(old)
+    env = clean_env(tmp_path)
+    shown = run_cli(["profile", "show", "staging", "--format", "json"], cwd=tmp_path, env=env)
+    added = run_cli(["profile", "add", "ci"], cwd=tmp_path, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert '"base_url": "http://orch:8080"' in shown.stdout
+    assert added.returncode == 0, added.stderr
+    assert path.read_bytes().startswith(old)  # the BOM and the text are kept as they were
+
+
+def test_a_profile_file_in_another_encoding_names_the_line_and_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    """It printed the codec's exception and blamed the file's permissions."""
+    (tmp_path / ".config").mkdir()
+    (tmp_path / ".config" / "tasker.toml").write_bytes(
+        b'[profile.default]\ndescription = "caf\xe9"\n'
+    )
+    run = run_cli(["task", "list"], cwd=tmp_path, env=clean_env(tmp_path))
+    assert run.returncode == 2
+    assert "tasker.toml:2:19: the profile file is not UTF-8 text (byte 0xe9)" in run.stderr
+    assert "save it as UTF-8" in run.stderr and "permissions" not in run.stderr
