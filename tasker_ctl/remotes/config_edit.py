@@ -295,14 +295,20 @@ def _tail_block(text: str, key: str) -> int | None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename, keeping its permissions."""
+    """Replace ``path`` with ``text`` in one rename, keeping its permissions.
+
+    A symbolic link (a configuration kept with the user's dotfiles) stays a link:
+    the file it points to is the one replaced.
+    """
+    shown = path
+    path = Path(os.path.realpath(path))
     directory = path.parent
     try:
         mode = path.stat().st_mode & 0o7777 if path.exists() else None
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise ConfigError(
-            f"cannot write the configuration: {exc}", location=Location(path)
+            f"cannot write the configuration: {exc}", location=Location(shown)
         ) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -315,12 +321,18 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise ConfigError(
-            f"cannot write the configuration: {exc}", location=Location(path)
+            f"cannot write the configuration: {exc}", location=Location(shown)
         ) from exc
 
 
 def read_text(path: Path) -> str:
     """The file's text ('' if it does not exist yet)."""
+    if path.exists() and not path.is_file():  # a directory, or a FIFO that would block
+        raise ConfigError(
+            f"{path.name} is not a regular file; nothing was written",
+            location=Location(path),
+            hint="the configuration must be a TOML file: remove or rename what is there",
+        )
     try:
         # bytes, then text: read_text would turn Windows line endings into '\n'
         return path.read_bytes().decode("utf-8") if path.exists() else ""

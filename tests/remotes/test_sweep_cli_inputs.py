@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from tests.remotes.conftest import Run
 
 LONG = "a" * 300
@@ -45,3 +49,31 @@ def test_init_where_dot_config_is_a_file_says_so_and_writes_nothing(run: Run) ->
     assert result.returncode == 2
     assert "exists and is not a directory" in result.stderr
     assert not (run.project / "missing-target").exists()
+
+
+def test_a_symlinked_configuration_stays_a_link_and_its_target_is_edited(run: Run) -> None:
+    dotfiles = run.project.parent / "dotfiles"
+    dotfiles.mkdir()
+    shared = dotfiles / "tasker.toml"
+    shared.write_text('# kept with my dotfiles\nplugin-paths = ["p"]\n')
+    link = run.project / ".tasker-ctl.toml"
+    link.symlink_to(shared)
+
+    assert run("remote", "add", "x", "file:///srv/x").returncode == 0
+    assert link.is_symlink()
+    assert 'name = "x"' in shared.read_text()
+    assert run("remote", "remove", "x").returncode == 0
+    assert link.is_symlink()
+    assert shared.read_text() == '# kept with my dotfiles\nplugin-paths = ["p"]\n'
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_configuration_that_is_not_a_file_is_refused_without_waiting(run: Run, kind: str) -> None:
+    config = run.project / ".tasker-ctl.toml"
+    if kind == "fifo":
+        os.mkfifo(config)
+    else:
+        config.mkdir()
+    result = run("remote", "add", "x", "file:///srv/x")  # a FIFO used to block here for good
+    assert result.returncode == 2
+    assert ".tasker-ctl.toml is not a regular file; nothing was written" in result.stderr
