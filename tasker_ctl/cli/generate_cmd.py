@@ -104,26 +104,49 @@ def types(
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed into place: all or nothing."""
+    """Write ``text`` to ``path`` through a temporary file renamed into place: all or nothing.
+
+    A symlink is written through (the link stays), an existing file keeps its
+    mode, and what is neither a file nor a directory (``/dev/stdout``, a FIFO) is
+    written to as it is: renaming over it would replace the device itself.
+    """
     if path.is_dir():
         raise WriteRefusedError(f"{path} is a directory", hint="pass a file path to --output")
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise WriteRefusedError(
+                f"cannot write {path}: {exc.strerror or exc}", hint="pass a file path to --output"
+            ) from exc
+        return
     try:
+        path = path.resolve() if path.is_symlink() else path
         path.parent.mkdir(parents=True, exist_ok=True)
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python 3.11)
         raise WriteRefusedError(
-            f"cannot write {path}: {exc.strerror or exc}",
+            f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}",
             hint="check the directory exists and is writable",
         ) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        Path(temp).chmod(mode)
         Path(temp).replace(path)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
         raise WriteRefusedError(
             f"cannot write {path}: {exc.strerror or exc}", hint="nothing was written"
         ) from exc
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 _LANGUAGE_HELP = "Target language: python (py), typescript (ts), ruby (rb) or rust (rs)."
@@ -384,6 +407,8 @@ def _read_manifest(path: Path) -> dict[str, str]:
     """The file digests a previous scaffold recorded; empty if there is none or it is bad."""
     import json
 
+    if not path.is_file():  # missing, or a FIFO that reading would wait on
+        return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -206,6 +206,12 @@ def plan_writes(
                     f"cannot write {file.relpath}: a directory with that name exists",
                     hint="rename or remove the directory",
                 )
+            if target.exists() and not target.is_file():  # reading a FIFO would wait forever
+                raise WriteRefusedError(
+                    f"cannot write {file.relpath}: {target} exists and is not a regular file "
+                    "(a FIFO, socket or device); nothing was written",
+                    hint="rename or remove it, or choose another output directory",
+                )
             try:
                 existing = target.read_bytes()
             except OSError as exc:
