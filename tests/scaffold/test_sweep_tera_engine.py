@@ -124,3 +124,18 @@ def _generic_outcome(source: str) -> object:
 def test_text_and_comments_parse_exactly_as_tera_states_them(source: str) -> None:
     # the same tree, or the same error at the same place with the same expectations
     assert _outcome(source) == _generic_outcome(source)
+
+
+def test_a_symbolic_link_loop_among_the_tera_files_is_not_a_crash(tmp_path: Path) -> None:
+    body = make_plugin(tmp_path, "Hello {{ name }}\n")
+    (body.parent / "loop1.tera").symlink_to("loop2.tera")
+    (body.parent / "loop2.tera").symlink_to("loop1.tera")
+    result, _ = generate(tmp_path)
+    assert result.returncode == 0, result.stderr  # a loop nobody names is left out
+    assert (tmp_path / "out" / "x.txt").read_text() == "Hello X\n"
+
+    body.write_text('{% include "loop1.tera" %}\n')
+    result, _ = generate(tmp_path)
+    assert result.returncode == 2
+    assert "body.tera:1" in result.stderr and "missing file 'loop1.tera'" in result.stderr
+    assert "Traceback" not in result.stderr

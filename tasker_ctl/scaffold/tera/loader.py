@@ -11,6 +11,7 @@ read at all: naming it is an error.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -74,7 +75,7 @@ class TemplateSet:
 
     def __init__(self, directory: Path, plugin_root: Path, budget: RenderBudget) -> None:
         self.directory = directory
-        self.root = plugin_root.resolve()
+        self.root = Path(os.path.realpath(plugin_root))
         self.budget = budget
         self.files: dict[str, Path] = {}
         self.refused: dict[str, str] = {}
@@ -82,7 +83,9 @@ class TemplateSet:
         for entry in sorted(directory.iterdir()) if directory.is_dir() else []:
             if not entry.name.endswith(".tera"):
                 continue
-            resolved = entry.resolve()
+            # os.path.realpath: Path.resolve raises on a symbolic link loop; a loop is
+            # left out like a broken link (naming it is then "not found")
+            resolved = Path(os.path.realpath(entry))
             if not resolved.is_relative_to(self.root):
                 self.refused[entry.name] = (
                     f"refusing to read {entry.name}: it resolves to {resolved}, outside the "
