@@ -17,9 +17,9 @@ half-deleted) is fetched again rather than served, and what a killed fetch left
 next to the cache is removed by the next fetch of that remote.
 
 A fetched repository is data from elsewhere: a symbolic link in it that points
-outside the checkout (an absolute path, or ``../..`` past its root) is removed
-after the checkout, with a warning, so nothing read from the cache can lead
-out of it.
+outside the checkout (an absolute path, or ``../..`` past its root), or to
+nothing (broken, a loop), is removed after the checkout, with a warning, so
+nothing read from the cache can lead out of it.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ def _fetch(
         )
         notes.append(
             f"remote '{remote.name}': removed {len(removed)} symbolic link(s) that point outside "
-            f"the repository: {shown}"
+            f"the repository or to nothing: {shown}"
         )
     return target, True
 
@@ -194,7 +194,11 @@ def _swap_in(new: Path, target: Path, parking: Path) -> None:
 
 
 def _remove_outside_links(checkout: Path) -> list[str]:
-    """Delete the symbolic links under ``checkout`` that lead outside it; their paths."""
+    """Delete the symbolic links under ``checkout`` that lead outside it or to nothing.
+
+    A link to nothing (broken, or a loop) cannot serve a plugin, and a loop trips
+    up whatever resolves it. Returns the paths removed.
+    """
     root = os.path.realpath(checkout)
     removed: list[str] = []
     for directory, subdirectories, files in os.walk(checkout):
@@ -206,7 +210,8 @@ def _remove_outside_links(checkout: Path) -> list[str]:
                 continue
             # os.path.realpath, not Path.resolve: it does not raise on a link loop
             target = os.path.realpath(path)
-            if path.readlink().is_absolute() or os.path.commonpath([root, target]) != root:
+            outside = os.path.commonpath([root, target]) != root
+            if path.readlink().is_absolute() or outside or not Path(target).exists():
                 path.unlink()
                 removed.append(path.relative_to(checkout).as_posix())
     return removed

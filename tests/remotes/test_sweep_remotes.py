@@ -151,6 +151,8 @@ def test_symbolic_links_leading_out_of_a_fetched_repository_are_removed(
         "plugins/up": "../../../../..",
         "plugins/root": "/",
         "plugins/inside": "demo",
+        "plugins/demo/templates/loop1": "loop2",
+        "plugins/demo/templates/loop2": "loop1",
     }
     for rel, target in links.items():
         path = repo.path / rel
@@ -164,13 +166,17 @@ def test_symbolic_links_leading_out_of_a_fetched_repository_are_removed(
 
     updated = run("remote", "update")
     assert updated.returncode == 0, updated.stderr
-    assert "removed 3 symbolic link(s) that point outside the repository" in updated.stderr
+    assert "removed 5 symbolic link(s) that point outside the repository or to nothing" in (
+        updated.stderr
+    )
     for rel in ("plugins/leaked/tasker-plugin.toml", "plugins/up", "plugins/root"):
         assert rel in updated.stderr
+    assert "and 0 more" not in updated.stderr
     checkout = run.cache / "remotes" / "demo"
     assert not os.path.lexists(checkout / "plugins" / "up")
     assert not os.path.lexists(checkout / "plugins" / "leaked" / "tasker-plugin.toml")
     assert (checkout / "plugins" / "inside").is_symlink()  # a link inside the repository stays
+    assert not os.path.lexists(checkout / "plugins" / "demo" / "templates" / "loop1")
 
     listed = run("plugin", "list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
