@@ -17,7 +17,7 @@ def read_toml(
 ) -> dict[str, Any]:
     """Parse ``path``; raise ``error`` (with the location of the problem) if it cannot."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM is skipped, as Rust's toml does
     except FileNotFoundError as exc:
         raise error(f"{path.name} not found", location=Location(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -26,6 +26,12 @@ def read_toml(
 
     try:
         return tomllib.loads(text)
+    except RecursionError as exc:  # tomllib parses nested arrays/inline tables recursively
+        raise error(
+            "invalid TOML: arrays or inline tables nest too deeply to be read",
+            location=Location(path),
+            hint=hint,
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
         line: int | None = getattr(exc, "lineno", None)

@@ -181,3 +181,19 @@ def test_respect_gitignore_must_be_a_boolean(cli, tmp_path: Path) -> None:
     result = cli("validate", ".", cwd=tmp_path)
     assert result.exit_code == 2
     assert "'respect-gitignore' must be true or false" in result.stderr
+
+
+def test_a_config_nested_too_deeply_is_a_usage_error(cli, tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {".tasker-ctl.toml": "x = " + "[" * 3000 + "]" * 3000 + "\n"})
+    result = cli("template", "list", cwd=tmp_path)
+    assert result.exit_code == 2, result.stderr
+    assert ".tasker-ctl.toml" in result.stderr and "nest too deeply" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_byte_order_mark_is_skipped_as_rust_toml_does(cli, tmp_path: Path) -> None:
+    (tmp_path / ".tasker-ctl.toml").write_bytes(b"\xef\xbb\xbfplugin-paths = 3\n")
+    result = cli("template", "list", cwd=tmp_path)
+    assert result.exit_code == 2
+    # the file was read (its value is judged), not refused as invalid TOML at 1:1
+    assert "'plugin-paths' must be a list of strings" in result.stderr
