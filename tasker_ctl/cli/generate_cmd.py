@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tasker_ctl.cli.boundary import command_boundary
-from tasker_ctl.errors import InputFileError, WriteRefusedError
+from tasker_ctl.errors import InputFileError, ParameterError, WriteRefusedError
 
 if TYPE_CHECKING:
     from tasker_ctl.codegen import LoadedTemplate
@@ -203,15 +203,12 @@ def handler(
 
     target = normalize(language)
     loaded = _load(template)
+    ext = {"python": "py", "typescript": "ts", "ruby": "rb"}.get(target, "rs")
     if output is not None and output.is_dir():
-        ext = {"python": "py", "typescript": "ts", "ruby": "rb"}.get(target, "rs")
         output = output / f"handlers.{ext}"
     module_name = output.stem if output is not None else "handlers"
-    if output is not None and not module_name.isidentifier():
-        raise InputFileError(
-            f"cannot import a module named '{module_name}' from {output}",
-            hint="name the --output file like a Python module, e.g. handlers.py",
-        )
+    if output is not None:
+        _check_module_file(output, target, ext)
     result = build_handlers(
         loaded.template, target, style, step, with_tests=with_tests, module_name=module_name
     )
@@ -286,6 +283,40 @@ def scaffold(
         dry_run=dry_run,
         manifest=True,
     )
+
+
+def _check_module_file(output: Path, language: str, ext: str) -> None:
+    """Refuse an ``--output`` file the tests beside it could not import.
+
+    ``-o newdir/`` names a file ``newdir`` when the directory does not exist yet,
+    and ``class.py`` or ``type.rs`` would be imported as ``from . import class``
+    or ``use super::type``.
+    """
+    import keyword
+
+    from tasker_ctl.codegen.emit_rust import KEYWORDS
+
+    suffixes = (".ts", ".tsx") if language == "typescript" else (f".{ext}",)
+    if output.suffix not in suffixes:
+        raise ParameterError(
+            f"--output {output}: a {language} handler file ends in .{ext}",
+            hint=f"pass a file such as {output.parent / output.stem}.{ext}, "
+            "or create the directory first to write handlers." + ext + " in it",
+        )
+    name = output.stem
+    reserved = (
+        keyword.iskeyword(name)
+        if language == "python"
+        else name in KEYWORDS or not name.isascii()
+        if language == "rust"
+        else False
+    )
+    if not name.isidentifier() or reserved:
+        raise InputFileError(
+            f"cannot import a module named '{name}' from {output}",
+            hint=f"name the --output file like a {language} module that is not a keyword, "
+            f"e.g. handlers.{ext}",
+        )
 
 
 def _load(template: Path) -> LoadedTemplate:
