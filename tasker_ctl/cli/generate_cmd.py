@@ -64,17 +64,13 @@ def types(
     with inferred types, Rust serde structs. Names follow upstream tasker-ctl:
     {Task}Input, {Namespace}{Step}Result, nested objects as parent + property.
     """
-    from tasker_ctl.codegen import NothingToGenerateError, build_types, load_template, render
+    from tasker_ctl.codegen import NothingToGenerateError, build_types, render
     from tasker_ctl.codegen import normalize_language as normalize
     from tasker_ctl.codegen.ir import format_path
     from tasker_ctl.reporting.console import clean
 
     target = normalize(language)
-    if not template.exists():
-        raise InputFileError(
-            f"cannot read {template}: no such file", hint="check the --template path"
-        )
-    loaded = load_template(template)
+    loaded = _load(template)
     try:
         module = build_types(loaded.template, step)
     except NothingToGenerateError as exc:
@@ -322,7 +318,7 @@ def _check_module_file(output: Path, language: str, ext: str) -> None:
 def _load(template: Path) -> LoadedTemplate:
     from tasker_ctl.codegen import load_template
 
-    if not template.is_file():
+    if not template.exists():  # a directory or a FIFO: the loader says which
         raise InputFileError(
             f"cannot read {template}: no such file", hint="check the --template path"
         )
