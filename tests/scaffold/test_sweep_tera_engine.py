@@ -139,3 +139,54 @@ def test_a_symbolic_link_loop_among_the_tera_files_is_not_a_crash(tmp_path: Path
     assert result.returncode == 2
     assert "body.tera:1" in result.stderr and "missing file 'loop1.tera'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+BIG_ARRAY = (
+    "{% set s = 'xxxxxxxxxx' %}{% for i in range(end=18) %}{% set_global s = s ~ s %}"
+    "{% endfor %}{% set arr = [] %}{% for i in range(end=1000) %}"
+    "{% set_global arr = arr | concat(with=s) %}{% endfor %}"
+)  # 1,000 references to one 2.6 MB string: printed, 2.6 GB
+
+
+@pytest.mark.parametrize(
+    "expr", ["{{ arr }}", "{{ arr | json_encode }}", "{{ arr | as_str }}", "{{ [arr] | join }}"]
+)
+def test_printing_an_array_that_would_be_gigabytes_stops_before_building_it(
+    tmp_path: Path, expr: str
+) -> None:
+    make_plugin(tmp_path, BIG_ARRAY + expr + "\n")
+    result, elapsed = generate(tmp_path, limit_memory=True)
+    assert result.returncode == 2, result.stderr
+    assert "printing this array would produce more than 4,194,304 characters" in result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    assert elapsed < 15
+    assert not (tmp_path / "out").exists()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+        ),
+        max_leaves=12,
+    )
+)
+def test_the_print_guard_never_refuses_what_fits(value: object) -> None:
+    # sound: with the limit set to the printed length itself, nothing is refused
+    from tasker_ctl.scaffold.tera import values
+
+    printed = {False: values._render(value), True: values._to_json(value, False, 0)}
+    with pytest.MonkeyPatch.context() as patch:
+        for as_json, text in printed.items():
+            patch.setattr(values, "MAX_TEXT", len(text))
+            values._check_printable(value, as_json)
+            if isinstance(value, list | dict) and len(text) > 0:
+                patch.setattr(values, "MAX_TEXT", 0)  # and it does refuse what cannot fit
+                with pytest.raises(BudgetExceeded):
+                    values._check_printable(value, as_json)

@@ -17,6 +17,9 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from tasker_ctl.scaffold.tera.budget import MAX_TEXT
+from tasker_ctl.scaffold.tera.errors import BudgetExceeded
+
 Value = Any
 
 I64_MIN, I64_MAX, U64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
@@ -89,8 +92,47 @@ def json_float(value: float) -> str:
     return f"{sign}{mantissa}e{point - 1}"
 
 
+def _check_printable(value: Value, as_json: bool) -> None:
+    """Refuse to print an array or object whose text would pass :data:`MAX_TEXT`.
+
+    A template can hold the same large string many times over in an array (each
+    element is a reference), so printing it could build gigabytes before any
+    size check saw the result. This counts a lower bound of the printed length
+    (every character of every string, one per separator and scalar; ``{{ }}``
+    prints an object as ``[object]``) and stops counting once past the limit.
+    """
+    if not isinstance(value, list | dict):
+        return
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, list):
+            total += 1 + len(item)
+            stack.extend(item)
+        elif isinstance(item, dict) and as_json:
+            total += 1 + 2 * len(item) + sum(len(key) for key in item)
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            total += len("[object]")
+        elif item is not None or as_json:  # {{ }} prints null as nothing
+            total += 1
+        if total > MAX_TEXT:
+            raise BudgetExceeded(
+                f"printing this {'array' if isinstance(value, list) else 'object'} would "
+                f"produce more than {MAX_TEXT:,} characters; scaffold templates are not "
+                "meant to produce that much"
+            )
+
+
 def render(value: Value) -> str:
     """How ``{{ value }}`` prints."""
+    _check_printable(value, as_json=False)
+    return _render(value)
+
+
+def _render(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -102,7 +144,7 @@ def render(value: Value) -> str:
     if isinstance(value, float):
         return format_float(value)
     if isinstance(value, list):
-        return "[" + ", ".join(render(item) for item in value) + "]"
+        return "[" + ", ".join(_render(item) for item in value) + "]"
     return "[object]"
 
 
@@ -119,8 +161,13 @@ def truthy(value: Value) -> bool:
     return len(value) > 0
 
 
-def to_json(value: Value, pretty: bool = False, indent: int = 0) -> str:
+def to_json(value: Value, pretty: bool = False) -> str:
     """serde_json's ``to_string`` / ``to_string_pretty``."""
+    _check_printable(value, as_json=True)
+    return _to_json(value, pretty, 0)
+
+
+def _to_json(value: Value, pretty: bool, indent: int) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -136,7 +183,7 @@ def to_json(value: Value, pretty: bool = False, indent: int = 0) -> str:
     if isinstance(value, list):
         if not value:
             return "[]"
-        items = [to_json(item, pretty, indent + 1) for item in value]
+        items = [_to_json(item, pretty, indent + 1) for item in value]
         if pretty:
             return "[\n" + ",\n".join(pad + i for i in items) + "\n" + end_pad + "]"
         return "[" + ",".join(items) + "]"
@@ -144,7 +191,7 @@ def to_json(value: Value, pretty: bool = False, indent: int = 0) -> str:
         return "{}"
     sep = ": " if pretty else ":"
     entries = [
-        json.dumps(k, ensure_ascii=False) + sep + to_json(v, pretty, indent + 1)
+        json.dumps(k, ensure_ascii=False) + sep + _to_json(v, pretty, indent + 1)
         for k, v in sorted(value.items())
     ]
     if pretty:
