@@ -90,7 +90,14 @@ def init(
     """Create .config/tasker.toml in the current directory (CLI settings and profiles)."""
     from tasker_ctl.remotes.config_edit import create_exclusively
 
-    target = Path.cwd() / UNIFIED_CONFIG_PATH
+    try:
+        here = Path.cwd()
+    except OSError as exc:  # the directory was deleted (or moved away) under the shell
+        raise ConfigError(
+            f"cannot use the current directory: {exc.strerror or exc}",
+            hint="cd into the project directory again, then run init",
+        ) from exc
+    target = here / UNIFIED_CONFIG_PATH
     shown = UNIFIED_CONFIG_PATH.as_posix()
     if target.exists():
         raise ConfigError(
@@ -98,7 +105,7 @@ def init(
             location=Location(target),
             hint="remove it first to start again, or edit it",
         )
-    if (Path.cwd() / LOCAL_CONFIG_NAME).exists():
+    if (here / LOCAL_CONFIG_NAME).exists():
         warn(
             f"this directory also has {LOCAL_CONFIG_NAME}, which tasker-ctl reads before "
             f"{shown}; move its settings into the [cli] table of {shown} and delete it"
