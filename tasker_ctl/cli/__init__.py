@@ -28,6 +28,24 @@ def _default_sigpipe() -> None:
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
+def _require_working_directory() -> None:
+    """Exit 2 with a clear message when the working directory was deleted under the shell.
+
+    Every command resolves paths and looks for the project's config from there; Python
+    only finds out when it first asks (``FileNotFoundError`` from ``os.getcwd``).
+    """
+    import os
+
+    try:
+        os.getcwd()  # noqa: PTH109 - the question itself, before pathlib is needed
+    except FileNotFoundError:
+        sys.stderr.write(
+            "error: the working directory no longer exists (it was deleted or moved)\n"
+            "hint: cd to an existing directory and run the command again\n"
+        )
+        raise SystemExit(2) from None
+
+
 _EARLY_WORKER_OFF = frozenset({"--help", "-h", "--in-process", "--watch"})
 """``run`` options under which no handler worker is started (or not by this process)."""
 
@@ -47,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         print_root_help()
         return
+    _require_working_directory()
     if args[:2] == ["template", "list"]:
         from tasker_ctl.cli.fast_list import try_fast_template_list
 
