@@ -14,7 +14,16 @@ from __future__ import annotations
 import keyword
 
 from tasker_ctl.codegen import ir
-from tasker_ctl.codegen.layout import Atom, Group, Node, Union, flat, layout, text_lines
+from tasker_ctl.codegen.layout import (
+    Atom,
+    Group,
+    Node,
+    Union,
+    columns,
+    flat,
+    layout,
+    text_lines,
+)
 from tasker_ctl.codegen.naming import attribute_names
 
 __all__ = ["render_python"]
@@ -111,7 +120,12 @@ def _field(name: str, field: ir.Field, imports: set[str]) -> list[str]:
         alias = Group("Field", (Atom(f"alias={_string(field.name)}"),), "(", ")")
         annotation = Group("Annotated", (annotation, alias))
     trail = " = None" if optional else ""
-    return lines + layout(annotation, 4, f"{name}: ", trail, WIDTH, top=True)
+    split = layout(annotation, 4, f"{name}: ", trail, WIDTH, top=True)
+    head = f"    {name}: {flat(annotation)} = ("
+    if optional and len(split) > 1 and columns(head) <= WIDTH:
+        # ruff format parenthesises the value before it splits an annotation that fits
+        return [*lines, head, "        None", "    )"]
+    return lines + split
 
 
 def _or_none(node: Node) -> Node:

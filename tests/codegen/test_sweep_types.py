@@ -151,3 +151,25 @@ def test_refs_that_double_at_each_level_end_quickly(tmp_path: Path, language: st
     assert result.returncode == 0, result.stderr
     assert len(result.stdout) < 2_000
     assert "expands to more than 256 nested types" in result.stderr
+
+
+def test_optional_fields_of_every_length_are_ruff_formatted(tmp_path: Path) -> None:
+    """`x: T = None` one to three columns too long: ruff parenthesises the None, not T."""
+    from tasker_ctl.codegen import render
+    from tasker_ctl.codegen.schema import SchemaBuilder
+
+    kinds = [
+        {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "integer"}}},
+        {"type": ["string", "integer", "null"]},
+    ]
+    for length in range(40, 70):
+        for i, kind in enumerate(kinds):
+            builder = SchemaBuilder()
+            properties = {"f" * length: kind, "fX" + "f" * length: kind}
+            builder.add_root("Result", {"type": "object", "properties": properties}, ("x",))
+            (tmp_path / f"m_{length}_{i}.py").write_text(render(builder.module, "python"))
+    check = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--check", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout
