@@ -16,9 +16,7 @@ SCRIPT = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
     [["remote", "list"], ["validate"], ["template", "list"], ["run", "task.yaml"], ["init"]],
     ids=" ".join,
 )
-def test_a_deleted_working_directory_is_a_usage_error(
-    tmp_path: Path, command: list[str]
-) -> None:
+def test_a_deleted_working_directory_is_a_usage_error(tmp_path: Path, command: list[str]) -> None:
     gone = tmp_path / "gone"
     gone.mkdir()
     done = subprocess.run(
