@@ -18,6 +18,7 @@ caller warns).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -47,6 +48,10 @@ _FORMATS = {
     "json-pointer": "/example",
 }
 _MAX_DEPTH = 12
+_MAX_ITEMS = 1_000
+"""Array items and added properties in one sample: a larger ``minItems`` is reported, not built."""
+_MAX_TEXT = 100_000
+"""Characters of all strings in one sample (a pattern's solution counts alone, up to this)."""
 
 
 @dataclass
@@ -61,13 +66,32 @@ def sample(schema: Any) -> Sample:
     """A JSON value ``schema`` accepts (see the module docstring for how it is chosen)."""
     builder = _Sampler(schema)
     value = builder.value(schema, "$", 0)
-    return Sample(value, builder.unmet)
+    # the items of one array share a schema: $[0].code and $[1].code are one finding
+    unmet = {re.sub(r"\[\d+\]", "[]", entry): entry for entry in reversed(builder.unmet)}
+    return Sample(value, list(reversed(unmet.values())))
 
 
 class _Sampler:
     def __init__(self, root: Any) -> None:
         self.root = root
         self.unmet: list[str] = []
+        self.items_left = _MAX_ITEMS
+        self.text_left = _MAX_TEXT
+        self.cut: set[str] = set()
+
+    def _items(self, wanted: int, path: str, keyword: str) -> int:
+        """How many of ``wanted`` items the sample's budget allows (at least one)."""
+        allowed = min(wanted, max(self.items_left, 1))
+        self.items_left -= allowed
+        if allowed < wanted:
+            self._cut_short(path, keyword)
+        return allowed
+
+    def _cut_short(self, path: str, keyword: str) -> None:
+        """Report the first value cut short for ``keyword`` (the others follow from it)."""
+        if keyword not in self.cut:
+            self.cut.add(keyword)
+            self.unmet.append(f"{path} ({keyword})")
 
     def value(self, schema: Any, path: str, depth: int) -> Any:
         if schema is True or schema is None:
@@ -148,6 +172,8 @@ class _Sampler:
         minimum = schema.get("minProperties")
         extra = schema.get("additionalProperties", True)
         index = 1
+        if isinstance(minimum, int) and len(out) < minimum and extra is not False:
+            minimum = len(out) + self._items(minimum - len(out), path, "minProperties")
         while isinstance(minimum, int) and len(out) < minimum and extra is not False:
             key = f"key{index}"
             index += 1
@@ -169,6 +195,8 @@ class _Sampler:
             count = min(count, high)
         if items is False:
             return []
+        if count > 1:
+            count = self._items(count, path, "minItems")
         values = [self.value(items, f"{path}[{i}]", depth + 1) for i in range(count)]
         if schema.get("uniqueItems") is True and count > 1:
             values = [_distinct(v, i) for i, v in enumerate(values)]
@@ -180,17 +208,26 @@ class _Sampler:
         low = schema.get("minLength")
         high = schema.get("maxLength")
         if isinstance(low, int) and len(text) < low:
-            text += "x" * (low - len(text))
+            wanted = low - len(text)
+            padding = min(wanted, max(self.text_left, 0))
+            self.text_left -= padding
+            text += "x" * padding
+            if padding < wanted:
+                self._cut_short(path, "minLength")
         if isinstance(high, int) and high >= 0 and len(text) > high:
             text = text[:high]
         pattern = schema.get("pattern")
         if isinstance(pattern, str) and not _matches(pattern, text):
             solved = _from_pattern(pattern)
             if solved is not None and isinstance(low, int) and len(solved) < low:
-                padded = solved + solved[-1:] * (low - len(solved))
-                solved = padded if _matches(pattern, padded) else None
+                padded = solved + solved[-1:] * (low - len(solved)) if low <= _MAX_TEXT else ""
+                solved = padded if padded and _matches(pattern, padded) else None
             fits = solved is not None and (not isinstance(high, int) or len(solved) <= high)
+            if solved is not None and fits and len(solved) > self.text_left:
+                self._cut_short(path, "pattern")
+                return text
             if solved is not None and fits and _matches(pattern, solved):
+                self.text_left -= len(solved)
                 return solved
             self.unmet.append(f"{path} (pattern)")
         return text
@@ -210,7 +247,7 @@ class _Sampler:
         if high is not None and value >= high:
             value = math.ceil(high) - 1 if integer else (high + (low or minimum or high - 1)) / 2
         step = _num(schema.get("multipleOf"))
-        if step and step > 0:
+        if step and step > 0 and math.isfinite(value / step):
             value = math.ceil(value / step) * step
         if integer:
             value = math.ceil(value)
@@ -220,10 +257,11 @@ class _Sampler:
 def _matches(pattern: str, text: str) -> bool:
     try:
         return re.search(pattern, text) is not None
-    except (re.error, RecursionError):
+    except (re.error, OverflowError, RecursionError):  # a{99999999999} overflows
         return False
 
 
+@functools.lru_cache(maxsize=64)  # one schema often repeats a pattern (every item of an array)
 def _from_pattern(pattern: str) -> str | None:
     """A short string that ``pattern`` matches, built from its parse tree.
 
@@ -255,7 +293,10 @@ def _emit(items: list[Any], groups: dict[int, str]) -> str:
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
             low, high, sub = arg
             count = max(low, 1) if high != 0 else 0
-            out += "".join(_emit(list(sub), groups) for _ in range(min(count, high)))
+            for _ in range(min(count, high)):
+                out += _emit(list(sub), groups)
+                if len(out) > _MAX_TEXT:  # ((a{1000}){1000}){1000} is a gigabyte
+                    raise ValueError("the shortest match is too long for a sample")
         elif op is c.SUBPATTERN:
             group, _, _, sub = arg
             text = _emit(list(sub), groups)
@@ -298,7 +339,10 @@ def _char_in(items: list[Any]) -> str:
 
 
 def _num(value: Any) -> float | None:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A numeric bound; ``.inf`` and ``.nan`` bound nothing a sample can reach."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _kind(schema: Mapping[str, Any]) -> str | None:

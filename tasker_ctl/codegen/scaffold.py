@@ -88,11 +88,18 @@ def _types(
     return module, names
 
 
+def _unmet(entry: str) -> str:
+    """``steps.a.result_schema.v (minItems)`` -> what the sample there may not meet."""
+    path, _, keyword = entry.partition(" (")
+    what = f"its {keyword.removesuffix(')')}" if keyword else "its schema"
+    return f"the sample for {path} may not meet {what}: its handler's placeholder result may fail"
+
+
 def _notices(module: ir.TypeModule | None, plan: ScaffoldPlan) -> tuple[str, ...]:
     found = (
         [n.message + f" (at {ir.format_path(n.path)})" for n in module.notices] if module else []
     )
-    found += [f"the sample for {path} may not match its pattern" for path in plan.unmet]
+    found += [_unmet(entry) for entry in plan.unmet]
     found += [
         f"steps.{h.step}.result_schema is not an object: the Python SDK accepts only object "
         "results, so its handler fails until the schema is an object (its test is xfail)"
