@@ -133,6 +133,12 @@ def _write_atomically(path: Path, text: str) -> None:
                 f"cannot write {path}: {exc.strerror or exc}", hint="pass a file path to --output"
             ) from exc
         return
+    parent = next((d for d in path.parents if d.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise WriteRefusedError(
+            f"cannot write {path}: {parent} is a file, not a directory",
+            hint="choose another --output path, or rename that file",
+        )
     try:
         path = path.resolve() if path.is_symlink() else path
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -183,7 +183,7 @@ def plan_writes(
     if root.exists() and not root.is_dir():
         raise WriteRefusedError(
             f"output path {output_dir} exists and is not a directory",
-            hint="choose a directory with --output",
+            hint="choose a directory for the output, or rename that file",
         )
     writes: list[PlannedWrite] = []
     conflicts: list[str] = []
@@ -274,10 +274,12 @@ def apply_plan(plan: WritePlan) -> None:
     created_dirs: list[Path] = []
     staged: list[tuple[PlannedWrite, Path]] = []
     moved: list[PlannedWrite] = []
+    current = plan.output_dir
     try:
         for write in plan.writes:
             if not write.changes_disk:
                 continue
+            current = write.target
             _mkdirs(write.target.parent, created_dirs)
             # A short temporary name: the target's own name may be as long as allowed.
             fd, tmp_name = tempfile.mkstemp(
@@ -289,12 +291,14 @@ def apply_plan(plan: WritePlan) -> None:
                 handle.write(write.content.encode("utf-8"))
             tmp.chmod(_file_mode(write.target))
         for write, tmp in staged:
+            current = write.target
             tmp.replace(write.target)
             moved.append(write)
     except OSError as exc:
         _rollback(staged, moved, created_dirs)
+        # name the file being written, not the temporary file beside it
         raise WriteRefusedError(
-            f"could not write the generated files: {exc}; nothing was written",
+            f"could not write {current}: {exc.strerror or exc}; nothing was written",
             hint="check permissions and free space in the output directory",
         ) from exc
     except BaseException:

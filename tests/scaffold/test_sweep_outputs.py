@@ -138,3 +138,30 @@ def test_types_keep_a_hand_written_output_file(tmp_path: Path) -> None:
     )  # fmt: skip
     assert forced.returncode == 0, forced.stderr
     assert types(tmp_path / "models.py").returncode == 0  # a generated file is refreshed
+
+
+def test_write_failures_name_the_file_not_a_temporary(tmp_path: Path) -> None:
+    # /proc refuses new files even to root: the failure comes from the write itself
+    result = tasker_ctl(
+        "generate", "handler", "-t", str(TEMPLATE), "-l", "py", "-o", "/proc/handlers.py"
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: could not write /proc/handlers.py: ")
+    assert ".tmp" not in result.stderr
+
+
+def test_a_file_where_a_directory_is_needed_is_named(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x\n", encoding="utf-8")
+    deep = tmp_path / "afile" / "pkg" / "models.py"
+    result = types(deep)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"error: cannot write {deep}: {tmp_path / 'afile'} is a file, not a directory\n"
+    )
+    scaffold = tasker_ctl(
+        "generate", "scaffold", "-t", str(TEMPLATE), "-l", "py", "--output-dir",
+        str(tmp_path / "afile"),
+    )  # fmt: skip
+    assert scaffold.returncode == 2
+    assert "--output\n" not in scaffold.stderr  # scaffold's option is --output-dir
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "x\n"
