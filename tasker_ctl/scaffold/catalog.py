@@ -361,7 +361,18 @@ def check_plugin(directory: Path, sample_render: SampleRender | None = None) -> 
             continue
         seen.add(name.lower())
         template_dir = directory / rel
-        if not template_dir.resolve().is_relative_to(root):
+        try:
+            inside = template_dir.resolve().is_relative_to(root)
+        except (RuntimeError, OSError):  # a symbolic link loop (RuntimeError in 3.11)
+            check.add(
+                "TEMPLATE_PATH",
+                f"template '{name}': path '{rel}' is a symbolic link loop",
+                manifest_path,
+                line,
+                hint="point the path at the template's directory",
+            )
+            continue
+        if not inside:
             check.add(
                 "TEMPLATE_PATH",
                 f"template '{name}': path '{rel}' leads outside the plugin directory",

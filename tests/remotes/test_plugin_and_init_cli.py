@@ -158,3 +158,22 @@ def test_init_no_contrib_comments_the_remote_out_and_warns_about_the_legacy_file
     text = (run.project / ".config" / "tasker.toml").read_text()
     assert "remotes" not in tomllib.loads(text)["cli"]
     assert '# url = "https://github.com/tasker-systems/tasker-contrib.git"' in text
+
+
+def test_a_template_path_that_is_a_symlink_loop_is_a_finding(run: Run, tmp_path: Path) -> None:
+    plugin = tmp_path / "looped"
+    build_file_tree(
+        plugin,
+        {
+            "tasker-plugin.toml": (
+                '[plugin]\nname = "looped"\ndescription = "d"\nversion = "0.1.0"\n'
+                'language = "python"\n\n[[templates]]\nname = "t"\npath = "loop"\n'
+                'description = "d"\n'
+            )
+        },
+    )
+    (plugin / "loop").symlink_to("loop")  # it crashed with RuntimeError (exit 3)
+    code, report = validate(run, plugin)
+    assert code == 1
+    [finding] = report["findings"]
+    assert finding["code"] == "TEMPLATE_PATH" and "symbolic link loop" in finding["message"]
