@@ -245,8 +245,9 @@ def _docstring(text: str | None) -> list[str]:
     body = [line.lstrip().replace('"""', '\\"\\"\\"') for line in text_lines(escaped, WIDTH - 4)]
     if not body:
         return []
-    if body[-1].endswith('"'):
-        body[-1] = body[-1][:-1] + '\\"'
+    last = body[-1].removesuffix('"')
+    if last != body[-1] and (len(last) - len(last.rstrip("\\"))) % 2 == 0:  # not escaped yet
+        body[-1] = last + '\\"'
     if body[0].startswith('"'):
         body[0] = '\\"' + body[0][1:]
     if len(body) == 1:

@@ -50,13 +50,19 @@ def _definition(definition: ir.Definition, uses: set[str]) -> list[str]:
         notes: list[str] = []
         node = _type(definition.type, uses, notes)
         lines += _docs(notes, "")
-        return lines + layout(node, 0, f"pub type {definition.name} = ", ";", WIDTH)
+        split = layout(node, 0, f"pub type {definition.name} = ", ";", WIDTH)
+        if len(split) > 1 and columns(" " * 4 + flat(node) + ";") <= WIDTH:
+            return [*lines, f"pub type {definition.name} =", " " * 4 + flat(node) + ";"]
+        return lines + split
     lines.append("#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]")
     if definition.extra == "forbid":
         lines.append("#[serde(deny_unknown_fields)]")
-    if not definition.fields:
-        return [*lines, f"pub struct {definition.name} {{}}"]
-    lines.append(f"pub struct {definition.name} {{")
+    head = f"pub struct {definition.name}"
+    if not definition.fields:  # rustfmt: `{}` up to two columns short of the width, then...
+        size = columns(head + " {}")
+        braces = [head + " {}"] if size <= WIDTH - 2 else [head + " {", "}"]
+        return [*lines, *(braces if size <= WIDTH else [head, "{}"])]
+    lines += [head + " {"] if columns(head + " {") <= WIDTH else [head, "{"]
     names = attribute_names([f.name for f in definition.fields], NOT_RAW)
     for name, field in zip(names, definition.fields, strict=True):
         notes = []
@@ -98,7 +104,8 @@ def _type(expr: ir.TypeExpr, uses: set[str], notes: list[str]) -> Node:
         return Group("Vec", (_type(expr.item, uses, notes),), "<", ">", single_comma=True)
     if isinstance(expr, ir.MapOf):
         uses.add("HashMap")
-        return Group("HashMap", (Atom("String"), _type(expr.value, uses, notes)), "<", ">")
+        value = _type(expr.value, uses, notes)
+        return Group("HashMap", (Atom("String"), value), "<", ">", vertical=True)
     if isinstance(expr, ir.Ref):
         return Atom(expr.name)
     if isinstance(expr, ir.EnumOf):

@@ -33,6 +33,8 @@ class Group:
     close: str = "]"
     single_comma: bool = False
     """Whether a lone argument split onto its own line keeps a trailing comma (Rust)."""
+    vertical: bool = False
+    """Whether split arguments go one per line at once (rustfmt), never all on one line (ruff)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def layout(
         lines += layout(node.args[0], inner, "", "," if node.single_comma else "", width, step)
     else:
         joined = " " * inner + ", ".join(flat(a) for a in node.args)
-        if columns(joined) <= width:
+        if columns(joined) <= width and not node.vertical:
             lines.append(joined)
         else:
             for arg in node.args:

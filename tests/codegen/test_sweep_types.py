@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -173,3 +174,66 @@ def test_optional_fields_of_every_length_are_ruff_formatted(tmp_path: Path) -> N
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.toolchain
+def test_rust_layout_matches_rustfmt_at_every_width(tmp_path: Path) -> None:
+    """Long names near rustfmt's width: a HashMap split one argument per line, an empty
+    struct's braces, a type alias moved to its own line (each once differed)."""
+    if shutil.which("rustfmt") is None:
+        pytest.skip("rustfmt is not installed")
+    from tasker_ctl.codegen import render
+    from tasker_ctl.codegen.schema import SchemaBuilder
+
+    inners: list[dict[str, object]] = [
+        {"type": ["object", "null"], "properties": {}},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object", "additionalProperties": {"type": "integer"}},
+    ]
+    for length in range(20, 100, 2):
+        for i, inner in enumerate(inners):
+            name = "p" * length
+            as_map = {"type": "object", "additionalProperties": inner}
+            for j, schema in enumerate([
+                {"type": "object", "properties": {name: as_map}},
+                {"type": "object", "properties": {name: as_map}, "required": [name]},
+                {"type": "array", "items": as_map},
+            ]):  # fmt: skip
+                builder = SchemaBuilder()
+                builder.add_root("R" + "X" * (length // 3), schema, ("x",))
+                (tmp_path / f"m_{length}_{i}_{j}.rs").write_text(render(builder.module, "rust"))
+    files = sorted(str(p) for p in tmp_path.iterdir())
+    check = subprocess.run(
+        ["rustfmt", "--check", "--edition", "2021", *files],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout[:3000]
+
+
+def test_descriptions_of_quotes_and_backslashes_make_valid_docstrings(tmp_path: Path) -> None:
+    """Every description of up to four of ``"``, ``\\``, ``'``, ``a`` or a newline
+    (``a\"\"\"`` once ended the docstring early: a syntax error)."""
+    import inspect
+    import itertools
+
+    from tasker_ctl.codegen import render
+    from tasker_ctl.codegen.schema import SchemaBuilder
+
+    alphabet = ['"', "\\", "'", "a", "\n"]
+    texts = ["".join(p) for n in range(1, 5) for p in itertools.product(alphabet, repeat=n)]
+    for i, text in enumerate(texts):
+        builder = SchemaBuilder()
+        schema = {"type": "object", "description": text, "properties": {"x": {"type": "string"}}}
+        builder.add_root("Result", schema, ("x",))
+        source = render(builder.module, "python")
+        namespace: dict[str, Any] = {}
+        exec(compile(source, f"<{text!r}>", "exec"), namespace)
+        doc = inspect.cleandoc(namespace["Result"].__doc__ or "")
+        expected = "".join(line.strip() for line in text.strip().splitlines())
+        assert doc.replace("\n", "") == expected, (text, source)
+        (tmp_path / f"m{i}.py").write_text(source, encoding="utf-8")
+    check = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--check", "."],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout[:2000]
