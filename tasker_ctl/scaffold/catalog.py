@@ -193,11 +193,18 @@ def discover_plugin_dirs(plugin_paths: Sequence[Path]) -> tuple[list[Path], list
         if (path / PLUGIN_MANIFEST).is_file():
             found.append(path)
             continue
+        before = len(found)
         for sub in sorted(p for p in path.iterdir() if p.is_dir()):
             if (sub / PLUGIN_MANIFEST).is_file():
                 found.append(sub)
             elif (sub / "tasker-cli-plugin" / PLUGIN_MANIFEST).is_file():
                 found.append(sub / "tasker-cli-plugin")
+        if len(found) == before:
+            warnings.append(
+                f"plugin path {path} holds no plugin: a {PLUGIN_MANIFEST} is looked for in it, "
+                "in its direct subdirectories and in their tasker-cli-plugin/ (nothing deeper, "
+                "as in the Rust tool)"
+            )
     return found, warnings
 
 

@@ -270,3 +270,18 @@ def test_a_name_ending_in_handler_gets_a_note_about_the_double_suffix(cli, tmp_p
     plain = generate(cli, tmp_path / "plain", "--param", "name=Handler")
     assert plain.exit_code == 0, plain.output
     assert "double suffix" not in plain.stderr
+
+
+def test_a_plugin_path_with_no_plugin_in_reach_is_warned_about(cli, tmp_path: Path) -> None:
+    # plugins are looked for in the path, its subdirectories and their tasker-cli-plugin/
+    build_file_tree(
+        tmp_path,
+        {
+            ".tasker-ctl.toml": 'plugin-paths = ["vendor"]\n',
+            "vendor/deep/nested/tasker-plugin.toml": "[plugin]\nname = 'too-deep'\n",
+        },
+    )
+    result = cli("template", "list", cwd=tmp_path)
+    assert result.exit_code == 0
+    assert "holds no plugin" in result.stderr and "vendor" in result.stderr
+    assert "too-deep" not in result.stdout
