@@ -350,7 +350,7 @@ class SchemaBuilder:
         self, schema: Mapping[str, Any], root: _Root, path: ir.SchemaPath, parent: str, prop: str
     ) -> ir.TypeExpr:
         if isinstance(schema.get("properties"), Mapping):
-            model = self._pending_model(parent + pascal_case(prop), schema, root, path)
+            model = self._pending_model(_nested_name(parent, prop), schema, root, path)
             return ir.Ref(self._define(model, path))
         additional = schema.get("additionalProperties")
         if isinstance(additional, Mapping):
@@ -541,6 +541,11 @@ def _is_root_object(schema: Mapping[str, Any]) -> bool:
     if "type" in schema:
         return bool(schema["type"] == "object")
     return not any(k in schema for k in ("anyOf", "oneOf", "enum", "const", "items", "$ref"))
+
+
+def _nested_name(parent: str, prop: str) -> str:
+    """``parent`` + the PascalCase ``prop``, without what no identifier may hold (``¹``)."""
+    return parent + "".join(ch for ch in pascal_case(prop) if f"A{ch}".isidentifier())
 
 
 def _larger_than(expr: ir.TypeExpr, limit: int) -> bool:

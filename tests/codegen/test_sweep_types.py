@@ -237,3 +237,17 @@ def test_descriptions_of_quotes_and_backslashes_make_valid_docstrings(tmp_path: 
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert check.returncode == 0, check.stdout[:2000]
+
+
+def test_nested_type_names_keep_only_identifier_characters() -> None:
+    """``j¹`` is a word to the name splitter but ``¹`` is in no identifier (syntax errors)."""
+    from tasker_ctl.codegen import render
+    from tasker_ctl.codegen.schema import SchemaBuilder
+
+    nested = {"type": "object", "properties": {"a": {"type": "string"}}}
+    builder = SchemaBuilder()
+    properties = {"j¹硔": nested, "x²": {"type": "array", "items": nested}, "½": nested}
+    builder.add_root("Result", {"type": "object", "properties": properties}, ("x",))
+    names = [d.name for d in builder.module.definitions]
+    assert all(name.isidentifier() for name in names), names
+    compile(render(builder.module, "python"), "<models>", "exec")
