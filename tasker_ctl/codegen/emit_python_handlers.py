@@ -15,7 +15,7 @@ of a literal) so that ``tasker-ctl run`` completes before any logic is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tasker_ctl.codegen.emit_python import _docstring, _string
@@ -130,12 +130,16 @@ def _result_type(handler: HandlerPlan, imports: _Imports) -> str:
 
 
 def _signature(name: str, params: list[str], returns: str, indent: int = 0) -> list[str]:
-    return layout(Group(f"def {name}", tuple(Atom(p) for p in params), "(", ")"), indent, "",
-                  f" -> {returns}:", WIDTH)  # fmt: skip
+    # ruff format gives a lone parameter on its own line a trailing comma (a call's does not)
+    signature = Group(f"def {name}", tuple(Atom(p) for p in params), "(", ")", single_comma=True)
+    return layout(signature, indent, "", f" -> {returns}:", WIDTH)
 
 
-def _call(head: str, args: list[str], indent: int, lead: str = "", trail: str = "") -> list[str]:
-    return layout(Group(head, tuple(Atom(a) for a in args), "(", ")"), indent, lead, trail, WIDTH)
+def _call(
+    head: str, args: Sequence[str | Group], indent: int, lead: str = "", trail: str = ""
+) -> list[str]:
+    nodes = tuple(Atom(a) if isinstance(a, str) else a for a in args)
+    return layout(Group(head, nodes, "(", ")"), indent, lead, trail, WIDTH)
 
 
 def _summary(handler: HandlerPlan) -> str:
@@ -240,13 +244,15 @@ def _dsl_handler(handler: HandlerPlan, imports: _Imports) -> list[str]:
     injected = [d for d in handler.dependencies if d.step != handler.aggregates]
     if injected:
         imports.add(functional, "depends_on")
-        args = [
-            f"{d.param}=({_string(d.step)}, {d.result_type})"
+        # a (step, Model) tuple that must split goes one element per line, as ruff splits it
+        kwargs = [
+            Group(f"{d.param}=", (Atom(_string(d.step)), Atom(d.result_type)), "(", ")",
+                  vertical=True)
             if d.result_type
             else f"{d.param}={_string(d.step)}"
             for d in injected
-        ]
-        decorators += _call("@depends_on", args, 0)
+        ]  # fmt: skip
+        decorators += _call("@depends_on", kwargs, 0)
         params = [f"{d.param}: {_param_type(d, imports)}" for d in injected] + params
     params.append("context: StepContext")
     lines = decorators + _signature(handler.function, params, returns)
@@ -560,16 +566,17 @@ def not_an_object(handler: HandlerPlan) -> bool:
 
 
 def _deps_lines(handler: HandlerPlan) -> list[str]:
-    entries = []
+    entries: list[str] = []
     for dep in handler.dependencies:
         if dep.step == handler.aggregates:
             continue
         value = (
-            f"completed(SAMPLE_RESULTS[{_string(dep.step)}])"
+            Group("SAMPLE_RESULTS", (Atom(_string(dep.step)),))
             if dep.result_type is not None
-            else "completed({})"
+            else Atom("{}")
         )
-        entries.append(f"        {_string(dep.step)}: {value},")
+        call = Group("completed", (value,), "(", ")")
+        entries += layout(call, 8, f"{_string(dep.step)}: ", ",", WIDTH)
     if not entries:
         return ["    deps: dict[str, Any] = {}"]
     return ["    deps: dict[str, Any] = {", *entries, "    }"]

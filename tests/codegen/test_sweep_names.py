@@ -153,3 +153,39 @@ def test_typescript_handlers_type_check(
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_python_handlers_with_everyday_long_names_are_ruff_formatted(tmp_path: Path) -> None:
+    """Step names of 20-30 characters: a lone parameter, a (step, Model) tuple and a test's
+    dependency entry that must split were left on one over-long line."""
+    names = [
+        "validate_international_order",
+        "compute_delivery_window",
+        "reserve_inventory_items",
+        "route_to_fulfillment",
+        "notify_customer_by_email",
+    ]
+    lines = ["name: international_order_processing", "namespace_name: orders", "version: 1.0.0"]
+    lines.append("steps:")
+    for i, name in enumerate(names):
+        lines += [f"  - name: {name}", f"    handler: {{callable: orders.handlers.{name}}}"]
+        if i:
+            lines.append(f"    dependencies: [{names[i - 1]}, {names[0]}]" if i > 1 else
+                         f"    dependencies: [{names[0]}]")  # fmt: skip
+        if name.startswith("route"):
+            lines.append("    type: decision")
+        else:
+            lines.append("    result_schema: {type: object, properties: {eta: {type: string}}}")
+    source = tmp_path / "orders.yaml"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    template = load_template(source).template
+    for style in ("dsl", "class"):
+        files, _ = build_scaffold(template, "python", style)
+        for file in files:
+            (tmp_path / style / file.relpath).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / style / file.relpath).write_text(file.content, encoding="utf-8")
+    check = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--check", "dsl", "class"],
+        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout[:3000]
