@@ -375,9 +375,10 @@ def _registry(plan: ScaffoldPlan, task: str, functions: dict[str, str]) -> list[
     for handler in plan.handlers:
         literal, function = _str(handler.callable), functions[handler.step]
         entry = f"    steps.push(({literal}, {function}));"
-        # rustfmt's layout: one line while the tuple fits its 60-column call width,
-        # else one element a line, unless an element cannot fit even then.
-        if len(f"({literal}, {function})") > 60 and len(literal) <= 91 and len(function) <= 91:
+        # rustfmt's layout: one line while the tuple's contents fit its 60-column call
+        # width (the parentheses do not count), else one element a line, unless an
+        # element cannot fit even then.
+        if len(f"{literal}, {function}") > 60 and len(literal) <= 91 and len(function) <= 91:
             entry = (
                 f"    steps.push((\n        {_str(handler.callable)},\n"
                 f"        {functions[handler.step]},\n    ));"

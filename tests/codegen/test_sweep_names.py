@@ -189,3 +189,25 @@ def test_python_handlers_with_everyday_long_names_are_ruff_formatted(tmp_path: P
         cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert check.returncode == 0, check.stdout[:3000]
+
+
+@pytest.mark.toolchain
+def test_rust_registrations_around_rustfmt_call_width_are_formatted(tmp_path: Path) -> None:
+    """`steps.push(("callable", function))` whose tuple is 61-62 columns wide stays on
+    one line in rustfmt (its 60-column call width does not count the parentheses)."""
+    if shutil.which("rustfmt") is None:
+        pytest.skip("rustfmt is not installed")
+    lines = ["name: registrations", "namespace_name: orders", "version: 1.0.0", "steps:"]
+    for width in range(8, 30):  # the tuples run from 54 to 75 columns
+        name = "s" + "x" * width
+        lines += [f"  - name: {name}", f"    handler: {{callable: orders.handlers.{name}}}"]
+    source = tmp_path / "registrations.yaml"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files, _ = build_scaffold(load_template(source).template, "rust", "dsl")
+    handlers = next(f for f in files if f.relpath == "handlers.rs")
+    (tmp_path / "handlers.rs").write_text(handlers.content, encoding="utf-8")
+    check = subprocess.run(
+        ["rustfmt", "--check", "--edition", "2021", str(tmp_path / "handlers.rs")],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout[:3000]
