@@ -38,7 +38,7 @@ HOSTILE = [
     "estimatedDeliveryWindowForInternationalOrdersWithSignature",
 ]  # fmt: skip
 TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=10
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=10
 ) | st.sampled_from(["#{x}", "${y}", "*/", '"""', "\\", "'", "a\nb", "{{z}}"])
 NAMES = st.sampled_from(HOSTILE) | TEXT
 SCALARS = st.lists(
