@@ -161,6 +161,10 @@ def _check_pattern(value: Any, at: str) -> Iterator[tuple[str, str]]:
         re.compile(value)
     except re.error as exc:
         yield at, f"`pattern` is not a valid regular expression: {exc}"
+    except OverflowError as exc:  # a{99999999999}
+        yield at, f"`pattern` is not a usable regular expression: {exc}"
+    except RecursionError:  # thousands of nested groups
+        yield at, "`pattern` nests groups too deeply to be compiled"
 
 
 def _is_int(value: Any) -> bool:

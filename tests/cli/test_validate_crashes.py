@@ -184,3 +184,30 @@ def test_generate_with_a_path_longer_than_the_os_allows(
     assert "nothing was written" in result.stderr
     assert "shorter" in result.stderr
     assert list(deep.iterdir()) == []  # no file, no directory: all or nothing
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        ("'a{99999999999}'", "is not a usable regular expression"),  # OverflowError in re
+        ("'" + "(" * 3000 + ")" * 3000 + "'", "nests groups too deeply"),  # RecursionError
+    ],
+    ids=["huge-repeat", "deep-groups"],
+)
+def test_a_pattern_python_cannot_compile_is_a_finding(
+    cli, tmp_path: Path, pattern: str, words: str
+) -> None:
+    path = tmp_path / "pattern.yaml"
+    path.write_text(
+        _template().replace(
+            "result_schema: {type: object}",
+            "result_schema: {type: object, properties: {x: {type: string, pattern: "
+            + pattern
+            + "}}}",
+        )
+    )
+    result = cli("validate", str(path), "--no-handler-check", "--format", "json")
+    _no_traceback(result)
+    [found] = json.loads(result.stdout)["files"][0]["diagnostics"]
+    assert found["rule_id"] == "INVALID_JSON_SCHEMA" and words in found["message"]
+    assert found["line"] == 10
