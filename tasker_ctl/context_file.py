@@ -246,11 +246,9 @@ def _decode(raw: bytes, label: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputFileError(
             f"the context is not UTF-8: invalid byte 0x{raw[exc.start]:02x} at offset {exc.start}",
-            location=Location(label, line, column),
+            location=Location.of_byte(label, raw, exc.start),
             hint="save the context as UTF-8; serde_json, the real parser, reads nothing else",
         ) from None
     if text.startswith("\ufeff"):

@@ -47,6 +47,11 @@ class Location:
     line: int | None = None
     column: int | None = None
 
+    @classmethod
+    def of_byte(cls, path: Path | str, raw: bytes, offset: int) -> Location:
+        """Where ``raw[offset]`` is in the file ``path`` (see :func:`byte_position`)."""
+        return cls(path, *byte_position(raw, offset))
+
     def __str__(self) -> str:
         text = str(self.path)
         if self.line is not None:
@@ -54,6 +59,15 @@ class Location:
             if self.column is not None:
                 text += f":{self.column}"
         return text
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (counted in bytes) of ``raw[offset]``.
+
+    For a place found in bytes that are not text yet, e.g. where UTF-8 decoding failed.
+    """
+    line = raw.count(b"\n", 0, offset) + 1
+    return line, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
 
 
 class TaskerCtlError(Exception):

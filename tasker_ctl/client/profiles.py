@@ -265,11 +265,9 @@ def _read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ProfileError(
             f"the profile file is not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-            location=Location(path, line, column),
+            location=Location.of_byte(path, raw, exc.start),
             hint="TOML files are UTF-8: save it as UTF-8 (it looks like another encoding)",
         ) from None
     return text

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tasker_ctl.errors import byte_position
 from tasker_ctl.validation.yaml_nodes import Mapping, Node, Scalar, Sequence, height, relocated
 
 __all__ = [
@@ -124,8 +125,7 @@ def _decode(raw: bytes) -> tuple[str | None, LoadProblem | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = byte_position(raw, exc.start)
         return None, LoadProblem(
             "INVALID_ENCODING",
             f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at offset {exc.start}",
