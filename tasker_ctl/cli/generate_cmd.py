@@ -159,6 +159,9 @@ def _write_atomically(path: Path, text: str) -> None:
         raise WriteRefusedError(
             f"cannot write {path}: {exc.strerror or exc}", hint="nothing was written"
         ) from exc
+    except BaseException:  # Ctrl-C while writing: no temporary file left beside the output
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _umask() -> int:
