@@ -247,12 +247,17 @@ def _write_all_or_nothing(path: Path, text: str) -> None:
             f"cannot write {path}: {directory} is not a directory",
             hint="create the directory first or choose another --output",
         )
+    tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tasker-ctl-", suffix=".tmp", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         Path(tmp).replace(path)
-    except OSError as exc:
+    except BaseException as exc:  # a full disk or Ctrl-C: no temporary file left behind
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         raise InputFileError(
             f"cannot write {path}: {exc.strerror or exc}; nothing was written",
             hint="check the permissions of the directory",

@@ -323,6 +323,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise ConfigError(
             f"cannot write the configuration: {exc}", location=Location(shown)
         ) from exc
+    except BaseException:  # Ctrl-C while writing: no temporary file left beside the config
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def read_text(path: Path) -> str:
