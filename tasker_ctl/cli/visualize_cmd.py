@@ -238,27 +238,13 @@ def _read_annotations(path: Path) -> dict[str, str]:
 
 
 def _write_all_or_nothing(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary sibling, then move it over ``path``."""
-    import os
-
+    """Write ``text`` to ``path`` all or nothing (its directory must exist)."""
     directory = path.parent if str(path.parent) else Path()
     if not directory.is_dir():
         raise InputFileError(
             f"cannot write {path}: {directory} is not a directory",
             hint="create the directory first or choose another --output",
         )
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".tasker-ctl-", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        Path(tmp).replace(path)
-    except BaseException as exc:  # a full disk or Ctrl-C: no temporary file left behind
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
-        raise InputFileError(
-            f"cannot write {path}: {exc.strerror or exc}; nothing was written",
-            hint="check the permissions of the directory",
-        ) from None
+    from tasker_ctl.scaffold.writer import write_file
+
+    write_file(path, text)  # as generate types -o: the umask's mode, links and FIFOs kept

@@ -251,12 +251,62 @@ def _mkdirs(directory: Path, created: list[Path]) -> None:
         created.append(path)
 
 
-def _file_mode(existing_target: Path) -> int:
+def file_mode(existing_target: Path) -> int:
+    """The mode a file written at ``existing_target`` gets: the old file's, else the umask's."""
     if existing_target.exists():
         return existing_target.stat().st_mode & 0o7777
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed into place: all or nothing.
+
+    A symlink is written through (the link stays), an existing file keeps its
+    mode, and what is neither a file nor a directory (``/dev/stdout``, a FIFO) is
+    written to as it is: renaming over it would replace the device itself.
+    """
+    if path.is_dir():
+        raise WriteRefusedError(f"{path} is a directory", hint="pass a file path to --output")
+    if path.exists() and not path.is_file():
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise WriteRefusedError(
+                f"cannot write {path}: {exc.strerror or exc}", hint="pass a file path to --output"
+            ) from exc
+        return
+    parent = next((d for d in path.parents if d.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise WriteRefusedError(
+            f"cannot write {path}: {parent} is a file, not a directory",
+            hint="choose another --output path, or rename that file",
+        )
+    try:
+        path = path.resolve() if path.is_symlink() else path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = file_mode(path)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python 3.11)
+        raise WriteRefusedError(
+            f"cannot write {path}: {getattr(exc, 'strerror', None) or exc}",
+            hint="check the directory exists and is writable",
+        ) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        Path(temp).chmod(mode)
+        Path(temp).replace(path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise WriteRefusedError(
+            f"cannot write {path}: {exc.strerror or exc}", hint="nothing was written"
+        ) from exc
+    except BaseException:  # Ctrl-C while writing: no temporary file left beside the output
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def _files_exist(count: int) -> str:
@@ -289,7 +339,7 @@ def apply_plan(plan: WritePlan) -> None:
             staged.append((write, tmp))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(write.content.encode("utf-8"))
-            tmp.chmod(_file_mode(write.target))
+            tmp.chmod(file_mode(write.target))
         for write, tmp in staged:
             current = write.target
             tmp.replace(write.target)
