@@ -95,6 +95,16 @@ def start_worker(wid: int, dump_dir: str) -> Started:
     return Started(proc, to_write, from_read, dump_dir)
 
 
+def kill_worker(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a worker and what its handlers started (its own session), and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(5)
+
+
 def no_sigpipe(sock: socket.socket) -> None:
     """Where ``MSG_NOSIGNAL`` does not exist (macOS), ask the socket itself."""
     if not _NO_SIGNAL and hasattr(socket, "SO_NOSIGPIPE"):
@@ -140,10 +150,5 @@ def discard_early() -> None:
         started.to_sock.close()
         with contextlib.suppress(OSError):
             os.close(started.from_fd)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(started.proc.pid, signal.SIGKILL)  # its own session: handler children too
-        with contextlib.suppress(ProcessLookupError):
-            started.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            started.proc.wait(5)
+        kill_worker(started.proc)
         shutil.rmtree(started.dump_dir, ignore_errors=True)

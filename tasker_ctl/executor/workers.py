@@ -33,7 +33,14 @@ from typing import Any
 from tasker_ctl.errors import HandlerPackageError, MissingDependencyError, TaskerCtlError
 from tasker_ctl.executor import protocol
 from tasker_ctl.executor.discovery import HandlerSources, ImportProblem
-from tasker_ctl.executor.spawn import dump_path, new_dump_dir, send, start_worker, take_early
+from tasker_ctl.executor.spawn import (
+    dump_path,
+    kill_worker,
+    new_dump_dir,
+    send,
+    start_worker,
+    take_early,
+)
 from tasker_ctl.executor.worker import Spin
 
 START_TIMEOUT_S = 300.0
@@ -170,7 +177,8 @@ class WorkerPool:
         self._by_fd: dict[int, _Worker] = {}
         self._poll = select.poll()
         self._next_id = 0
-        self._dump_dir = new_dump_dir()
+        self._dump_dir: str | None = None
+        """The workers' stack-dump directory, made with the first worker."""
         self.info = HandlerInfo(sources)
         self.spawn_failures = 0
         self._spin = Spin()
@@ -224,10 +232,10 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         self._next_id += 1
         wid = self._next_id
-        early = take_early() if wid == 1 else None
-        if early is not None and early.dump_dir != self._dump_dir:
-            shutil.rmtree(self._dump_dir, ignore_errors=True)
-            self._dump_dir = early.dump_dir  # its dump file was named when it started
+        early = None
+        if self._dump_dir is None:  # the first worker: the CLI may have started it already
+            early = take_early()
+            self._dump_dir = early.dump_dir if early is not None else new_dump_dir()
         started = early or start_worker(wid, self._dump_dir)
         worker = _Worker(wid, started.proc, started.to_sock, started.from_fd)
         worker.outbox = [self._load, *self._log]
@@ -255,15 +263,11 @@ class WorkerPool:
             except subprocess.TimeoutExpired:
                 self._terminate(worker)
             self._forget(worker)
-        shutil.rmtree(self._dump_dir, ignore_errors=True)
+        if self._dump_dir is not None:
+            shutil.rmtree(self._dump_dir, ignore_errors=True)
 
     def _terminate(self, worker: _Worker) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.proc.pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError):
-            worker.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.proc.wait(5)
+        kill_worker(worker.proc)
         self._forget(worker)
 
     def _forget(self, worker: _Worker) -> None:
@@ -417,6 +421,7 @@ class WorkerPool:
         if not locate:
             self._terminate(worker)
             return None
+        assert self._dump_dir is not None  # a worker exists, so does its dump directory
         dump = Path(dump_path(self._dump_dir, wid))
         where = Path(f"{dump}.where")
         found: str | None = None
